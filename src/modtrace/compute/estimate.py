@@ -1,0 +1,195 @@
+"""Estimate training compute for one case: measured value first, then the documented methods.
+
+Each estimate is an interval with an optional central value: ``low`` is always known (0 at
+worst, since compute is never negative) and ``high`` is ``inf`` when nothing bounds it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from modtrace.compute.conventions import (
+    FACTORS_BY_METHOD,
+    SECONDS_PER_HOUR,
+    TRAINS_NOTHING,
+    UNKNOWN_METHOD_FACTORS,
+)
+
+INF = math.inf
+
+MODIFICATION = "modification.compute"
+ORIGINAL = "original.training_compute"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A compute figure: central value (or ``None``), bounds, the method and its inputs."""
+
+    quantity: str
+    flop: float | None
+    low: float = 0.0
+    high: float = INF
+    method: str | None = None
+    formula: str = ""
+    inputs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def known(self) -> bool:
+        """Whether a central value exists."""
+        return self.flop is not None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-friendly form (``high`` is ``None`` when unbounded)."""
+        return {
+            "quantity": self.quantity,
+            "flop": self.flop,
+            "low": self.low,
+            "high": None if math.isinf(self.high) else self.high,
+            "method": self.method,
+            "formula": self.formula,
+            "inputs": self.inputs,
+        }
+
+
+def _unknown(quantity: str) -> Estimate:
+    return Estimate(quantity, None)
+
+
+def _measured(quantity: str, path: str, row: dict[str, Any]) -> Estimate | None:
+    value = row.get(path)
+    if value is None:
+        return None
+    return Estimate(quantity, value, value, value, "measured", f"{path} as reported", {path: value})
+
+
+def _architecture(
+    quantity: str,
+    n_path: str,
+    d_path: str,
+    row: dict[str, Any],
+    factors: tuple[float, float | None, float],
+    epochs_path: str | None = None,
+    method_label: str = "",
+) -> Estimate | None:
+    n, d = row.get(n_path), row.get(d_path)
+    epochs = row.get(epochs_path) if epochs_path else 1.0
+    if n is None or d is None or epochs is None:
+        return None
+    base = n * d * epochs
+    k_low, k_mid, k_high = factors
+    inputs: dict[str, Any] = {n_path: n, d_path: d}
+    if epochs_path:
+        inputs[epochs_path] = epochs
+    mid = None if k_mid is None else k_mid * base
+    shown = f"{k_mid:g}" if k_mid is not None else f"{k_low:g}..{k_high:g}"
+    epochs_text = " · epochs" if epochs_path else ""
+    formula = f"{shown} · N · D{epochs_text}{method_label}"
+    return Estimate(quantity, mid, k_low * base, k_high * base, "architecture", formula, inputs)
+
+
+def _hardware(row: dict[str, Any]) -> Estimate | None:
+    hours = row.get("modification.hardware.accelerator_hours")
+    peak = row.get("modification.hardware.peak_flop_per_s")
+    if hours is None or peak is None:
+        return None
+    utilization = row.get("modification.hardware.utilization")
+    ceiling = hours * SECONDS_PER_HOUR * peak
+    inputs: dict[str, Any] = {
+        "modification.hardware.accelerator_hours": hours,
+        "modification.hardware.peak_flop_per_s": peak,
+    }
+    if utilization is None:
+        return Estimate(
+            MODIFICATION, None, 0.0, ceiling, "hardware",
+            "hours · 3600 · peak (upper bound: utilization unknown)", inputs,
+        )
+    inputs["modification.hardware.utilization"] = utilization
+    value = ceiling * utilization
+    return Estimate(
+        MODIFICATION, value, value, value, "hardware", "hours · 3600 · peak · utilization", inputs
+    )
+
+
+def _choose(quantity: str, candidates: list[Estimate | None]) -> Estimate:
+    """The first candidate with a central value; else the tightest bounds all of them allow."""
+    present = [c for c in candidates if c is not None]
+    for candidate in present:
+        if candidate.known:
+            return candidate
+    if not present:
+        return _unknown(quantity)
+    low = max(c.low for c in present)
+    high = min(c.high for c in present)
+    inputs: dict[str, Any] = {}
+    for c in present:
+        inputs.update(c.inputs)
+    formula = "; ".join(f"{c.method}: {c.formula}" for c in present)
+    return Estimate(quantity, None, low, high, "bounds", formula, inputs)
+
+
+def estimate_modification_compute(row: dict[str, Any]) -> Estimate:
+    """Modification compute in FLOP from a flat facts row."""
+    measured = _measured(MODIFICATION, "modification.compute_flop", row)
+    if measured:
+        return measured
+    techniques = row.get("modification.techniques")
+    if techniques is not None and all(t in TRAINS_NOTHING for t in techniques):
+        listed = ", ".join(techniques) or "none"
+        return Estimate(
+            MODIFICATION, 0.0, 0.0, 0.0, "no-training",
+            f"techniques train no weights ({listed})", {"modification.techniques": techniques},
+        )
+    method = row.get("modification.training.method")
+    factors = FACTORS_BY_METHOD.get(method, UNKNOWN_METHOD_FACTORS) if method else UNKNOWN_METHOD_FACTORS
+    tokens_path = (
+        "modification.training.tokens"
+        if row.get("modification.training.tokens") is not None
+        else "modification.data.tokens"
+    )
+    label = f" ({method})" if method else " (training method unknown)"
+    architecture = _architecture(
+        MODIFICATION, "original.parameters", tokens_path, row, factors,
+        epochs_path="modification.training.epochs", method_label=label,
+    )
+    if architecture and method:
+        architecture.inputs["modification.training.method"] = method
+    return _choose(MODIFICATION, [architecture, _hardware(row)])
+
+
+def estimate_original_compute(row: dict[str, Any]) -> Estimate:
+    """The original model's training compute in FLOP from a flat facts row."""
+    measured = _measured(ORIGINAL, "original.training_compute_flop", row)
+    if measured:
+        return measured
+    architecture = _architecture(
+        ORIGINAL, "original.parameters", "original.training_tokens", row,
+        FACTORS_BY_METHOD["full"], method_label=" (pre-training)",
+    )
+    return architecture or _unknown(ORIGINAL)
+
+
+def estimate_all(row: dict[str, Any]) -> dict[str, Estimate]:
+    """Both estimates, keyed by quantity name."""
+    return {
+        MODIFICATION: estimate_modification_compute(row),
+        ORIGINAL: estimate_original_compute(row),
+    }
+
+
+QUANTITY_INPUTS: dict[str, tuple[str, ...]] = {
+    MODIFICATION: (
+        "modification.compute_flop",
+        "modification.techniques",
+        "modification.training.method",
+        "modification.training.tokens",
+        "modification.training.epochs",
+        "original.parameters",
+        "modification.hardware.accelerator_hours",
+        "modification.hardware.peak_flop_per_s",
+        "modification.hardware.utilization",
+    ),
+    ORIGINAL: ("original.training_compute_flop", "original.parameters", "original.training_tokens"),
+}
+"""The facts that can settle each quantity, in order of preference."""

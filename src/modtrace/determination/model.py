@@ -1,0 +1,101 @@
+"""The determination: what a regime says about one case, and why. Serialises to JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DETERMINATION_SCHEMA_VERSION = "1.0"
+
+Answer = Literal["true", "false", "unknown"]
+Outcome = Literal["in-scope", "out-of-scope", "indeterminate"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CitationOut(_Out):
+    """A citation as published: source id, its title, the place, an optional note."""
+
+    source: str
+    title: str
+    ref: str
+    note: str | None = None
+
+
+class ExceptionTrace(_Out):
+    """A labelled exception checked within a step."""
+
+    id: str
+    label: str
+    answer: Answer
+    facts: dict[str, Any]
+    source: CitationOut
+
+
+class TraceStep(_Out):
+    """One question asked, its answer, and what it read."""
+
+    id: str
+    question: str
+    answer: Answer
+    facts: dict[str, Any] = Field(description="Fact paths read, with their values (null = unknown).")
+    figures: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    parameters: dict[str, float | bool] = Field(default_factory=dict)
+    steps: dict[str, Answer] = Field(default_factory=dict, description="Earlier steps relied on.")
+    exceptions: list[ExceptionTrace] = Field(default_factory=list)
+    source: CitationOut
+    sensitive: bool = Field(
+        default=False,
+        description="Decided by a central estimate whose range straddles the threshold.",
+    )
+    note: str | None = None
+
+
+class ObligationOut(_Out):
+    """An obligation that applies (or may apply)."""
+
+    id: str
+    title: str
+    source: CitationOut
+    deadline: str | None = None
+    missing: list[str] = Field(default_factory=list)
+
+
+class RegimeRef(_Out):
+    """Which regime version decided, on which date, with which parameter values."""
+
+    id: str
+    version: int
+    title: str
+    status: str
+    effective_from: dt.date
+    effective_until: dt.date | None
+    at: dt.date
+    in_force: bool
+    parameters: dict[str, float | bool]
+    overridden: list[str]
+
+
+class Determination(_Out):
+    """The answer for one case under one regime version."""
+
+    schema_version: str = DETERMINATION_SCHEMA_VERSION
+    regime: RegimeRef
+    case: dict[str, Any]
+    outcome: Outcome
+    role: str | None
+    obligations: list[ObligationOut]
+    possible_obligations: list[ObligationOut]
+    trace: list[TraceStep]
+    missing: list[str]
+    compute: dict[str, dict[str, Any]]
+    notes: list[str]
+
+    @property
+    def decided(self) -> bool:
+        """Whether the outcome is in-scope or out-of-scope."""
+        return self.outcome != "indeterminate"

@@ -1,0 +1,188 @@
+"""The facts schema: what is known about one downstream modification.
+
+Every field may be absent or ``null``: that means *unknown*, which the regimes never read as
+false. Field names are the public interface (issue #2); the schema only ever gains optional
+fields, and each facts document may say which ``schema_version`` it follows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+NonNegative = Annotated[float, Field(ge=0)]
+Fraction = Annotated[float, Field(gt=0, le=1)]
+
+
+class Access(StrEnum):
+    """How the original model is made available."""
+
+    OPEN_WEIGHTS = "open-weights"
+    API = "api"
+    CLOSED = "closed"
+
+
+class Release(StrEnum):
+    """How the modified model is released."""
+
+    OPEN_WEIGHTS = "open-weights"
+    API = "api"
+    CLOSED = "closed"
+    INTERNAL = "internal"
+
+
+class Technique(StrEnum):
+    """Modification techniques (paper Table 2 plus common weight-level techniques)."""
+
+    FINE_TUNING = "fine-tuning"
+    CONTINUED_PRETRAINING = "continued-pretraining"
+    RL = "rl"
+    ADAPTER = "adapter"
+    MERGE = "merge"
+    QUANTIZATION = "quantization"
+    DISTILLATION = "distillation"
+    ABLITERATION = "abliteration"
+    PROMPTING = "prompting"
+    SCAFFOLDING = "scaffolding"
+    TOOL_USE = "tool-use"
+    SOLUTION_CHOICE = "solution-choice"
+    DATA = "data"
+
+
+class TrainingMethod(StrEnum):
+    """How weights were trained during the modification."""
+
+    FULL = "full"
+    LORA = "lora"
+    QLORA = "qlora"
+
+
+class SafeguardAlteration(StrEnum):
+    """Whether, and how deliberately, the original's safeguards were altered."""
+
+    NONE = "none"
+    UNINTENTIONAL = "unintentional"
+    KNOWING = "knowing"
+    INTENTIONAL = "intentional"
+
+
+class Uplift(StrEnum):
+    """Change in capability on high-risk-domain tasks compared with the original."""
+
+    SIGNIFICANT = "significant"
+    INSIGNIFICANT = "insignificant"
+    UNKNOWN = "unknown"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class Original(_Strict):
+    """The foundation model that was modified."""
+
+    id: str = Field(min_length=1, description="Hub-style model id, e.g. meta-llama/Llama-3.1-405B")
+    provider: str = Field(min_length=1, description="The upstream developer.")
+    training_compute_flop: NonNegative | None = Field(
+        default=None, description="Training compute in FLOP; else estimated as 6·N·D."
+    )
+    parameters: NonNegative | None = None
+    training_tokens: NonNegative | None = None
+    training_cost_usd: NonNegative | None = None
+    access: Access | None = None
+    designated_in_scope: bool | None = Field(
+        default=None,
+        description="True/false when an authority has designated the model (e.g. EU systemic "
+        "risk); null when no designation is known.",
+    )
+    exempt_without_safeguards: bool | None = Field(
+        default=None,
+        description="Upstream has shown the model cannot pose unacceptable risk even with its "
+        "safeguards removed (paper fn 91).",
+    )
+    modalities: list[str] | None = None
+
+
+class Modifier(_Strict):
+    """The actor who made the modification."""
+
+    name: str = Field(min_length=1)
+    acts_on_behalf_of_provider: bool | None = None
+    employees: Annotated[int, Field(ge=0)] | None = None
+    annual_revenue_usd: NonNegative | None = None
+    jurisdiction: str | None = None
+
+
+class Training(_Strict):
+    """Training run details, used by the architecture compute method."""
+
+    method: TrainingMethod | None = None
+    tokens: NonNegative | None = Field(default=None, description="Tokens seen per epoch.")
+    epochs: Annotated[float, Field(gt=0)] | None = None
+
+
+class Hardware(_Strict):
+    """Hardware use, for the hardware compute method."""
+
+    accelerator_hours: NonNegative | None = None
+    peak_flop_per_s: NonNegative | None = None
+    utilization: Fraction | None = None
+
+
+class Data(_Strict):
+    """The modification's training data."""
+
+    examples: Annotated[int, Field(ge=0)] | None = None
+    tokens: NonNegative | None = None
+    domains: list[str] | None = None
+
+
+class Safeguards(_Strict):
+    """What happened to the original's safeguards."""
+
+    altered: SafeguardAlteration | None = None
+    significant: bool | None = None
+
+
+class Capabilities(_Strict):
+    """Capability change on high-risk-domain tasks."""
+
+    high_risk_uplift: Uplift | None = None
+
+
+class Modification(_Strict):
+    """What was done to the original model."""
+
+    techniques: list[Technique] | None = None
+    compute_flop: NonNegative | None = Field(
+        default=None, description="Measured modification compute in FLOP; wins over estimates."
+    )
+    training: Training = Field(default_factory=Training)
+    hardware: Hardware = Field(default_factory=Hardware)
+    cost_usd: NonNegative | None = None
+    data: Data = Field(default_factory=Data)
+    safeguards: Safeguards = Field(default_factory=Safeguards)
+    capabilities: Capabilities = Field(default_factory=Capabilities)
+    upstream_warned: bool | None = None
+    other_reason_to_believe_unacceptable_risk: bool | None = None
+    release: Release | None = None
+    open_source_license: bool | None = Field(
+        default=None,
+        description="Released under a free and open-source licence (EU AI Act Art. 53(2)).",
+    )
+    intended_use: str | None = None
+    date: dt.date | None = None
+
+
+class Facts(_Strict):
+    """Everything known about one downstream modification."""
+
+    schema_version: str = SCHEMA_VERSION
+    original: Original
+    modifier: Modifier
+    modification: Modification = Field(default_factory=Modification)

@@ -1,0 +1,1 @@
+"""Regimes as versioned data: the expression language, the loader and two evaluators."""

@@ -1,0 +1,307 @@
+"""The small expression language in which regime steps are written, and its parser.
+
+A regime file writes each condition as a YAML tree (see docs/regimes/README.md)::
+
+    any:
+      - gt: [{quantity: original.training_compute}, {param: upstream_threshold_flop}]
+      - fact: original.designated_in_scope
+
+Boolean nodes take three values (true, false, unknown) with Kleene's rules; numeric nodes are
+intervals ``(central or None, low, high)`` over non-negative quantities. The same tree is
+evaluated for one case by :mod:`modtrace.regimes.scalar` and compiled for a batch by
+:mod:`modtrace.regimes.columnar`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from modtrace.compute.estimate import QUANTITY_INPUTS
+from modtrace.errors import RegimeDefinitionError
+from modtrace.facts.flatten import FACT_COLUMNS, Kind
+
+# ---- numeric nodes -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Const:
+    """A literal number."""
+
+    value: float
+
+
+@dataclass(frozen=True)
+class NumFact:
+    """A numeric fact, e.g. ``modifier.annual_revenue_usd``."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class NumParam:
+    """A numeric regime parameter."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A derived quantity: ``modification.compute`` or ``original.training_compute``."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Sum:
+    """Interval sum of non-negative quantities."""
+
+    items: tuple[Num, ...]
+
+
+@dataclass(frozen=True)
+class Mul:
+    """Interval product of two non-negative quantities."""
+
+    left: Num
+    right: Num
+
+
+Num = Const | NumFact | NumParam | Quantity | Sum | Mul
+
+# ---- boolean nodes -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoolFact:
+    """A true/false fact; unknown when absent."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class BoolParam:
+    """A true/false regime parameter."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class StepRef:
+    """The answer of an earlier step."""
+
+    step: str
+
+
+@dataclass(frozen=True)
+class All:
+    """Kleene conjunction: false if any is false, else unknown if any is unknown."""
+
+    items: tuple[Bool, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """Kleene disjunction: true if any is true, else unknown if any is unknown."""
+
+    items: tuple[Bool, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    """Kleene negation (unknown stays unknown)."""
+
+    item: Bool
+
+
+@dataclass(frozen=True)
+class In:
+    """A text fact equals one of the values."""
+
+    path: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HasAny:
+    """A list fact contains at least one of the values (false for an empty list)."""
+
+    path: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Compare:
+    """``left > right`` (``strict``) or ``left >= right`` over intervals.
+
+    Decided by the bounds when they settle it, else by the central values, else unknown.
+    """
+
+    left: Num
+    right: Num
+    strict: bool
+
+
+@dataclass(frozen=True)
+class Known:
+    """Whether a quantity has a central value (never unknown itself)."""
+
+    item: Num
+
+
+Bool = BoolFact | BoolParam | StepRef | All | AnyOf | Not | In | HasAny | Compare | Known
+
+Node = Num | Bool
+
+
+# ---- parsing -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParseContext:
+    """What names a regime file may refer to while one expression is parsed."""
+
+    source: str
+    parameters: Mapping[str, str]  # name -> "number" | "bool"
+    steps: frozenset[str]
+
+
+def _fail(ctx: ParseContext, where: str, problem: str) -> RegimeDefinitionError:
+    return RegimeDefinitionError(f"{ctx.source}: {where}: {problem}")
+
+
+def _single_key(obj: Any, ctx: ParseContext, where: str) -> tuple[str, Any]:
+    if not isinstance(obj, dict) or len(obj) != 1:
+        raise _fail(ctx, where, f"expected a mapping with exactly one operator, got {obj!r}")
+    ((key, value),) = obj.items()
+    return str(key), value
+
+
+def _fact_path(path: Any, kinds: tuple[Kind, ...], ctx: ParseContext, where: str) -> str:
+    if not isinstance(path, str) or path not in FACT_COLUMNS:
+        raise _fail(ctx, where, f"unknown fact {path!r}")
+    if FACT_COLUMNS[path] not in kinds:
+        wanted = " or ".join(k.value for k in kinds)
+        raise _fail(ctx, where, f"fact {path} is a {FACT_COLUMNS[path].value}, expected {wanted}")
+    return path
+
+
+def _pair(value: Any, ctx: ParseContext, where: str) -> tuple[Any, Any]:
+    if not isinstance(value, list) or len(value) != 2:
+        raise _fail(ctx, where, f"expected a list of two operands, got {value!r}")
+    return value[0], value[1]
+
+
+def _strings(values: Any, ctx: ParseContext, where: str) -> tuple[str, ...]:
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise _fail(ctx, where, f"expected a list of strings, got {values!r}")
+    return tuple(values)
+
+
+def parse_num(obj: Any, ctx: ParseContext, where: str = "expression") -> Num:
+    """Parse a numeric node."""
+    if isinstance(obj, bool):
+        raise _fail(ctx, where, "expected a number, got a boolean")
+    if isinstance(obj, int | float):
+        return Const(float(obj))
+    op, value = _single_key(obj, ctx, where)
+    here = f"{where}.{op}"
+    if op == "fact":
+        return NumFact(_fact_path(value, (Kind.NUMBER,), ctx, here))
+    if op == "param":
+        if ctx.parameters.get(value) != "number":
+            raise _fail(ctx, here, f"no numeric parameter {value!r}")
+        return NumParam(value)
+    if op == "quantity":
+        if value not in QUANTITY_INPUTS:
+            raise _fail(ctx, here, f"unknown quantity {value!r}; known: {sorted(QUANTITY_INPUTS)}")
+        return Quantity(value)
+    if op == "sum":
+        if not isinstance(value, list) or not value:
+            raise _fail(ctx, here, "expected a non-empty list")
+        return Sum(tuple(parse_num(v, ctx, f"{here}[{i}]") for i, v in enumerate(value)))
+    if op == "mul":
+        left, right = _pair(value, ctx, here)
+        return Mul(parse_num(left, ctx, f"{here}[0]"), parse_num(right, ctx, f"{here}[1]"))
+    raise _fail(ctx, here, f"unknown numeric operator {op!r}")
+
+
+def parse_bool(obj: Any, ctx: ParseContext, where: str = "expression") -> Bool:
+    """Parse a boolean node."""
+    op, value = _single_key(obj, ctx, where)
+    here = f"{where}.{op}"
+    if op == "fact":
+        return BoolFact(_fact_path(value, (Kind.BOOL,), ctx, here))
+    if op == "param":
+        if ctx.parameters.get(value) != "bool":
+            raise _fail(ctx, here, f"no true/false parameter {value!r}")
+        return BoolParam(value)
+    if op == "step":
+        if value not in ctx.steps:
+            raise _fail(ctx, here, f"step {value!r} is not defined before this point")
+        return StepRef(value)
+    if op in ("all", "any"):
+        if not isinstance(value, list) or not value:
+            raise _fail(ctx, here, "expected a non-empty list")
+        items = tuple(parse_bool(v, ctx, f"{here}[{i}]") for i, v in enumerate(value))
+        return All(items) if op == "all" else AnyOf(items)
+    if op == "not":
+        return Not(parse_bool(value, ctx, here))
+    if op in ("eq", "in"):
+        path, values = _pair(value, ctx, here)
+        wanted = [values] if op == "eq" else values
+        return In(_fact_path(path, (Kind.TEXT,), ctx, here), _strings(wanted, ctx, here))
+    if op == "has_any":
+        path, values = _pair(value, ctx, here)
+        return HasAny(_fact_path(path, (Kind.LIST,), ctx, here), _strings(values, ctx, here))
+    if op in ("gt", "ge"):
+        left, right = _pair(value, ctx, here)
+        return Compare(
+            parse_num(left, ctx, f"{here}[0]"), parse_num(right, ctx, f"{here}[1]"), op == "gt"
+        )
+    if op == "known":
+        return Known(parse_num(value, ctx, here))
+    raise _fail(ctx, here, f"unknown boolean operator {op!r}")
+
+
+# ---- inspection ----------------------------------------------------------------------------
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    """The direct sub-expressions of a node."""
+    match node:
+        case Sum(items) | All(items) | AnyOf(items):
+            return items
+        case Mul(left, right) | Compare(left, right, _):
+            return (left, right)
+        case Not(item) | Known(item):
+            return (item,)
+        case _:
+            return ()
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Every node of a tree, depth first."""
+    yield node
+    for child in children(node):
+        yield from walk(child)
+
+
+def referenced_facts(node: Node) -> list[str]:
+    """Fact paths a tree reads directly (not through step references), in order, unique."""
+    seen: dict[str, None] = {}
+    for sub in walk(node):
+        if isinstance(sub, BoolFact | NumFact | In | HasAny):
+            seen[sub.path] = None
+    return list(seen)
+
+
+def referenced_params(node: Node) -> list[str]:
+    """Parameter names a tree reads, in order, unique."""
+    return list(dict.fromkeys(s.name for s in walk(node) if isinstance(s, BoolParam | NumParam)))
+
+
+def referenced_quantities(node: Node) -> list[str]:
+    """Derived quantities a tree reads, in order, unique."""
+    return list(dict.fromkeys(s.name for s in walk(node) if isinstance(s, Quantity)))
