@@ -39,3 +39,7 @@ TRAINS_NOTHING: Final = frozenset(
     )
 )
 """Techniques that update no weights by gradient descent: their modification compute is 0."""
+
+MAX_FLOP_PER_USD: Final = 5.0e18
+"""Most FLOP one US dollar can buy: an H100 (989.5 TFLOP/s dense BF16) rented at $0.70 an hour
+and run at 100% utilization gives 5.1e18. Cost times this bounds modification compute from above."""

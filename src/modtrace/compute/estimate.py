@@ -12,6 +12,7 @@ from typing import Any
 
 from modtrace.compute.conventions import (
     FACTORS_BY_METHOD,
+    MAX_FLOP_PER_USD,
     SECONDS_PER_HOUR,
     TRAINS_NOTHING,
     UNKNOWN_METHOD_FACTORS,
@@ -112,6 +113,16 @@ def _hardware(row: dict[str, Any]) -> Estimate | None:
     )
 
 
+def _cost_bound(row: dict[str, Any]) -> Estimate | None:
+    cost = row.get("modification.cost_usd")
+    if cost is None:
+        return None
+    return Estimate(
+        MODIFICATION, None, 0.0, cost * MAX_FLOP_PER_USD, "cost",
+        f"cost_usd · {MAX_FLOP_PER_USD:g} FLOP/USD (upper bound)", {"modification.cost_usd": cost},
+    )
+
+
 def _choose(quantity: str, candidates: list[Estimate | None]) -> Estimate:
     """The first candidate with a central value; else the tightest bounds all of them allow."""
     present = [c for c in candidates if c is not None]
@@ -155,7 +166,7 @@ def estimate_modification_compute(row: dict[str, Any]) -> Estimate:
     )
     if architecture and method:
         architecture.inputs["modification.training.method"] = method
-    return _choose(MODIFICATION, [architecture, _hardware(row)])
+    return _choose(MODIFICATION, [architecture, _hardware(row), _cost_bound(row)])
 
 
 def estimate_original_compute(row: dict[str, Any]) -> Estimate:
@@ -189,6 +200,7 @@ QUANTITY_INPUTS: dict[str, tuple[str, ...]] = {
         "modification.hardware.accelerator_hours",
         "modification.hardware.peak_flop_per_s",
         "modification.hardware.utilization",
+        "modification.cost_usd",
     ),
     ORIGINAL: ("original.training_compute_flop", "original.parameters", "original.training_tokens"),
 }

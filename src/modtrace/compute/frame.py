@@ -13,6 +13,7 @@ import polars as pl
 from modtrace.compute.conventions import (
     ADAPTER_FACTORS,
     FULL_FACTORS,
+    MAX_FLOP_PER_USD,
     SECONDS_PER_HOUR,
     TRAINS_NOTHING,
     UNKNOWN_METHOD_FACTORS,
@@ -56,6 +57,7 @@ def modification_compute_exprs() -> list[pl.Expr]:
     hw_mid = ceiling * pl.col("modification.hardware.utilization")
     hw_low = pl.coalesce(hw_mid, pl.when(ceiling.is_not_null()).then(0.0))
     hw_high = pl.coalesce(hw_mid, ceiling)
+    cost_high = pl.col("modification.cost_usd") * MAX_FLOP_PER_USD
 
     has_measured = measured.is_not_null()
     has_arch = arch_mid.is_not_null()
@@ -75,11 +77,13 @@ def modification_compute_exprs() -> list[pl.Expr]:
     return [
         pick(measured, zero, arch_mid, hw_mid, pl.lit(None, dtype=pl.Float64)).alias(f"{q}.flop"),
         pick(measured, zero, arch_low, hw_mid,
-             pl.max_horizontal(arch_low, hw_low).fill_null(0.0)).alias(f"{q}.low"),
+             pl.max_horizontal(arch_low, hw_low, pl.when(cost_high.is_not_null()).then(0.0))
+             .fill_null(0.0)).alias(f"{q}.low"),
         pick(measured, zero, arch_high, hw_mid,
-             pl.min_horizontal(arch_high, hw_high).fill_null(math.inf)).alias(f"{q}.high"),
+             pl.min_horizontal(arch_high, hw_high, cost_high).fill_null(math.inf)).alias(f"{q}.high"),
         pick(pl.lit("measured"), pl.lit("no-training"), pl.lit("architecture"), pl.lit("hardware"),
-             pl.when(base.is_not_null() | ceiling.is_not_null()).then(pl.lit("bounds"))
+             pl.when(base.is_not_null() | ceiling.is_not_null() | cost_high.is_not_null())
+             .then(pl.lit("bounds"))
              ).alias(f"{q}.method"),
     ]
 

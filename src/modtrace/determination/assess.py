@@ -164,7 +164,7 @@ def assess_row(row: Mapping[str, Any], regime: Regime, *, at: dt.date | None = N
     in_force = regime.in_force_on(day)
     if regime.status == "vetoed":
         notes.append(f"{regime.id} was never in force; this shows what it would have required.")
-    elif not in_force:
+    elif not in_force and regime.status != "proposal":
         notes.append(f"{regime.id} version {regime.version} is not in force on {day.isoformat()} "
                      f"(effective from {regime.effective_from.isoformat()}).")
     if regime.overridden:

@@ -305,3 +305,37 @@ def referenced_params(node: Node) -> list[str]:
 def referenced_quantities(node: Node) -> list[str]:
     """Derived quantities a tree reads, in order, unique."""
     return list(dict.fromkeys(s.name for s in walk(node) if isinstance(s, Quantity)))
+
+
+def to_data(node: Node) -> Any:
+    """The YAML/JSON form of a tree (inverse of the parsers)."""
+    match node:
+        case Const(value):
+            return value
+        case NumFact(path) | BoolFact(path):
+            return {"fact": path}
+        case NumParam(name) | BoolParam(name):
+            return {"param": name}
+        case Quantity(name):
+            return {"quantity": name}
+        case Sum(items):
+            return {"sum": [to_data(i) for i in items]}
+        case Mul(left, right):
+            return {"mul": [to_data(left), to_data(right)]}
+        case StepRef(step):
+            return {"step": step}
+        case All(items):
+            return {"all": [to_data(i) for i in items]}
+        case AnyOf(items):
+            return {"any": [to_data(i) for i in items]}
+        case Not(item):
+            return {"not": to_data(item)}
+        case In(path, values):
+            return {"in": [path, list(values)]}
+        case HasAny(path, values):
+            return {"has_any": [path, list(values)]}
+        case Compare(left, right, strict):
+            return {"gt" if strict else "ge": [to_data(left), to_data(right)]}
+        case Known(item):
+            return {"known": to_data(item)}
+    raise TypeError(f"not a node: {node!r}")  # pragma: no cover

@@ -143,7 +143,7 @@ class Regime:
         """Whether this version applies on ``day``."""
         started = self.effective_from <= day
         ended = self.effective_until is not None and day >= self.effective_until
-        return started and not ended and self.status != "vetoed"
+        return started and not ended and self.status in ("in-force", "guidance")
 
 
 def with_values(regime: Regime, values: dict[str, float | bool]) -> Regime:
@@ -153,3 +153,43 @@ def with_values(regime: Regime, values: dict[str, float | bool]) -> Regime:
         params[name] = replace(params[name], value=value)
     overridden = tuple(sorted(set(regime.overridden) | set(values)))
     return replace(regime, parameters=params, overridden=overridden)
+
+
+def regime_to_data(regime: Regime) -> dict[str, Any]:
+    """A regime version as JSON-friendly data (conditions in the file's expression form)."""
+    from modtrace.regimes.expr import to_data  # local: expr imports nothing from here
+
+    def cond(node: Bool | None) -> Any:
+        return None if node is None else to_data(node)
+
+    return {
+        "id": regime.id,
+        "version": regime.version,
+        "title": regime.title,
+        "jurisdiction": regime.jurisdiction,
+        "status": regime.status,
+        "effective_from": regime.effective_from.isoformat(),
+        "effective_until": regime.effective_until.isoformat() if regime.effective_until else None,
+        "summary": regime.summary,
+        "parameters": {
+            p.name: {"kind": p.kind, "default": p.default, "value": p.effective, "unit": p.unit,
+                     "description": p.description, "source": p.source.as_dict()}
+            for p in regime.parameters.values()
+        },
+        "steps": [
+            {"id": s.id, "question": s.question, "when": cond(s.when), "source": s.source.as_dict(),
+             "exceptions": [{"id": e.id, "label": e.label, "when": cond(e.when),
+                             "source": e.source.as_dict()} for e in s.exceptions]}
+            for s in regime.steps
+        ],
+        "scope": {"when": cond(regime.scope), "source": regime.scope_source.as_dict()},
+        "roles": [{"id": r.id, "title": r.title, "when": cond(r.when), "source": r.source.as_dict()}
+                  for r in regime.roles],
+        "obligations": [
+            {"id": o.id, "title": o.title, "when": cond(o.when), "deadline": o.deadline,
+             "source": o.source.as_dict()}
+            for o in regime.obligations
+        ],
+        "notes": list(regime.notes),
+        "overridden": list(regime.overridden),
+    }

@@ -1,0 +1,239 @@
+"""The ``modtrace`` command line: a thin layer over the library.
+
+Each command builds its inputs, calls the library, and renders the result; a library
+``InputError`` becomes ``error: <field>: <problem>`` on stderr and exit code 2.
+Exit codes: 0 decided, 3 indeterminate, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from modtrace.errors import InputError, ModtraceError, ParameterError
+from modtrace.facts.model import Facts, Technique, TrainingMethod
+
+EXIT_DECIDED = 0
+EXIT_BAD_INPUT = 2
+EXIT_INDETERMINATE = 3
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(exc: InputError) -> None:
+    for field, problem in exc.issues:
+        click.echo(f"error: {field}: {problem}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+class _Group(click.Group):
+    """Turns library errors into one-line messages instead of tracebacks."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            _fail(exc)
+        except ModtraceError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+
+def _date(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value else None
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, indent=2, default=str, allow_nan=False)
+
+
+def _format_option(func: F) -> F:
+    return click.option(
+        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+        help="text: a readable explanation; json: the machine-readable record.",
+    )(func)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="modtrace")
+def cli() -> None:
+    """Assess downstream modifications of foundation models under several regimes.
+
+    Example: modtrace assess examples/meditron-70b.yaml --all-regimes
+    """
+
+
+@cli.command()
+@click.argument("facts_file", type=click.Path(path_type=Path))
+@click.option("--regime", "regime_id", default="govai-2025", show_default=True, help="Regime id.")
+@click.option("--all-regimes", is_flag=True, help="Assess under every regime, side by side.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Override a regime parameter; repeatable.")
+@click.option("--at", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Apply the regime version in force on this date (default: today).")
+@_format_option
+def assess(facts_file: Path, regime_id: str, all_regimes: bool, params: tuple[str, ...],
+           at: dt.datetime | None, fmt: str) -> None:
+    """Assess one facts file; explain who owes what, and why.
+
+    Exit code 0 when decided, 3 when indeterminate, 2 on bad input.
+
+    Example: modtrace assess examples/abliterated-llama-3.1-405b.yaml --param upstream_threshold_flop=1e26
+    """
+    from modtrace.cli.render import comparison_table, determination_text
+    from modtrace.determination.assess import assess as run_assessment
+    from modtrace.facts.loader import load_facts
+    from modtrace.regimes.loader import default_catalog, parse_param_options, with_overrides
+
+    facts = load_facts(facts_file)
+    catalog = default_catalog()
+    overrides = parse_param_options(params)
+    day = _date(at)
+    if all_regimes:
+        regimes = [catalog.get(i, day) for i in catalog.ids()]
+        unknown = [n for n in overrides if not any(n in r.parameters for r in regimes)]
+        if unknown:
+            raise ParameterError([(f"--param {n}", "no regime has this parameter") for n in unknown])
+        results = [
+            run_assessment(facts, with_overrides(r, {k: v for k, v in overrides.items()
+                                                     if k in r.parameters}), at=day)
+            for r in regimes
+        ]
+        if fmt == "json":
+            click.echo(_dump([d.model_dump(mode="json") for d in results]))
+        else:
+            click.echo(comparison_table(results))
+        sys.exit(EXIT_DECIDED if all(d.decided for d in results) else EXIT_INDETERMINATE)
+    regime = with_overrides(catalog.get(regime_id, day), overrides)
+    determination = run_assessment(facts, regime, at=day)
+    if fmt == "json":
+        click.echo(determination.model_dump_json(indent=2))
+    else:
+        click.echo(determination_text(determination))
+    sys.exit(EXIT_DECIDED if determination.decided else EXIT_INDETERMINATE)
+
+
+@cli.group()
+def regimes() -> None:
+    """List and describe the regimes modtrace knows."""
+
+
+@regimes.command("list")
+@_format_option
+def regimes_list(fmt: str) -> None:
+    """List every regime with its versions and effective dates.
+
+    Example: modtrace regimes list
+    """
+    from modtrace.regimes.loader import default_catalog
+
+    catalog = default_catalog()
+    rows = [
+        {"id": r.id, "version": r.version, "status": r.status, "jurisdiction": r.jurisdiction,
+         "effective_from": r.effective_from.isoformat(), "title": r.title}
+        for i in catalog.ids() for r in catalog.versions(i)
+    ]
+    if fmt == "json":
+        click.echo(_dump(rows))
+        return
+    for row in rows:
+        click.echo(f"{row['id']:<16} v{row['version']}  {row['status']:<9} from "
+                   f"{row['effective_from']}  {row['jurisdiction']:<8} {row['title']}")
+
+
+@regimes.command("show")
+@click.argument("regime_id")
+@click.option("--at", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Show the version in force on this date.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Show with overrides.")
+@_format_option
+def regimes_show(regime_id: str, at: dt.datetime | None, params: tuple[str, ...], fmt: str) -> None:
+    """Describe one regime: parameters, steps, roles, obligations and their sources.
+
+    Example: modtrace regimes show eu-ai-act-gpai
+    """
+    from modtrace.cli.render import regime_text
+    from modtrace.regimes.loader import default_catalog, parse_param_options, with_overrides
+    from modtrace.regimes.model import regime_to_data
+
+    catalog = default_catalog()
+    regime = with_overrides(catalog.get(regime_id, _date(at)), parse_param_options(params))
+    if fmt == "json":
+        click.echo(_dump(regime_to_data(regime)))
+    else:
+        click.echo(regime_text(regime, catalog.sources))
+
+
+@cli.group()
+def compute() -> None:
+    """Training-compute estimates."""
+
+
+@compute.command("estimate")
+@click.argument("facts_file", required=False, type=click.Path(path_type=Path))
+@click.option("--parameters", type=float, help="Parameters of the original (N).")
+@click.option("--tokens", type=float, help="Training tokens per epoch (D).")
+@click.option("--epochs", type=float, help="Epochs.")
+@click.option("--method", type=click.Choice([m.value for m in TrainingMethod]), help="Training method.")
+@click.option("--technique", "techniques", multiple=True,
+              type=click.Choice([t.value for t in Technique]), help="Technique; repeatable.")
+@click.option("--hours", type=float, help="Accelerator-hours.")
+@click.option("--peak", type=float, help="Peak FLOP/s of one accelerator.")
+@click.option("--utilization", type=float, help="Model FLOP utilization (0-1].")
+@click.option("--measured", type=float, help="Measured modification compute in FLOP.")
+@_format_option
+def compute_estimate(facts_file: Path | None, parameters: float | None, tokens: float | None,
+                     epochs: float | None, method: str | None, techniques: tuple[str, ...],
+                     hours: float | None, peak: float | None, utilization: float | None,
+                     measured: float | None, fmt: str) -> None:
+    """Estimate modification (and original) compute from a facts file or from options.
+
+    Example: modtrace compute estimate --parameters 70e9 --tokens 48.1e9 --epochs 1 --method full
+    """
+    from modtrace.cli.render import estimate_line
+    from modtrace.compute.estimate import estimate_all
+    from modtrace.facts.flatten import facts_to_row
+    from modtrace.facts.loader import facts_from_mapping, load_facts
+
+    if facts_file is not None:
+        facts: Facts = load_facts(facts_file)
+    else:
+        training = {"method": method, "tokens": tokens, "epochs": epochs}
+        hardware = {"accelerator_hours": hours, "peak_flop_per_s": peak, "utilization": utilization}
+        facts = facts_from_mapping({
+            "original": {"id": "(not given)", "provider": "(not given)", "parameters": parameters},
+            "modifier": {"name": "(not given)"},
+            "modification": {"techniques": list(techniques) or None, "compute_flop": measured,
+                             "training": training, "hardware": hardware},
+        }, source="options")
+    estimates = estimate_all(facts_to_row(facts))
+    if fmt == "json":
+        click.echo(_dump({k: e.as_dict() for k, e in estimates.items()}))
+        return
+    for name, estimate in estimates.items():
+        click.echo(f"{name}: {estimate_line(estimate.as_dict())}")
+
+
+@cli.group()
+def schema() -> None:
+    """Published JSON Schemas."""
+
+
+@schema.command("facts")
+def schema_facts() -> None:
+    """Print the JSON Schema of a facts file.
+
+    Example: modtrace schema facts > facts.schema.json
+    """
+    click.echo(_dump(Facts.model_json_schema()))
+
+
+def main() -> None:
+    """Entry point of the ``modtrace`` script."""
+    cli(prog_name="modtrace")
