@@ -50,13 +50,21 @@ def estimate_line(fig: dict[str, Any]) -> str:
     return f"{central} [{fig.get('method')}: {fig.get('formula')}; {rng}]"
 
 
+def _force_note(status: str, in_force: bool) -> str:
+    if in_force:
+        return ""
+    return {"proposal": " — a proposal, not law", "vetoed": " — vetoed, never in force"}.get(
+        status, " — not in force on that date"
+    )
+
+
 def determination_text(d: Determination) -> str:
     """A readable explanation a lawyer could follow."""
     r = d.regime
     lines = [
         f"{r.title}",
         f"  regime {r.id} v{r.version} ({r.status}), effective from {r.effective_from}; "
-        f"assessed as of {r.at}{'' if r.in_force else ' — not in force on that date'}",
+        f"assessed as of {r.at}{_force_note(r.status, r.in_force)}",
         f"  case: {d.case['modifier']} modified {d.case['original']} ({d.case['provider']})"
         f" by {number(d.case['techniques']) if d.case['techniques'] is not None else 'unknown techniques'}",
         "",

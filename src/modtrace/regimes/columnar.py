@@ -29,6 +29,7 @@ from modtrace.regimes.expr import (
     NumFact,
     NumParam,
     Quantity,
+    Recorded,
     StepRef,
     Sum,
 )

@@ -81,6 +81,17 @@ class BoolFact:
 
 
 @dataclass(frozen=True)
+class Recorded:
+    """A true/false fact that only counts when recorded as true (absent = not recorded).
+
+    For public acts such as an authority's designation: an unrecorded act has not happened.
+    Regime files must say why they use it; everywhere else absent facts stay unknown.
+    """
+
+    path: str
+
+
+@dataclass(frozen=True)
 class BoolParam:
     """A true/false regime parameter."""
 
@@ -150,7 +161,7 @@ class Known:
     item: Num
 
 
-Bool = BoolFact | BoolParam | StepRef | All | AnyOf | Not | In | HasAny | Compare | Known
+Bool = BoolFact | Recorded | BoolParam | StepRef | All | AnyOf | Not | In | HasAny | Compare | Known
 
 Node = Num | Bool
 
@@ -233,6 +244,8 @@ def parse_bool(obj: Any, ctx: ParseContext, where: str = "expression") -> Bool:
     here = f"{where}.{op}"
     if op == "fact":
         return BoolFact(_fact_path(value, (Kind.BOOL,), ctx, here))
+    if op == "recorded":
+        return Recorded(_fact_path(value, (Kind.BOOL,), ctx, here))
     if op == "param":
         if ctx.parameters.get(value) != "bool":
             raise _fail(ctx, here, f"no true/false parameter {value!r}")
@@ -292,7 +305,7 @@ def referenced_facts(node: Node) -> list[str]:
     """Fact paths a tree reads directly (not through step references), in order, unique."""
     seen: dict[str, None] = {}
     for sub in walk(node):
-        if isinstance(sub, BoolFact | NumFact | In | HasAny):
+        if isinstance(sub, BoolFact | Recorded | NumFact | In | HasAny):
             seen[sub.path] = None
     return list(seen)
 
@@ -314,6 +327,8 @@ def to_data(node: Node) -> Any:
             return value
         case NumFact(path) | BoolFact(path):
             return {"fact": path}
+        case Recorded(path):
+            return {"recorded": path}
         case NumParam(name) | BoolParam(name):
             return {"param": name}
         case Quantity(name):

@@ -30,6 +30,7 @@ from modtrace.regimes.expr import (
     NumFact,
     NumParam,
     Quantity,
+    Recorded,
     StepRef,
     Sum,
 )
@@ -119,6 +120,8 @@ def eval_bool(node: Bool, env: Env) -> Tri:
         case BoolFact(path):
             value = env.row.get(path)
             return None if value is None else bool(value)
+        case Recorded(path):
+            return env.row.get(path) is True
         case BoolParam(name):
             return bool(env.params[name])
         case StepRef(step):

@@ -1,0 +1,78 @@
+"""Hypothesis strategies that generate flat facts rows covering every regime branch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from modtrace.facts.model import Release, SafeguardAlteration, Technique, TrainingMethod
+
+TECHNIQUES = [t.value for t in Technique]
+
+
+def _magnitude(low: int, high: int) -> st.SearchStrategy[float | None]:
+    return st.one_of(
+        st.none(),
+        st.integers(low * 4, high * 4).map(lambda e: float(10 ** (e / 4))),
+    )
+
+
+def _maybe(values: list[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(st.none(), st.sampled_from(values))
+
+
+BOOL = _maybe([True, False])
+
+
+@st.composite
+def rows(draw: st.DrawFn, *, single_compute_source: bool = False) -> dict[str, Any]:
+    """A flat facts row. With ``single_compute_source`` each quantity has at most one input,
+    so that forgetting a fact can only widen what is known, never swap one estimate for another."""
+    row: dict[str, Any] = {
+        "original.id": "org/model",
+        "original.provider": "Org",
+        "original.training_compute_flop": draw(_magnitude(21, 27)),
+        "original.parameters": None if single_compute_source else draw(_magnitude(8, 12)),
+        "original.training_tokens": None if single_compute_source else draw(_magnitude(11, 14)),
+        "original.training_cost_usd": draw(_magnitude(5, 9)),
+        "original.access": draw(_maybe(["open-weights", "api", "closed"])),
+        "original.designated_in_scope": draw(BOOL),
+        "original.exempt_without_safeguards": draw(BOOL),
+        "original.modalities": draw(_maybe([["text"], ["image"], [], ["protein"]])),
+        "modifier.name": "Lab",
+        "modifier.acts_on_behalf_of_provider": draw(BOOL),
+        "modifier.employees": None,
+        "modifier.annual_revenue_usd": draw(_magnitude(4, 11)),
+        "modifier.jurisdiction": draw(_maybe(["EU", "DE", "US", "CN"])),
+        "modification.techniques": draw(
+            st.one_of(st.none(), st.lists(st.sampled_from(TECHNIQUES), max_size=3, unique=True))
+        ),
+        "modification.compute_flop": draw(_magnitude(17, 27)),
+        "modification.training.method": draw(_maybe([m.value for m in TrainingMethod])),
+        "modification.training.tokens": draw(_magnitude(6, 13)),
+        "modification.training.epochs": draw(_maybe([0.5, 1.0, 3.0])),
+        "modification.hardware.accelerator_hours": draw(_magnitude(1, 8)),
+        "modification.hardware.peak_flop_per_s": draw(_maybe([3.12e14, 9.89e14])),
+        "modification.hardware.utilization": draw(_maybe([0.3, 0.5])),
+        "modification.cost_usd": draw(_magnitude(1, 9)),
+        "modification.data.examples": None,
+        "modification.data.tokens": draw(_magnitude(6, 13)),
+        "modification.data.domains": None,
+        "modification.safeguards.altered": draw(_maybe([s.value for s in SafeguardAlteration])),
+        "modification.safeguards.significant": draw(BOOL),
+        "modification.capabilities.high_risk_uplift": draw(_maybe(["significant", "insignificant"])),
+        "modification.upstream_warned": draw(BOOL),
+        "modification.other_reason_to_believe_unacceptable_risk": draw(BOOL),
+        "modification.release": draw(_maybe([r.value for r in Release])),
+        "modification.open_source_license": draw(BOOL),
+        "modification.intended_use": None,
+        "modification.date": None,
+    }
+    if single_compute_source:
+        for path in ("modification.training.method", "modification.training.tokens",
+                     "modification.training.epochs", "modification.hardware.accelerator_hours",
+                     "modification.hardware.peak_flop_per_s", "modification.hardware.utilization",
+                     "modification.cost_usd", "modification.data.tokens"):
+            row[path] = None
+    return row
