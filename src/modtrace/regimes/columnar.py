@@ -77,6 +77,8 @@ def compile_bool(node: Bool, params: Mapping[str, Any]) -> pl.Expr:
     match node:
         case BoolFact(path):
             return pl.col(path).cast(pl.Boolean)
+        case Recorded(path):
+            return pl.col(path).cast(pl.Boolean).fill_null(False)
         case BoolParam(name):
             return pl.lit(bool(params[name]), dtype=pl.Boolean)
         case StepRef(step):
