@@ -61,7 +61,9 @@ def rows(draw: st.DrawFn, *, single_compute_source: bool = False) -> dict[str, A
         "modification.data.domains": None,
         "modification.safeguards.altered": draw(_maybe([s.value for s in SafeguardAlteration])),
         "modification.safeguards.significant": draw(BOOL),
-        "modification.capabilities.high_risk_uplift": draw(_maybe(["significant", "insignificant"])),
+        "modification.capabilities.high_risk_uplift": draw(
+            _maybe(["significant", "insignificant"])
+        ),
         "modification.upstream_warned": draw(BOOL),
         "modification.other_reason_to_believe_unacceptable_risk": draw(BOOL),
         "modification.release": draw(_maybe([r.value for r in Release])),
@@ -70,9 +72,15 @@ def rows(draw: st.DrawFn, *, single_compute_source: bool = False) -> dict[str, A
         "modification.date": None,
     }
     if single_compute_source:
-        for path in ("modification.training.method", "modification.training.tokens",
-                     "modification.training.epochs", "modification.hardware.accelerator_hours",
-                     "modification.hardware.peak_flop_per_s", "modification.hardware.utilization",
-                     "modification.cost_usd", "modification.data.tokens"):
+        for path in (
+            "modification.training.method",
+            "modification.training.tokens",
+            "modification.training.epochs",
+            "modification.hardware.accelerator_hours",
+            "modification.hardware.peak_flop_per_s",
+            "modification.hardware.utilization",
+            "modification.cost_usd",
+            "modification.data.tokens",
+        ):
             row[path] = None
     return row

@@ -16,6 +16,7 @@ from modtrace.cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
+HEAD = "original: {id: a/b, provider: P}\nmodifier: {name: L}\n"
 SCENARIOS = yaml.safe_load((Path(__file__).parent / "scenarios.yaml").read_text())
 
 
@@ -31,7 +32,9 @@ def test_every_example_has_a_scenario() -> None:
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s["name"] for s in SCENARIOS])
 def test_example_outcomes_under_every_regime(scenario: dict[str, Any]) -> None:
     path = EXAMPLES / f"{scenario['name']}.yaml"
-    result = run("assess", str(path), "--all-regimes", "--at", str(scenario["at"]), "--format", "json")
+    result = run(
+        "assess", str(path), "--all-regimes", "--at", str(scenario["at"]), "--format", "json"
+    )
     got = {d["regime"]["id"]: [d["outcome"], d["role"]] for d in json.loads(result.output)}
     assert got == scenario["expect"]
     indeterminate = any(v[0] == "indeterminate" for v in got.values())
@@ -39,7 +42,9 @@ def test_example_outcomes_under_every_regime(scenario: dict[str, Any]) -> None:
 
 
 def test_text_explanation_cites_its_sources() -> None:
-    result = run("assess", str(EXAMPLES / "abliterated-llama-3.1-405b.yaml"), "--regime", "govai-2025")
+    result = run(
+        "assess", str(EXAMPLES / "abliterated-llama-3.1-405b.yaml"), "--regime", "govai-2025"
+    )
     assert result.exit_code == 0
     for words in ["Outcome: IN SCOPE", "Figure 2", "fn 91", "registration", "§IV.3"]:
         assert words in result.output
@@ -63,21 +68,38 @@ def test_indeterminate_names_missing_facts_and_exits_3() -> None:
 @pytest.mark.parametrize(
     ("content", "args", "words"),
     [
-        ("original: {id: a/b, provider: P}\nmodifier: {name: L}\nmodification: {compute_flop: -5}\n",
-         [], "error: modification.compute_flop:"),
-        ("original: {id: a/b, provider: P}\nmodifier: {name: L}\nmodification: {techniques: [magic]}\n",
-         [], "error: modification.techniques.0:"),
+        (
+            HEAD + "modification: {compute_flop: -5}\n",
+            [],
+            "error: modification.compute_flop:",
+        ),
+        (
+            HEAD + "modification: {techniques: [magic]}\n",
+            [],
+            "error: modification.techniques.0:",
+        ),
         ("original: [\n", [], "malformed YAML at line"),
-        ("original: {id: a/b, provider: P}\nmodifier: {name: L}\n", ["--regime", "nope"],
-         "error: --regime: unknown regime 'nope'"),
-        ("original: {id: a/b, provider: P}\nmodifier: {name: L}\n", ["--param", "zeta=1"],
-         "error: --param zeta: unknown parameter"),
-        ("original: {id: a/b, provider: P}\nmodifier: {name: L}\n", ["--param", "novalue"],
-         "error: --param: expected name=value"),
+        (
+            "original: {id: a/b, provider: P}\nmodifier: {name: L}\n",
+            ["--regime", "nope"],
+            "error: --regime: unknown regime 'nope'",
+        ),
+        (
+            "original: {id: a/b, provider: P}\nmodifier: {name: L}\n",
+            ["--param", "zeta=1"],
+            "error: --param zeta: unknown parameter",
+        ),
+        (
+            "original: {id: a/b, provider: P}\nmodifier: {name: L}\n",
+            ["--param", "novalue"],
+            "error: --param: expected name=value",
+        ),
     ],
     ids=["negative", "technique", "yaml", "regime", "param", "param-syntax"],
 )
-def test_bad_input_exits_2_with_named_field(tmp_path: Path, content: str, args: list[str], words: str) -> None:
+def test_bad_input_exits_2_with_named_field(
+    tmp_path: Path, content: str, args: list[str], words: str
+) -> None:
     path = tmp_path / "facts.yaml"
     path.write_text(content)
     result = CliRunner().invoke(cli, ["assess", str(path), *args])
@@ -90,14 +112,27 @@ def test_regimes_list_and_show() -> None:
     listed = run("regimes", "list", "--format", "json")
     assert {r["id"] for r in json.loads(listed.output)} >= {"govai-2025", "eu-ai-act-gpai"}
     shown = run("regimes", "show", "eu-ai-act-gpai")
-    assert "modification_fraction" in shown.output and "Art. 53(1)(a)" in shown.output
+    assert "modification_fraction" in shown.output
+    assert "Art. 53(1)(a)" in shown.output
     data = json.loads(run("regimes", "show", "govai-2025", "--format", "json").output)
     assert data["steps"][1]["when"]["any"][1] == {"recorded": "original.designated_in_scope"}
 
 
 def test_compute_estimate_from_options() -> None:
-    result = run("compute", "estimate", "--parameters", "70e9", "--tokens", "48.1e9", "--epochs", "1",
-                 "--method", "full", "--format", "json")
+    result = run(
+        "compute",
+        "estimate",
+        "--parameters",
+        "70e9",
+        "--tokens",
+        "48.1e9",
+        "--epochs",
+        "1",
+        "--method",
+        "full",
+        "--format",
+        "json",
+    )
     est = json.loads(result.output)["modification.compute"]
     assert est["flop"] == pytest.approx(6 * 70e9 * 48.1e9)
 
@@ -109,9 +144,20 @@ def test_schema_is_json_schema_with_the_public_fields() -> None:
 
 def test_real_process_entry_point() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "modtrace", "assess", str(EXAMPLES / "meditron-70b.yaml"),
-         "--regime", "eu-ai-act-gpai", "--at", "2026-01-01"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "modtrace",
+            "assess",
+            str(EXAMPLES / "meditron-70b.yaml"),
+            "--regime",
+            "eu-ai-act-gpai",
+            "--at",
+            "2026-01-01",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert "Outcome: OUT OF SCOPE" in proc.stdout

@@ -8,13 +8,13 @@ from typing import Any
 import polars as pl
 import pytest
 from hypothesis import given, settings
-from strategies import rows
 
 from modtrace.compute import MODIFICATION, ORIGINAL, estimate_all
 from modtrace.compute.conventions import MAX_FLOP_PER_USD
 from modtrace.compute.frame import with_compute_estimates
 from modtrace.determination.batch import conform, facts_frame
 from modtrace.facts import FACT_COLUMNS
+from strategies import rows
 
 
 def row(**values: Any) -> dict[str, Any]:
@@ -31,15 +31,23 @@ def mod(**values: Any) -> dict[str, Any]:
 
 
 def test_measured_value_wins_over_every_method() -> None:
-    est = mod(modification__compute_flop=1e20, original__parameters=N,
-              modification__training__tokens=D, modification__training__epochs=1,
-              modification__training__method="full")
+    est = mod(
+        modification__compute_flop=1e20,
+        original__parameters=N,
+        modification__training__tokens=D,
+        modification__training__epochs=1,
+        modification__training__method="full",
+    )
     assert (est["method"], est["flop"], est["low"], est["high"]) == ("measured", 1e20, 1e20, 1e20)
 
 
 def test_full_fine_tuning_is_six_n_d_per_epoch_with_recompute_ceiling() -> None:
-    est = mod(original__parameters=N, modification__training__tokens=D,
-              modification__training__epochs=2, modification__training__method="full")
+    est = mod(
+        original__parameters=N,
+        modification__training__tokens=D,
+        modification__training__epochs=2,
+        modification__training__method="full",
+    )
     assert est["method"] == "architecture"
     assert est["flop"] == pytest.approx(6 * N * D * 2)
     assert est["high"] == pytest.approx(8 * N * D * 2)
@@ -47,19 +55,29 @@ def test_full_fine_tuning_is_six_n_d_per_epoch_with_recompute_ceiling() -> None:
 
 @pytest.mark.parametrize("method", ["lora", "qlora"])
 def test_adapters_cost_four_n_d(method: str) -> None:
-    est = mod(original__parameters=N, modification__training__tokens=D,
-              modification__training__epochs=1, modification__training__method=method)
+    est = mod(
+        original__parameters=N,
+        modification__training__tokens=D,
+        modification__training__epochs=1,
+        modification__training__method=method,
+    )
     assert est["flop"] == pytest.approx(4 * N * D)
     assert (est["low"], est["high"]) == (pytest.approx(4 * N * D), pytest.approx(6 * N * D))
 
 
 def test_data_tokens_stand_in_for_training_tokens() -> None:
-    est = mod(original__parameters=N, modification__data__tokens=D,
-              modification__training__epochs=1, modification__training__method="full")
+    est = mod(
+        original__parameters=N,
+        modification__data__tokens=D,
+        modification__training__epochs=1,
+        modification__training__method="full",
+    )
     assert est["flop"] == pytest.approx(6 * N * D)
 
 
-@pytest.mark.parametrize("techniques", [["merge"], ["quantization", "prompting"], ["abliteration"], []])
+@pytest.mark.parametrize(
+    "techniques", [["merge"], ["quantization", "prompting"], ["abliteration"], []]
+)
 def test_techniques_that_train_nothing_cost_nothing(techniques: list[str]) -> None:
     est = mod(modification__techniques=techniques)
     assert (est["method"], est["flop"], est["high"]) == ("no-training", 0.0, 0.0)
@@ -70,33 +88,44 @@ def test_training_technique_alongside_merge_is_not_free() -> None:
 
 
 def test_hardware_method() -> None:
-    est = mod(modification__hardware__accelerator_hours=500,
-              modification__hardware__peak_flop_per_s=9.89e14,
-              modification__hardware__utilization=0.4)
+    est = mod(
+        modification__hardware__accelerator_hours=500,
+        modification__hardware__peak_flop_per_s=9.89e14,
+        modification__hardware__utilization=0.4,
+    )
     assert est["flop"] == pytest.approx(500 * 3600 * 9.89e14 * 0.4)
 
 
 def test_hardware_without_utilization_is_only_an_upper_bound() -> None:
-    est = mod(modification__hardware__accelerator_hours=10, modification__hardware__peak_flop_per_s=1e15)
+    est = mod(
+        modification__hardware__accelerator_hours=10, modification__hardware__peak_flop_per_s=1e15
+    )
     assert est["flop"] is None
     assert est["high"] == pytest.approx(10 * 3600 * 1e15)
 
 
 def test_bounds_from_several_methods_intersect() -> None:
-    est = mod(modification__hardware__accelerator_hours=10, modification__hardware__peak_flop_per_s=1e15,
-              modification__cost_usd=1)
+    est = mod(
+        modification__hardware__accelerator_hours=10,
+        modification__hardware__peak_flop_per_s=1e15,
+        modification__cost_usd=1,
+    )
     assert (est["method"], est["high"]) == ("bounds", MAX_FLOP_PER_USD)
 
 
 def test_unknown_method_gives_bounds_not_a_guess() -> None:
-    est = mod(original__parameters=N, modification__training__tokens=D, modification__training__epochs=1)
+    est = mod(
+        original__parameters=N, modification__training__tokens=D, modification__training__epochs=1
+    )
     assert est["flop"] is None
     assert (est["low"], est["high"]) == (pytest.approx(4 * N * D), pytest.approx(8 * N * D))
 
 
 def test_nothing_known_is_unknown() -> None:
     est = mod()
-    assert est["flop"] is None and est["low"] == 0 and est["high"] is None
+    assert est["flop"] is None
+    assert est["low"] == 0
+    assert est["high"] is None
 
 
 def test_original_estimated_from_parameters_and_tokens() -> None:

@@ -6,14 +6,14 @@ from typing import Any
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from strategies import rows
 
 from modtrace.determination import assess_row
 from modtrace.determination.batch import assess_frame, facts_frame
 from modtrace.regimes.columnar import step_column
 from modtrace.regimes.expr import Recorded, walk
-from modtrace.regimes.model import Regime
 from modtrace.regimes.loader import default_catalog
+from modtrace.regimes.model import Regime
+from strategies import rows
 
 CATALOG = default_catalog()
 REGIMES = [CATALOG.get(i) for i in CATALOG.ids()]
@@ -21,17 +21,25 @@ RANK = {"out-of-scope": 0, "indeterminate": 1, "in-scope": 2}
 
 
 def recorded_facts(regime: Regime) -> set[str]:
-    """Facts a regime reads closed-world (absent = not recorded): forgetting them is not unknowing."""
+    """Facts a regime reads closed-world (absent = not recorded).
+
+    Forgetting such a fact is not making it unknown."""
     trees = [s.when for s in regime.steps] + [e.when for s in regime.steps for e in s.exceptions]
     return {n.path for t in trees for n in walk(t) if isinstance(n, Recorded)}
 
 
-EU_FALLBACK_INPUTS = {"original.training_compute_flop", "original.parameters", "original.training_tokens"}
+EU_FALLBACK_INPUTS = {
+    "original.training_compute_flop",
+    "original.parameters",
+    "original.training_tokens",
+}
 
 
 @settings(max_examples=200, deadline=None)
 @given(r=rows(), factor=st.sampled_from([1.5, 10.0, 1e3]))
-def test_more_modification_compute_never_takes_a_case_out_of_scope(r: dict[str, Any], factor: float) -> None:
+def test_more_modification_compute_never_takes_a_case_out_of_scope(
+    r: dict[str, Any], factor: float
+) -> None:
     assume(r["modification.compute_flop"] is not None)
     more = dict(r, **{"modification.compute_flop": r["modification.compute_flop"] * factor})
     for regime in REGIMES:
@@ -43,9 +51,14 @@ def test_more_modification_compute_never_takes_a_case_out_of_scope(r: dict[str, 
 
 @settings(max_examples=200, deadline=None)
 @given(r=rows(single_compute_source=True), data=st.data())
-def test_forgetting_a_fact_never_flips_a_decided_outcome(r: dict[str, Any], data: st.DataObject) -> None:
-    known = [k for k, v in r.items() if v is not None and k not in ("original.id", "original.provider",
-                                                                     "modifier.name")]
+def test_forgetting_a_fact_never_flips_a_decided_outcome(
+    r: dict[str, Any], data: st.DataObject
+) -> None:
+    known = [
+        k
+        for k, v in r.items()
+        if v is not None and k not in ("original.id", "original.provider", "modifier.name")
+    ]
     assume(known)
     path = data.draw(st.sampled_from(known))
     forgotten = dict(r, **{path: None})
@@ -64,12 +77,18 @@ def test_eu_fallback_is_not_monotone() -> None:
     fixed fallback threshold, which can be stricter than one third of the real figure."""
     regime = CATALOG.get("eu-ai-act-gpai")
     base: dict[str, Any] = {
-        "original.training_compute_flop": 2e24, "original.designated_in_scope": True,
-        "original.modalities": ["text"], "modifier.acts_on_behalf_of_provider": False,
-        "modification.techniques": ["fine-tuning"], "modification.compute_flop": 1e24,
+        "original.training_compute_flop": 2e24,
+        "original.designated_in_scope": True,
+        "original.modalities": ["text"],
+        "modifier.acts_on_behalf_of_provider": False,
+        "modification.techniques": ["fine-tuning"],
+        "modification.compute_flop": 1e24,
     }
     assert assess_row(base, regime).outcome == "in-scope"
-    assert assess_row(dict(base, **{"original.training_compute_flop": None}), regime).outcome == "out-of-scope"
+    assert (
+        assess_row(dict(base, **{"original.training_compute_flop": None}), regime).outcome
+        == "out-of-scope"
+    )
 
 
 @settings(max_examples=200, deadline=None)
@@ -90,7 +109,8 @@ def test_every_trace_step_names_a_source(r: dict[str, Any]) -> None:
         d = assess_row(r, regime)
         assert len(d.trace) == len(regime.steps) + 1
         for step in d.trace:
-            assert step.source.source and step.source.ref
+            assert step.source.source
+            assert step.source.ref
         if d.outcome == "indeterminate":
             assert d.missing, regime.id
 

@@ -59,10 +59,19 @@ def test_unknown_uplift_word_is_read_as_unknown() -> None:
         ("modification.colour", "blue", "modification.colour", ["unknown field"]),
         ("modification.date", "yesterday", "modification.date", ["date"]),
     ],
-    ids=["negative-compute", "text-compute", "unknown-technique", "bad-bool", "utilization>1",
-         "typo-field", "bad-date"],
+    ids=[
+        "negative-compute",
+        "text-compute",
+        "unknown-technique",
+        "bad-bool",
+        "utilization>1",
+        "typo-field",
+        "bad-date",
+    ],
 )
-def test_bad_values_name_field_and_problem(path: str, value: Any, field: str, words: list[str]) -> None:
+def test_bad_values_name_field_and_problem(
+    path: str, value: Any, field: str, words: list[str]
+) -> None:
     with pytest.raises(FactsError) as info:
         facts_from_mapping(_with(path, value))
     fields = [f for f, _ in info.value.issues]
@@ -82,7 +91,7 @@ def test_malformed_yaml_names_the_position(tmp_path: Path) -> None:
     path.write_text("original: {id: a\nmodifier: [\n")
     with pytest.raises(FactsError) as info:
         load_facts(path)
-    (field, problem), = info.value.issues
+    ((field, problem),) = info.value.issues
     assert field == str(path)
     assert "malformed YAML at line" in problem
 
@@ -107,11 +116,26 @@ def test_non_mapping_documents_are_rejected(doc: Any) -> None:
 
 _json = st.recursive(
     st.none() | st.booleans() | st.floats(allow_nan=True) | st.integers() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
     max_leaves=12,
 )
-_keys = st.sampled_from(["original", "modifier", "modification", "id", "provider", "name",
-                         "techniques", "compute_flop", "training", "safeguards", "altered"])
+_keys = st.sampled_from(
+    [
+        "original",
+        "modifier",
+        "modification",
+        "id",
+        "provider",
+        "name",
+        "techniques",
+        "compute_flop",
+        "training",
+        "safeguards",
+        "altered",
+    ]
+)
 _shaped = st.recursive(
     _json, lambda inner: st.dictionaries(_keys, inner, max_size=5), max_leaves=20
 )

@@ -21,11 +21,16 @@ SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_1d56db7fb9
 
 def case(**values: Any) -> dict[str, Any]:
     base: dict[str, Any] = dict.fromkeys(FACT_COLUMNS)
-    base.update({
-        "original.id": "org/m", "original.provider": "Org", "modifier.name": "Lab",
-        "modifier.acts_on_behalf_of_provider": False, "modification.techniques": ["fine-tuning"],
-        "original.modalities": ["text"],
-    })
+    base.update(
+        {
+            "original.id": "org/m",
+            "original.provider": "Org",
+            "modifier.name": "Lab",
+            "modifier.acts_on_behalf_of_provider": False,
+            "modification.techniques": ["fine-tuning"],
+            "original.modalities": ["text"],
+        }
+    )
     base.update({k.replace("__", "."): v for k, v in values.items()})
     return base
 
@@ -52,21 +57,32 @@ def test_govai_designation_brings_original_in(catalog: Catalog) -> None:
 
 @pytest.mark.parametrize("altered", ["intentional", "knowing"])
 def test_govai_significant_knowing_alteration_is_in(catalog: Catalog, altered: str) -> None:
-    row = case(**BIG, modification__safeguards__altered=altered, modification__safeguards__significant=True,
-               original__exempt_without_safeguards=False)
+    row = case(
+        **BIG,
+        modification__safeguards__altered=altered,
+        modification__safeguards__significant=True,
+        original__exempt_without_safeguards=False,
+    )
     assert assess_row(row, catalog.get("govai-2025")).outcome == "in-scope"
 
 
 def test_govai_unintentional_alteration_is_not_the_safeguards_branch(catalog: Catalog) -> None:
-    row = case(**BIG, modification__safeguards__altered="unintentional",
-               modification__safeguards__significant=True)
+    row = case(
+        **BIG,
+        modification__safeguards__altered="unintentional",
+        modification__safeguards__significant=True,
+    )
     assert steps(catalog, "govai-2025", row)["safeguards_altered"] == "false"
 
 
 def test_govai_fn91_exemption_lifts_safeguards_branch_only(catalog: Catalog) -> None:
-    row = case(**BIG, modification__safeguards__altered="intentional",
-               modification__safeguards__significant=True, original__exempt_without_safeguards=True,
-               modification__upstream_warned=True)
+    row = case(
+        **BIG,
+        modification__safeguards__altered="intentional",
+        modification__safeguards__significant=True,
+        original__exempt_without_safeguards=True,
+        modification__upstream_warned=True,
+    )
     answers = steps(catalog, "govai-2025", row)
     assert answers["safeguards_altered"] == "false"
     assert answers["backstop"] == "true"
@@ -75,10 +91,12 @@ def test_govai_fn91_exemption_lifts_safeguards_branch_only(catalog: Catalog) -> 
 
 @pytest.mark.parametrize(
     "trigger",
-    [{"modification__upstream_warned": True},
-     {"modification__capabilities__high_risk_uplift": "significant"},
-     {"modification__compute_flop": 2e24},
-     {"modification__other_reason_to_believe_unacceptable_risk": True}],
+    [
+        {"modification__upstream_warned": True},
+        {"modification__capabilities__high_risk_uplift": "significant"},
+        {"modification__compute_flop": 2e24},
+        {"modification__other_reason_to_believe_unacceptable_risk": True},
+    ],
     ids=["warning", "uplift", "compute", "other"],
 )
 def test_govai_each_backstop_condition_suffices(catalog: Catalog, trigger: dict[str, Any]) -> None:
@@ -86,10 +104,24 @@ def test_govai_each_backstop_condition_suffices(catalog: Catalog, trigger: dict[
 
 
 def test_govai_substantial_compute_is_a_tenth_of_the_threshold(catalog: Catalog) -> None:
-    assert steps(catalog, "govai-2025", case(**BIG, modification__compute_flop=0.9e24))["substantial_compute"] == "false"
-    assert steps(catalog, "govai-2025", case(**BIG, modification__compute_flop=1.1e24))["substantial_compute"] == "true"
-    lowered = steps(catalog, "govai-2025", case(**BIG, modification__compute_flop=0.9e24),
-                    substantial_compute_fraction="0.05")
+    assert (
+        steps(catalog, "govai-2025", case(**BIG, modification__compute_flop=0.9e24))[
+            "substantial_compute"
+        ]
+        == "false"
+    )
+    assert (
+        steps(catalog, "govai-2025", case(**BIG, modification__compute_flop=1.1e24))[
+            "substantial_compute"
+        ]
+        == "true"
+    )
+    lowered = steps(
+        catalog,
+        "govai-2025",
+        case(**BIG, modification__compute_flop=0.9e24),
+        substantial_compute_fraction="0.05",
+    )
     assert lowered["substantial_compute"] == "true"
 
 
@@ -119,8 +151,10 @@ def test_eu_one_third_of_original_compute(catalog: Catalog) -> None:
     row = case(original__training_compute_flop=3e24, modification__compute_flop=1.1e24)
     d = assess_row(row, catalog.get("eu-ai-act-gpai"))
     assert (d.outcome, d.role) == ("in-scope", "provider-gpai")
-    below = assess_row(case(original__training_compute_flop=3e24, modification__compute_flop=0.9e24),
-                       catalog.get("eu-ai-act-gpai"))
+    below = assess_row(
+        case(original__training_compute_flop=3e24, modification__compute_flop=0.9e24),
+        catalog.get("eu-ai-act-gpai"),
+    )
     assert below.outcome == "out-of-scope"
 
 
@@ -129,7 +163,8 @@ def test_eu_systemic_original_gives_systemic_role_and_notification(catalog: Cata
     d = assess_row(row, catalog.get("eu-ai-act-gpai"))
     assert d.role == "provider-gpai-systemic"
     notification = next(o for o in d.obligations if o.id == "art52-notification")
-    assert notification.deadline and "two weeks" in notification.deadline
+    assert notification.deadline
+    assert "two weeks" in notification.deadline
 
 
 def test_eu_fallback_thresholds_when_original_compute_unknown(catalog: Catalog) -> None:
@@ -143,9 +178,13 @@ def test_eu_fallback_thresholds_when_original_compute_unknown(catalog: Catalog) 
 
 
 def test_eu_open_source_exemption_drops_documentation_duties(catalog: Catalog) -> None:
-    row = case(original__training_compute_flop=3e24, modification__compute_flop=2e24,
-               modification__release="open-weights", modification__open_source_license=True,
-               modifier__jurisdiction="US")
+    row = case(
+        original__training_compute_flop=3e24,
+        modification__compute_flop=2e24,
+        modification__release="open-weights",
+        modification__open_source_license=True,
+        modifier__jurisdiction="US",
+    )
     ids = {o.id for o in assess_row(row, catalog.get("eu-ai-act-gpai")).obligations}
     assert "art53-1a-technical-documentation" not in ids
     assert "art54-authorised-representative" not in ids
@@ -153,8 +192,12 @@ def test_eu_open_source_exemption_drops_documentation_duties(catalog: Catalog) -
 
 
 def test_eu_non_union_modifier_needs_a_representative(catalog: Catalog) -> None:
-    row = case(original__training_compute_flop=3e24, modification__compute_flop=2e24,
-               modifier__jurisdiction="US", modification__release="api")
+    row = case(
+        original__training_compute_flop=3e24,
+        modification__compute_flop=2e24,
+        modifier__jurisdiction="US",
+        modification__release="api",
+    )
     ids = {o.id for o in assess_row(row, catalog.get("eu-ai-act-gpai")).obligations}
     assert "art54-authorised-representative" in ids
 
@@ -163,8 +206,11 @@ def test_eu_non_union_modifier_needs_a_representative(catalog: Catalog) -> None:
 
 
 def test_sb53_counts_upstream_only_when_told(catalog: Catalog) -> None:
-    row = case(original__training_compute_flop=9.5e25, modification__compute_flop=1e25,
-               modifier__annual_revenue_usd=1e9)
+    row = case(
+        original__training_compute_flop=9.5e25,
+        modification__compute_flop=1e25,
+        modifier__annual_revenue_usd=1e9,
+    )
     assert assess_row(row, catalog.get("ca-sb53")).outcome == "out-of-scope"
     d = assess_row(row, with_overrides(catalog.get("ca-sb53"), {"count_upstream_compute": "true"}))
     assert (d.outcome, d.role) == ("in-scope", "large-frontier-developer")
@@ -184,12 +230,16 @@ def test_sb53_unknown_revenue_leaves_role_open(catalog: Catalog) -> None:
 
 def test_sb1047_fine_tune_thresholds(catalog: Catalog) -> None:
     covered = {"original__training_compute_flop": 2e26, "original__training_cost_usd": 2e8}
-    d = assess_row(case(**covered, modification__compute_flop=3e25, modification__cost_usd=2e7),
-                   catalog.get("ca-sb1047-2024"))
+    d = assess_row(
+        case(**covered, modification__compute_flop=3e25, modification__cost_usd=2e7),
+        catalog.get("ca-sb1047-2024"),
+    )
     assert (d.outcome, d.role) == ("in-scope", "developer-of-covered-model")
     assert any("never in force" in n for n in d.notes)
-    cheap = assess_row(case(**covered, modification__compute_flop=3e25, modification__cost_usd=5e6),
-                       catalog.get("ca-sb1047-2024"))
+    cheap = assess_row(
+        case(**covered, modification__compute_flop=3e25, modification__cost_usd=5e6),
+        catalog.get("ca-sb1047-2024"),
+    )
     assert cheap.outcome == "out-of-scope"
 
 
@@ -228,14 +278,21 @@ def test_overrides_make_a_copy(catalog: Catalog) -> None:
 
 @pytest.mark.parametrize(
     ("name", "value", "words"),
-    [("no_such", "1", "unknown parameter"), ("upstream_threshold_flop", "big", "expected a number"),
-     ("upstream_threshold_flop", "-1", ">= 0"), ("upstream_threshold_flop", "nan", "finite")],
+    [
+        ("no_such", "1", "unknown parameter"),
+        ("upstream_threshold_flop", "big", "expected a number"),
+        ("upstream_threshold_flop", "-1", ">= 0"),
+        ("upstream_threshold_flop", "nan", "finite"),
+    ],
 )
-def test_bad_overrides_name_the_parameter(catalog: Catalog, name: str, value: str, words: str) -> None:
+def test_bad_overrides_name_the_parameter(
+    catalog: Catalog, name: str, value: str, words: str
+) -> None:
     with pytest.raises(ParameterError) as info:
         with_overrides(catalog.get("govai-2025"), {name: value})
-    (field, problem), = info.value.issues
-    assert name in field and words in problem
+    ((field, problem),) = info.value.issues
+    assert name in field
+    assert words in problem
 
 
 def test_unknown_regime(catalog: Catalog) -> None:
@@ -245,9 +302,14 @@ def test_unknown_regime(catalog: Catalog) -> None:
 
 @pytest.mark.parametrize(
     ("expr", "words"),
-    [({"fact": "original.colour"}, "unknown fact"), ({"fact": "original.parameters"}, "expected bool"),
-     ({"step": "later"}, "not defined before"), ({"xor": []}, "unknown boolean operator"),
-     ({"gt": [1]}, "two operands"), ({"param": "nope"}, "no true/false parameter")],
+    [
+        ({"fact": "original.colour"}, "unknown fact"),
+        ({"fact": "original.parameters"}, "expected bool"),
+        ({"step": "later"}, "not defined before"),
+        ({"xor": []}, "unknown boolean operator"),
+        ({"gt": [1]}, "two operands"),
+        ({"param": "nope"}, "no true/false parameter"),
+    ],
 )
 def test_malformed_expressions_are_rejected(expr: Any, words: str) -> None:
     ctx = ParseContext("test.yaml", {"x": "number"}, frozenset())
@@ -264,7 +326,9 @@ def _citations(catalog: Catalog) -> list[tuple[str, str, str]]:
         for r in catalog.versions(rid):
             cites = [p.source for p in r.parameters.values()] + [s.source for s in r.steps]
             cites += [e.source for s in r.steps for e in s.exceptions]
-            cites += [r.scope_source] + [o.source for o in r.obligations] + [x.source for x in r.roles]
+            cites += (
+                [r.scope_source] + [o.source for o in r.obligations] + [x.source for x in r.roles]
+            )
             out += [(rid, c.source, c.ref) for c in cites]
     return out
 

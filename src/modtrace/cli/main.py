@@ -55,7 +55,11 @@ def _dump(data: Any) -> str:
 
 def _format_option(func: F) -> F:
     return click.option(
-        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
         help="text: a readable explanation; json: the machine-readable record.",
     )(func)
 
@@ -73,18 +77,33 @@ def cli() -> None:
 @click.argument("facts_file", type=click.Path(path_type=Path))
 @click.option("--regime", "regime_id", default="govai-2025", show_default=True, help="Regime id.")
 @click.option("--all-regimes", is_flag=True, help="Assess under every regime, side by side.")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Override a regime parameter; repeatable.")
-@click.option("--at", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Apply the regime version in force on this date (default: today).")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a regime parameter; repeatable.",
+)
+@click.option(
+    "--at",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Apply the regime version in force on this date (default: today).",
+)
 @_format_option
-def assess(facts_file: Path, regime_id: str, all_regimes: bool, params: tuple[str, ...],
-           at: dt.datetime | None, fmt: str) -> None:
+def assess(
+    facts_file: Path,
+    regime_id: str,
+    all_regimes: bool,
+    params: tuple[str, ...],
+    at: dt.datetime | None,
+    fmt: str,
+) -> None:
     """Assess one facts file; explain who owes what, and why.
 
     Exit code 0 when decided, 3 when indeterminate, 2 on bad input.
 
-    Example: modtrace assess examples/abliterated-llama-3.1-405b.yaml --param upstream_threshold_flop=1e26
+    Example: modtrace assess examples/meditron-70b.yaml --param upstream_threshold_flop=1e23
     """
     from modtrace.cli.render import comparison_table, determination_text
     from modtrace.determination.assess import assess as run_assessment
@@ -99,10 +118,15 @@ def assess(facts_file: Path, regime_id: str, all_regimes: bool, params: tuple[st
         regimes = [catalog.get(i, day) for i in catalog.ids()]
         unknown = [n for n in overrides if not any(n in r.parameters for r in regimes)]
         if unknown:
-            raise ParameterError([(f"--param {n}", "no regime has this parameter") for n in unknown])
+            raise ParameterError(
+                [(f"--param {n}", "no regime has this parameter") for n in unknown]
+            )
         results = [
-            run_assessment(facts, with_overrides(r, {k: v for k, v in overrides.items()
-                                                     if k in r.parameters}), at=day)
+            run_assessment(
+                facts,
+                with_overrides(r, {k: v for k, v in overrides.items() if k in r.parameters}),
+                at=day,
+            )
             for r in regimes
         ]
         if fmt == "json":
@@ -135,22 +159,35 @@ def regimes_list(fmt: str) -> None:
 
     catalog = default_catalog()
     rows = [
-        {"id": r.id, "version": r.version, "status": r.status, "jurisdiction": r.jurisdiction,
-         "effective_from": r.effective_from.isoformat(), "title": r.title}
-        for i in catalog.ids() for r in catalog.versions(i)
+        {
+            "id": r.id,
+            "version": r.version,
+            "status": r.status,
+            "jurisdiction": r.jurisdiction,
+            "effective_from": r.effective_from.isoformat(),
+            "title": r.title,
+        }
+        for i in catalog.ids()
+        for r in catalog.versions(i)
     ]
     if fmt == "json":
         click.echo(_dump(rows))
         return
     for row in rows:
-        click.echo(f"{row['id']:<16} v{row['version']}  {row['status']:<9} from "
-                   f"{row['effective_from']}  {row['jurisdiction']:<8} {row['title']}")
+        click.echo(
+            f"{row['id']:<16} v{row['version']}  {row['status']:<9} from "
+            f"{row['effective_from']}  {row['jurisdiction']:<8} {row['title']}"
+        )
 
 
 @regimes.command("show")
 @click.argument("regime_id")
-@click.option("--at", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Show the version in force on this date.")
+@click.option(
+    "--at",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Show the version in force on this date.",
+)
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Show with overrides.")
 @_format_option
 def regimes_show(regime_id: str, at: dt.datetime | None, params: tuple[str, ...], fmt: str) -> None:
@@ -180,18 +217,34 @@ def compute() -> None:
 @click.option("--parameters", type=float, help="Parameters of the original (N).")
 @click.option("--tokens", type=float, help="Training tokens per epoch (D).")
 @click.option("--epochs", type=float, help="Epochs.")
-@click.option("--method", type=click.Choice([m.value for m in TrainingMethod]), help="Training method.")
-@click.option("--technique", "techniques", multiple=True,
-              type=click.Choice([t.value for t in Technique]), help="Technique; repeatable.")
+@click.option(
+    "--method", type=click.Choice([m.value for m in TrainingMethod]), help="Training method."
+)
+@click.option(
+    "--technique",
+    "techniques",
+    multiple=True,
+    type=click.Choice([t.value for t in Technique]),
+    help="Technique; repeatable.",
+)
 @click.option("--hours", type=float, help="Accelerator-hours.")
 @click.option("--peak", type=float, help="Peak FLOP/s of one accelerator.")
 @click.option("--utilization", type=float, help="Model FLOP utilization (0-1].")
 @click.option("--measured", type=float, help="Measured modification compute in FLOP.")
 @_format_option
-def compute_estimate(facts_file: Path | None, parameters: float | None, tokens: float | None,
-                     epochs: float | None, method: str | None, techniques: tuple[str, ...],
-                     hours: float | None, peak: float | None, utilization: float | None,
-                     measured: float | None, fmt: str) -> None:
+def compute_estimate(
+    facts_file: Path | None,
+    parameters: float | None,
+    tokens: float | None,
+    epochs: float | None,
+    method: str | None,
+    techniques: tuple[str, ...],
+    hours: float | None,
+    peak: float | None,
+    utilization: float | None,
+    measured: float | None,
+    fmt: str,
+) -> None:
     """Estimate modification (and original) compute from a facts file or from options.
 
     Example: modtrace compute estimate --parameters 70e9 --tokens 48.1e9 --epochs 1 --method full
@@ -206,12 +259,23 @@ def compute_estimate(facts_file: Path | None, parameters: float | None, tokens: 
     else:
         training = {"method": method, "tokens": tokens, "epochs": epochs}
         hardware = {"accelerator_hours": hours, "peak_flop_per_s": peak, "utilization": utilization}
-        facts = facts_from_mapping({
-            "original": {"id": "(not given)", "provider": "(not given)", "parameters": parameters},
-            "modifier": {"name": "(not given)"},
-            "modification": {"techniques": list(techniques) or None, "compute_flop": measured,
-                             "training": training, "hardware": hardware},
-        }, source="options")
+        facts = facts_from_mapping(
+            {
+                "original": {
+                    "id": "(not given)",
+                    "provider": "(not given)",
+                    "parameters": parameters,
+                },
+                "modifier": {"name": "(not given)"},
+                "modification": {
+                    "techniques": list(techniques) or None,
+                    "compute_flop": measured,
+                    "training": training,
+                    "hardware": hardware,
+                },
+            },
+            source="options",
+        )
     estimates = estimate_all(facts_to_row(facts))
     if fmt == "json":
         click.echo(_dump({k: e.as_dict() for k, e in estimates.items()}))

@@ -11,7 +11,11 @@ from modtrace.determination.model import CitationOut, Determination
 from modtrace.regimes.model import Regime, Source
 
 _ANSWER = {"true": "YES", "false": "NO", "unknown": "UNKNOWN"}
-_OUTCOME = {"in-scope": "IN SCOPE", "out-of-scope": "OUT OF SCOPE", "indeterminate": "INDETERMINATE"}
+_OUTCOME = {
+    "in-scope": "IN SCOPE",
+    "out-of-scope": "OUT OF SCOPE",
+    "indeterminate": "INDETERMINATE",
+}
 
 
 def number(value: Any) -> str:
@@ -50,6 +54,10 @@ def estimate_line(fig: dict[str, Any]) -> str:
     return f"{central} [{fig.get('method')}: {fig.get('formula')}; {rng}]"
 
 
+def _techniques(value: Any) -> str:
+    return "unknown techniques" if value is None else number(value)
+
+
 def _force_note(status: str, in_force: bool) -> str:
     if in_force:
         return ""
@@ -66,7 +74,7 @@ def determination_text(d: Determination) -> str:
         f"  regime {r.id} v{r.version} ({r.status}), effective from {r.effective_from}; "
         f"assessed as of {r.at}{_force_note(r.status, r.in_force)}",
         f"  case: {d.case['modifier']} modified {d.case['original']} ({d.case['provider']})"
-        f" by {number(d.case['techniques']) if d.case['techniques'] is not None else 'unknown techniques'}",
+        f" by {_techniques(d.case['techniques'])}",
         "",
         f"Outcome: {_OUTCOME[d.outcome]}" + (f" — role: {d.role}" if d.role else ""),
         "",
@@ -83,7 +91,9 @@ def determination_text(d: Determination) -> str:
             params = ", ".join(f"{k} = {number(v)}" for k, v in step.parameters.items())
             lines.append(f"     parameters: {params}")
         if step.steps:
-            lines.append("     relies on: " + ", ".join(f"{k} = {_ANSWER[v]}" for k, v in step.steps.items()))
+            lines.append(
+                "     relies on: " + ", ".join(f"{k} = {_ANSWER[v]}" for k, v in step.steps.items())
+            )
         for exc in step.exceptions:
             lines.append(f"     exception {exc.id}: {_ANSWER[exc.answer]} — {exc.label}")
             lines.append(f"       source: {cite(exc.source)}")
@@ -121,10 +131,17 @@ def comparison_table(determinations: Iterable[Determination]) -> str:
     """Several regimes side by side, one row each."""
     rows = [("regime", "version", "in force", "outcome", "role", "obligations", "missing")]
     for d in determinations:
-        rows.append((
-            d.regime.id, str(d.regime.version), "yes" if d.regime.in_force else "no", d.outcome,
-            d.role or "-", str(len(d.obligations)), ", ".join(d.missing) or "-",
-        ))
+        rows.append(
+            (
+                d.regime.id,
+                str(d.regime.version),
+                "yes" if d.regime.in_force else "no",
+                d.outcome,
+                d.role or "-",
+                str(len(d.obligations)),
+                ", ".join(d.missing) or "-",
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     out = []
     for n, row in enumerate(rows):
@@ -140,7 +157,8 @@ def regime_text(regime: Regime, sources: dict[str, Source]) -> str:
     lines = [
         f"{regime.id} v{regime.version}: {regime.title}",
         f"  jurisdiction: {regime.jurisdiction}; status: {regime.status}; effective from "
-        f"{regime.effective_from}" + (f" until {regime.effective_until}" if regime.effective_until else ""),
+        f"{regime.effective_from}"
+        + (f" until {regime.effective_until}" if regime.effective_until else ""),
         "",
         regime.summary,
         "",

@@ -103,8 +103,13 @@ def _hardware(row: dict[str, Any]) -> Estimate | None:
     }
     if utilization is None:
         return Estimate(
-            MODIFICATION, None, 0.0, ceiling, "hardware",
-            "hours · 3600 · peak (upper bound: utilization unknown)", inputs,
+            MODIFICATION,
+            None,
+            0.0,
+            ceiling,
+            "hardware",
+            "hours · 3600 · peak (upper bound: utilization unknown)",
+            inputs,
         )
     inputs["modification.hardware.utilization"] = utilization
     value = ceiling * utilization
@@ -118,8 +123,13 @@ def _cost_bound(row: dict[str, Any]) -> Estimate | None:
     if cost is None:
         return None
     return Estimate(
-        MODIFICATION, None, 0.0, cost * MAX_FLOP_PER_USD, "cost",
-        f"cost_usd · {MAX_FLOP_PER_USD:g} FLOP/USD (upper bound)", {"modification.cost_usd": cost},
+        MODIFICATION,
+        None,
+        0.0,
+        cost * MAX_FLOP_PER_USD,
+        "cost",
+        f"cost_usd · {MAX_FLOP_PER_USD:g} FLOP/USD (upper bound)",
+        {"modification.cost_usd": cost},
     )
 
 
@@ -149,11 +159,18 @@ def estimate_modification_compute(row: dict[str, Any]) -> Estimate:
     if techniques is not None and all(t in TRAINS_NOTHING for t in techniques):
         listed = ", ".join(techniques) or "none"
         return Estimate(
-            MODIFICATION, 0.0, 0.0, 0.0, "no-training",
-            f"techniques train no weights ({listed})", {"modification.techniques": techniques},
+            MODIFICATION,
+            0.0,
+            0.0,
+            0.0,
+            "no-training",
+            f"techniques train no weights ({listed})",
+            {"modification.techniques": techniques},
         )
     method = row.get("modification.training.method")
-    factors = FACTORS_BY_METHOD.get(method, UNKNOWN_METHOD_FACTORS) if method else UNKNOWN_METHOD_FACTORS
+    factors = (
+        FACTORS_BY_METHOD.get(method, UNKNOWN_METHOD_FACTORS) if method else UNKNOWN_METHOD_FACTORS
+    )
     tokens_path = (
         "modification.training.tokens"
         if row.get("modification.training.tokens") is not None
@@ -161,8 +178,13 @@ def estimate_modification_compute(row: dict[str, Any]) -> Estimate:
     )
     label = f" ({method})" if method else " (training method unknown)"
     architecture = _architecture(
-        MODIFICATION, "original.parameters", tokens_path, row, factors,
-        epochs_path="modification.training.epochs", method_label=label,
+        MODIFICATION,
+        "original.parameters",
+        tokens_path,
+        row,
+        factors,
+        epochs_path="modification.training.epochs",
+        method_label=label,
     )
     if architecture and method:
         architecture.inputs["modification.training.method"] = method
@@ -175,8 +197,12 @@ def estimate_original_compute(row: dict[str, Any]) -> Estimate:
     if measured:
         return measured
     architecture = _architecture(
-        ORIGINAL, "original.parameters", "original.training_tokens", row,
-        FACTORS_BY_METHOD["full"], method_label=" (pre-training)",
+        ORIGINAL,
+        "original.parameters",
+        "original.training_tokens",
+        row,
+        FACTORS_BY_METHOD["full"],
+        method_label=" (pre-training)",
     )
     return architecture or _unknown(ORIGINAL)
 

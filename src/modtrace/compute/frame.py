@@ -24,7 +24,11 @@ _ADAPTER_METHODS = ["lora", "qlora"]
 
 
 def _by_method(method: pl.Expr, index: int) -> pl.Expr:
-    full, adapter, unknown = FULL_FACTORS[index], ADAPTER_FACTORS[index], UNKNOWN_METHOD_FACTORS[index]
+    full, adapter, unknown = (
+        FULL_FACTORS[index],
+        ADAPTER_FACTORS[index],
+        UNKNOWN_METHOD_FACTORS[index],
+    )
     return (
         pl.when(method == "full")
         .then(pl.lit(full, dtype=pl.Float64))
@@ -65,10 +69,14 @@ def modification_compute_exprs() -> list[pl.Expr]:
 
     def pick(m: pl.Expr, nt: pl.Expr, a: pl.Expr, h: pl.Expr, rest: pl.Expr) -> pl.Expr:
         return (
-            pl.when(has_measured).then(m)
-            .when(no_training).then(nt)
-            .when(has_arch).then(a)
-            .when(has_hw).then(h)
+            pl.when(has_measured)
+            .then(m)
+            .when(no_training)
+            .then(nt)
+            .when(has_arch)
+            .then(a)
+            .when(has_hw)
+            .then(h)
             .otherwise(rest)
         )
 
@@ -76,15 +84,31 @@ def modification_compute_exprs() -> list[pl.Expr]:
     q = MODIFICATION
     return [
         pick(measured, zero, arch_mid, hw_mid, pl.lit(None, dtype=pl.Float64)).alias(f"{q}.flop"),
-        pick(measured, zero, arch_low, hw_mid,
-             pl.max_horizontal(arch_low, hw_low, pl.when(cost_high.is_not_null()).then(0.0))
-             .fill_null(0.0)).alias(f"{q}.low"),
-        pick(measured, zero, arch_high, hw_mid,
-             pl.min_horizontal(arch_high, hw_high, cost_high).fill_null(math.inf)).alias(f"{q}.high"),
-        pick(pl.lit("measured"), pl.lit("no-training"), pl.lit("architecture"), pl.lit("hardware"),
-             pl.when(base.is_not_null() | ceiling.is_not_null() | cost_high.is_not_null())
-             .then(pl.lit("bounds"))
-             ).alias(f"{q}.method"),
+        pick(
+            measured,
+            zero,
+            arch_low,
+            hw_mid,
+            pl.max_horizontal(
+                arch_low, hw_low, pl.when(cost_high.is_not_null()).then(0.0)
+            ).fill_null(0.0),
+        ).alias(f"{q}.low"),
+        pick(
+            measured,
+            zero,
+            arch_high,
+            hw_mid,
+            pl.min_horizontal(arch_high, hw_high, cost_high).fill_null(math.inf),
+        ).alias(f"{q}.high"),
+        pick(
+            pl.lit("measured"),
+            pl.lit("no-training"),
+            pl.lit("architecture"),
+            pl.lit("hardware"),
+            pl.when(base.is_not_null() | ceiling.is_not_null() | cost_high.is_not_null()).then(
+                pl.lit("bounds")
+            ),
+        ).alias(f"{q}.method"),
     ]
 
 
@@ -98,8 +122,10 @@ def original_compute_exprs() -> list[pl.Expr]:
         pl.coalesce(measured, k_mid * base).alias(f"{q}.flop"),
         pl.coalesce(measured, k_low * base, pl.lit(0.0)).alias(f"{q}.low"),
         pl.coalesce(measured, k_high * base, pl.lit(math.inf)).alias(f"{q}.high"),
-        pl.when(measured.is_not_null()).then(pl.lit("measured"))
-        .when(base.is_not_null()).then(pl.lit("architecture"))
+        pl.when(measured.is_not_null())
+        .then(pl.lit("measured"))
+        .when(base.is_not_null())
+        .then(pl.lit("architecture"))
         .alias(f"{q}.method"),
     ]
 

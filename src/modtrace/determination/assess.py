@@ -45,8 +45,10 @@ def answer_word(value: Tri) -> Answer:
 def _cite(citation: Citation, sources: Mapping[str, Source]) -> CitationOut:
     source = sources.get(citation.source)
     return CitationOut(
-        source=citation.source, title=source.title if source else citation.source,
-        ref=citation.ref, note=citation.note,
+        source=citation.source,
+        title=source.title if source else citation.source,
+        ref=citation.ref,
+        note=citation.note,
     )
 
 
@@ -70,18 +72,26 @@ def _sensitive(expr: Bool, env: Env) -> bool:
 
 
 def _trace_step(
-    step_id: str, question: str, expr: Bool, answer: Tri, env: Env, regime: Regime,
+    step_id: str,
+    question: str,
+    expr: Bool,
+    answer: Tri,
+    env: Env,
+    regime: Regime,
     citation: CitationOut,
 ) -> TraceStep:
     return TraceStep(
-        id=step_id, question=question, answer=answer_word(answer),
+        id=step_id,
+        question=question,
+        answer=answer_word(answer),
         facts={path: env.row.get(path) for path in referenced_facts(expr)},
         figures={q: env.quantities[q].as_dict() for q in referenced_quantities(expr)},
         parameters={p: regime.parameters[p].effective for p in referenced_params(expr)},
         steps={
             n.step: answer_word(env.steps[n.step]) for n in walk(expr) if isinstance(n, StepRef)
         },
-        source=citation, sensitive=_sensitive(expr, env),
+        source=citation,
+        sensitive=_sensitive(expr, env),
     )
 
 
@@ -95,7 +105,9 @@ def _case_summary(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def assess_row(row: Mapping[str, Any], regime: Regime, *, at: dt.date | None = None) -> Determination:
+def assess_row(
+    row: Mapping[str, Any], regime: Regime, *, at: dt.date | None = None
+) -> Determination:
     """Assess a flat facts row (see :func:`modtrace.facts.facts_to_row`)."""
     sources = default_catalog().sources
     day = at or dt.date.today()
@@ -107,12 +119,15 @@ def assess_row(row: Mapping[str, Any], regime: Regime, *, at: dt.date | None = N
         lifted = [(e, eval_bool(e.when, env)) for e in step.exceptions]
         answer = kleene_all([base, *(None if v is None else not v for _, v in lifted)])
         env.steps[step.id] = answer
-        entry = _trace_step(step.id, step.question, step.when, answer, env, regime,
-                            _cite(step.source, sources))
+        entry = _trace_step(
+            step.id, step.question, step.when, answer, env, regime, _cite(step.source, sources)
+        )
         entry.note = step.note
         entry.exceptions = [
             ExceptionTrace(
-                id=e.id, label=e.label, answer=answer_word(v),
+                id=e.id,
+                label=e.label,
+                answer=answer_word(v),
                 facts={p: row.get(p) for p in referenced_facts(e.when)},
                 source=_cite(e.source, sources),
             )
@@ -122,8 +137,15 @@ def assess_row(row: Mapping[str, Any], regime: Regime, *, at: dt.date | None = N
 
     scope = eval_bool(regime.scope, env)
     trace.append(
-        _trace_step("scope", "Is the modifier in scope of obligations under this regime?",
-                    regime.scope, scope, env, regime, _cite(regime.scope_source, sources))
+        _trace_step(
+            "scope",
+            "Is the modifier in scope of obligations under this regime?",
+            regime.scope,
+            scope,
+            env,
+            regime,
+            _cite(regime.scope_source, sources),
+        )
     )
 
     def settle(expr: Bool) -> list[str]:
@@ -138,7 +160,9 @@ def assess_row(row: Mapping[str, Any], regime: Regime, *, at: dt.date | None = N
             value = True if candidate.when is None else eval_bool(candidate.when, env)
             if value is None:
                 if scope:
-                    notes.append(f"The role is undecided: it depends on unknown facts ({candidate.id}).")
+                    notes.append(
+                        f"The role is undecided: it depends on unknown facts ({candidate.id})."
+                    )
                     missing.update(dict.fromkeys(settle(candidate.when)) if candidate.when else {})
                 break
             if value:
@@ -149,15 +173,19 @@ def assess_row(row: Mapping[str, Any], regime: Regime, *, at: dt.date | None = N
     possible: list[ObligationOut] = []
     if scope is not False:
         for duty in regime.obligations:
-            value: Tri = True if duty.when is None else eval_bool(duty.when, env)
-            if value is False:
+            applies: Tri = True if duty.when is None else eval_bool(duty.when, env)
+            if applies is False:
                 continue
-            out = ObligationOut(id=duty.id, title=duty.title, source=_cite(duty.source, sources),
-                                deadline=duty.deadline)
-            if scope and value:
+            out = ObligationOut(
+                id=duty.id,
+                title=duty.title,
+                source=_cite(duty.source, sources),
+                deadline=duty.deadline,
+            )
+            if scope and applies:
                 obligations.append(out)
             else:
-                if value is None and duty.when is not None:
+                if applies is None and duty.when is not None:
                     out.missing = settle(duty.when)
                 possible.append(out)
 
@@ -165,24 +193,40 @@ def assess_row(row: Mapping[str, Any], regime: Regime, *, at: dt.date | None = N
     if regime.status == "vetoed":
         notes.append(f"{regime.id} was never in force; this shows what it would have required.")
     elif not in_force and regime.status != "proposal":
-        notes.append(f"{regime.id} version {regime.version} is not in force on {day.isoformat()} "
-                     f"(effective from {regime.effective_from.isoformat()}).")
+        notes.append(
+            f"{regime.id} version {regime.version} is not in force on {day.isoformat()} "
+            f"(effective from {regime.effective_from.isoformat()})."
+        )
     if regime.overridden:
         notes.append("Parameters overridden by the user: " + ", ".join(regime.overridden) + ".")
     if any(t.sensitive for t in trace):
-        notes.append("At least one threshold lies inside a compute estimate's range; the answer "
-                     "relies on the central estimate (see steps marked sensitive).")
+        notes.append(
+            "At least one threshold lies inside a compute estimate's range; the answer "
+            "relies on the central estimate (see steps marked sensitive)."
+        )
 
     return Determination(
         regime=RegimeRef(
-            id=regime.id, version=regime.version, title=regime.title, status=regime.status,
-            effective_from=regime.effective_from, effective_until=regime.effective_until,
-            at=day, in_force=in_force, parameters=regime.param_values(),
+            id=regime.id,
+            version=regime.version,
+            title=regime.title,
+            status=regime.status,
+            effective_from=regime.effective_from,
+            effective_until=regime.effective_until,
+            at=day,
+            in_force=in_force,
+            parameters=regime.param_values(),
             overridden=list(regime.overridden),
         ),
-        case=_case_summary(row), outcome=_OUTCOME[scope], role=role, obligations=obligations,
-        possible_obligations=possible, trace=trace, missing=list(missing),
-        compute={q: e.as_dict() for q, e in env.quantities.items()}, notes=notes,
+        case=_case_summary(row),
+        outcome=_OUTCOME[scope],
+        role=role,
+        obligations=obligations,
+        possible_obligations=possible,
+        trace=trace,
+        missing=list(missing),
+        compute={q: e.as_dict() for q, e in env.quantities.items()},
+        notes=notes,
     )
 
 

@@ -58,8 +58,10 @@ def assess_lazy(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.LazyFr
         lazy = lazy.with_columns(expr.alias(step_column(step.id)))
     scope = compile_bool(regime.scope, params)
     outcome = (
-        pl.when(scope.eq(True)).then(pl.lit("in-scope"))
-        .when(scope.eq(False)).then(pl.lit("out-of-scope"))
+        pl.when(scope.eq(True))
+        .then(pl.lit("in-scope"))
+        .when(scope.eq(False))
+        .then(pl.lit("out-of-scope"))
         .otherwise(pl.lit("indeterminate"))
     )
     role: Any = pl.lit(None, dtype=pl.String)
@@ -69,8 +71,10 @@ def assess_lazy(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.LazyFr
             continue
         value = compile_bool(candidate.when, params)
         role = (
-            pl.when(value.eq(True)).then(pl.lit(candidate.id))
-            .when(value.is_null()).then(pl.lit(None, dtype=pl.String))
+            pl.when(value.eq(True))
+            .then(pl.lit(candidate.id))
+            .when(value.is_null())
+            .then(pl.lit(None, dtype=pl.String))
             .otherwise(role)
         )
     role = pl.when(scope.eq(True)).then(role).otherwise(pl.lit(None, dtype=pl.String))

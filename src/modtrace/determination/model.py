@@ -42,7 +42,9 @@ class TraceStep(_Out):
     id: str
     question: str
     answer: Answer
-    facts: dict[str, Any] = Field(description="Fact paths read, with their values (null = unknown).")
+    facts: dict[str, Any] = Field(
+        description="Fact paths read, with their values (null = unknown)."
+    )
     figures: dict[str, dict[str, Any]] = Field(default_factory=dict)
     parameters: dict[str, float | bool] = Field(default_factory=dict)
     steps: dict[str, Answer] = Field(default_factory=dict, description="Earlier steps relied on.")

@@ -28,7 +28,11 @@ class Kind(StrEnum):
 
 def _leaf_kind(annotation: Any) -> Kind:
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    target = args[0] if args and (typing.get_origin(annotation) in (typing.Union, types.UnionType)) else annotation
+    target = (
+        args[0]
+        if args and (typing.get_origin(annotation) in (typing.Union, types.UnionType))
+        else annotation
+    )
     if typing.get_origin(target) is typing.Annotated:
         target = typing.get_args(target)[0]
     if typing.get_origin(target) is list:

@@ -13,7 +13,7 @@ from modtrace.errors import FactsError
 from modtrace.facts.model import Facts
 
 try:  # the C loader is several times faster; fall back when libyaml is absent
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
+    _Loader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
@@ -21,7 +21,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 def parse_document(text: str, *, source: str = "<facts>") -> Any:
     """Parse YAML (a superset of JSON) and report syntax errors with their position."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
@@ -46,7 +46,9 @@ def facts_from_mapping(data: Any, *, source: str = "<facts>") -> Facts:
     """Validate an already-parsed document."""
     if not isinstance(data, dict):
         kind = "empty document" if data is None else f"a {type(data).__name__}"
-        raise FactsError([(source, f"expected a mapping with original, modifier, modification; got {kind}")])
+        raise FactsError(
+            [(source, f"expected a mapping with original, modifier, modification; got {kind}")]
+        )
     try:
         return Facts.model_validate(data)
     except ValidationError as exc:

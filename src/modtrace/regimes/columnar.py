@@ -99,8 +99,10 @@ def compile_bool(node: Bool, params: Mapping[str, Any]) -> pl.Expr:
             certain_false = (ah <= bl) if strict else (ah < bl)
             by_central = (am > bm) if strict else (am >= bm)
             return (
-                pl.when(certain_true).then(pl.lit(True))
-                .when(certain_false).then(pl.lit(False))
+                pl.when(certain_true)
+                .then(pl.lit(True))
+                .when(certain_false)
+                .then(pl.lit(False))
                 .otherwise(by_central)
             )
         case Known(item):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Mapping
 from functools import cache
@@ -30,7 +31,7 @@ DATA_DIR = Path(__file__).parent / "data"
 SOURCES_FILE = "sources.yaml"
 
 try:
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
+    _Loader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
 
@@ -141,8 +142,12 @@ def build_regime(doc: RegimeDoc, sources: Mapping[str, Source], file: str) -> Re
     """Turn a validated regime document into a :class:`Regime`, parsing every expression."""
     params = {
         name: Parameter(
-            name, p.kind, bool(p.default) if p.kind == "bool" else float(p.default), p.unit,
-            p.description, _citation(p.source, sources, f"{file}: parameters.{name}"),
+            name,
+            p.kind,
+            bool(p.default) if p.kind == "bool" else float(p.default),
+            p.unit,
+            p.description,
+            _citation(p.source, sources, f"{file}: parameters.{name}"),
         )
         for name, p in doc.parameters.items()
     }
@@ -156,14 +161,22 @@ def build_regime(doc: RegimeDoc, sources: Mapping[str, Source], file: str) -> Re
         ctx = ParseContext(file, kinds, frozenset(seen))
         exceptions = tuple(
             RuleException(
-                e.id, e.label, parse_bool(e.when, ctx, f"{where}.exceptions.{e.id}"),
+                e.id,
+                e.label,
+                parse_bool(e.when, ctx, f"{where}.exceptions.{e.id}"),
                 _citation(e.source, sources, f"{file}: {where}.exceptions.{e.id}"),
             )
             for e in s.exceptions
         )
         steps.append(
-            Step(s.id, s.question, parse_bool(s.when, ctx, f"{where}.when"),
-                 _citation(s.source, sources, f"{file}: {where}"), exceptions, s.note)
+            Step(
+                s.id,
+                s.question,
+                parse_bool(s.when, ctx, f"{where}.when"),
+                _citation(s.source, sources, f"{file}: {where}"),
+                exceptions,
+                s.note,
+            )
         )
         seen.add(s.id)
     ctx = ParseContext(file, kinds, frozenset(seen))
@@ -172,19 +185,35 @@ def build_regime(doc: RegimeDoc, sources: Mapping[str, Source], file: str) -> Re
         return None if expr is None else parse_bool(expr, ctx, where)
 
     return Regime(
-        id=doc.id, version=doc.version, title=doc.title, jurisdiction=doc.jurisdiction,
-        status=doc.status, effective_from=doc.effective_from,
-        effective_until=doc.effective_until, summary=doc.summary.strip(), parameters=params,
-        steps=tuple(steps), scope=parse_bool(doc.scope.when, ctx, "scope"),
+        id=doc.id,
+        version=doc.version,
+        title=doc.title,
+        jurisdiction=doc.jurisdiction,
+        status=doc.status,
+        effective_from=doc.effective_from,
+        effective_until=doc.effective_until,
+        summary=doc.summary.strip(),
+        parameters=params,
+        steps=tuple(steps),
+        scope=parse_bool(doc.scope.when, ctx, "scope"),
         scope_source=_citation(doc.scope.source, sources, f"{file}: scope"),
         roles=tuple(
-            Role(r.id, r.title, optional(r.when, f"roles.{r.id}"),
-                 _citation(r.source, sources, f"{file}: roles.{r.id}"))
+            Role(
+                r.id,
+                r.title,
+                optional(r.when, f"roles.{r.id}"),
+                _citation(r.source, sources, f"{file}: roles.{r.id}"),
+            )
             for r in doc.roles
         ),
         obligations=tuple(
-            Obligation(o.id, o.title, optional(o.when, f"obligations.{o.id}"),
-                       _citation(o.source, sources, f"{file}: obligations.{o.id}"), o.deadline)
+            Obligation(
+                o.id,
+                o.title,
+                optional(o.when, f"obligations.{o.id}"),
+                _citation(o.source, sources, f"{file}: obligations.{o.id}"),
+                o.deadline,
+            )
             for o in doc.obligations
         ),
         notes=tuple(n.strip() for n in doc.notes),
@@ -194,7 +223,7 @@ def build_regime(doc: RegimeDoc, sources: Mapping[str, Source], file: str) -> Re
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except yaml.YAMLError as exc:
         raise RegimeDefinitionError(f"{path.name}: malformed YAML: {exc}") from None
 
@@ -217,7 +246,7 @@ def check_timeline(versions: list[Regime]) -> None:
         raise RegimeDefinitionError(f"{ordered[0].id}: duplicate version numbers {numbers}")
     if numbers != sorted(numbers):
         raise RegimeDefinitionError(f"{ordered[0].id}: version numbers must rise with dates")
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in itertools.pairwise(ordered):
         if before.effective_from == after.effective_from:
             raise RegimeDefinitionError(
                 f"{before.id}: versions {before.version} and {after.version} start on the same day"
@@ -262,7 +291,9 @@ class Catalog:
         """All versions of one regime, oldest first."""
         if regime_id not in self._by_id:
             known = ", ".join(self.ids())
-            raise UnknownRegimeError([("--regime", f"unknown regime {regime_id!r}; known: {known}")])
+            raise UnknownRegimeError(
+                [("--regime", f"unknown regime {regime_id!r}; known: {known}")]
+            )
         return list(self._by_id[regime_id])
 
     def get(self, regime_id: str, at: dt.date | None = None) -> Regime:
@@ -296,7 +327,9 @@ def parse_override(regime: Regime, name: str, raw: str | float | bool) -> float 
     """Validate one ``name=value`` override against the regime's parameter definitions."""
     if name not in regime.parameters:
         known = ", ".join(sorted(regime.parameters)) or "none"
-        raise ParameterError([(f"--param {name}", f"unknown parameter for {regime.id}; known: {known}")])
+        raise ParameterError(
+            [(f"--param {name}", f"unknown parameter for {regime.id}; known: {known}")]
+        )
     kind = regime.parameters[name].kind
     if kind == "bool":
         if isinstance(raw, bool):

@@ -172,22 +172,47 @@ def regime_to_data(regime: Regime) -> dict[str, Any]:
         "effective_until": regime.effective_until.isoformat() if regime.effective_until else None,
         "summary": regime.summary,
         "parameters": {
-            p.name: {"kind": p.kind, "default": p.default, "value": p.effective, "unit": p.unit,
-                     "description": p.description, "source": p.source.as_dict()}
+            p.name: {
+                "kind": p.kind,
+                "default": p.default,
+                "value": p.effective,
+                "unit": p.unit,
+                "description": p.description,
+                "source": p.source.as_dict(),
+            }
             for p in regime.parameters.values()
         },
         "steps": [
-            {"id": s.id, "question": s.question, "when": cond(s.when), "source": s.source.as_dict(),
-             "exceptions": [{"id": e.id, "label": e.label, "when": cond(e.when),
-                             "source": e.source.as_dict()} for e in s.exceptions]}
+            {
+                "id": s.id,
+                "question": s.question,
+                "when": cond(s.when),
+                "source": s.source.as_dict(),
+                "exceptions": [
+                    {
+                        "id": e.id,
+                        "label": e.label,
+                        "when": cond(e.when),
+                        "source": e.source.as_dict(),
+                    }
+                    for e in s.exceptions
+                ],
+            }
             for s in regime.steps
         ],
         "scope": {"when": cond(regime.scope), "source": regime.scope_source.as_dict()},
-        "roles": [{"id": r.id, "title": r.title, "when": cond(r.when), "source": r.source.as_dict()}
-                  for r in regime.roles],
+        "roles": [
+            {"id": r.id, "title": r.title, "when": cond(r.when), "source": r.source.as_dict()}
+            for r in regime.roles
+        ],
         "obligations": [
-            {"id": o.id, "title": o.title, "when": cond(o.when), "deadline": o.deadline,
-             "source": o.source.as_dict()}
+            {
+                "id": o.id,
+                "title": o.title,
+                "when": cond(o.when),
+                "deadline": o.deadline,
+                "source": o.source.as_dict(),
+            }
             for o in regime.obligations
         ],
         "notes": list(regime.notes),

@@ -93,7 +93,11 @@ def eval_num(node: Num, env: Env) -> Interval:
         case Sum(items):
             parts = [eval_num(i, env) for i in items]
             mids = [p[0] for p in parts]
-            mid = None if any(m is None for m in mids) else math.fsum(m for m in mids if m is not None)
+            mid = (
+                None
+                if any(m is None for m in mids)
+                else math.fsum(m for m in mids if m is not None)
+            )
             return (mid, math.fsum(p[1] for p in parts), sum(p[2] for p in parts))
         case Mul(left, right):
             (am, al, ah), (bm, bl, bh) = eval_num(left, env), eval_num(right, env)
