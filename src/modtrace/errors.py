@@ -6,7 +6,8 @@ The hierarchy, so that callers can catch at the level they care about::
     ├── InputError            bad input from a user: a field, and what is wrong with it
     │   ├── FactsError        a facts file that cannot be read or does not validate
     │   ├── ParameterError    an unknown regime parameter, or a value of the wrong kind
-    │   └── UnknownRegimeError a regime id that no regime file defines
+    │   ├── UnknownRegimeError a regime id that no regime file defines
+    │   └── RegisterError     a register request that cannot be carried out (unknown id, bad transition)
     └── RegimeDefinitionError a regime file shipped with (or given to) modtrace is malformed
 
 Every ``InputError`` carries ``issues``: a list of ``(field, problem)`` pairs that the CLI prints
@@ -44,3 +45,7 @@ class UnknownRegimeError(InputError):
 
 class RegimeDefinitionError(ModtraceError):
     """A regime definition file is malformed (a bug in the regime data, not user input)."""
+
+
+class RegisterError(InputError):
+    """A register request names an unknown record or asks for an impossible change."""

@@ -298,6 +298,16 @@ def schema_facts() -> None:
     click.echo(_dump(Facts.model_json_schema()))
 
 
+def _register_commands() -> None:
+    from modtrace.cli.register_cmds import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_register_commands()
+
+
 def main() -> None:
     """Entry point of the ``modtrace`` script."""
     cli(prog_name="modtrace")

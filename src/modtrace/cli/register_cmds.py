@@ -1,0 +1,411 @@
+"""Commands over the register: import, trace, filings, incidents, the log.
+
+Every command takes ``--database URL`` (default: ``MODTRACE_DATABASE_URL``, else a SQLite file in
+the user's data directory).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+
+from modtrace.errors import RegisterError
+
+database_option = click.option(
+    "--database",
+    "database",
+    default=None,
+    metavar="URL",
+    help="Register database URL (default: $MODTRACE_DATABASE_URL or the user's SQLite file).",
+)
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+
+
+def _open(database: str | None) -> Any:
+    from modtrace.registry.register import Register
+
+    return Register.open(database)
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, indent=2, default=str)
+
+
+@click.group("db")
+def db_group() -> None:
+    """The register's database."""
+
+
+@db_group.command("upgrade")
+@database_option
+def db_upgrade(database: str | None) -> None:
+    """Create or migrate the register's schema to the newest version.
+
+    Example: modtrace db upgrade --database sqlite:///register.sqlite3
+    """
+    register = _open(database)
+    click.echo(f"register ready at {register.engine.url.render_as_string(hide_password=True)}")
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import real data into the register (idempotent, resumable)."""
+
+
+@import_group.command("hf-lineage")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@database_option
+@click.option(
+    "--problems", type=click.Path(path_type=Path), help="Write every problem to this file."
+)
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def import_hf_lineage_cmd(
+    directory: Path, database: str | None, problems: Path | None, quiet: bool
+) -> None:
+    """Import the Hub lineage snapshot (the added_model_*.csv files).
+
+    Example: modtrace import hf-lineage ../shared/data/hf-lineage
+    """
+    from modtrace.registry.ingest.hf_lineage import import_hf_lineage
+
+    report = import_hf_lineage(_open(database), directory, progress=not quiet)
+    click.echo(
+        f"rows read {report.rows_read:,}; models added {report.models_added:,}; external "
+        f"models {report.external_models:,}; edges added {report.edges_added:,}; files already "
+        f"done {report.skipped_sources}; problems {len(report.problems):,}"
+    )
+    for problem in report.problems[:10]:
+        click.echo(f"  {problem}")
+    if len(report.problems) > 10:
+        click.echo(
+            f"  ... {len(report.problems) - 10:,} more" + ("" if problems else " (see --problems)")
+        )
+    if problems:
+        problems.write_text("".join(f"{p}\n" for p in report.problems), encoding="utf-8")
+
+
+@click.command("trace")
+@click.argument("model_id")
+@click.option(
+    "--direction",
+    type=click.Choice(["back", "forward", "ancestry", "descendants"]),
+    default="forward",
+    show_default=True,
+    help="back/forward: one step; ancestry/descendants: all the way, with depth.",
+)
+@click.option(
+    "--depth", type=click.IntRange(min=1), default=None, help="Stop after this many steps."
+)
+@click.option(
+    "--path-to", default=None, help="Show the relation paths from MODEL_ID to this model."
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Rows shown in text output.",
+)
+@database_option
+@format_option
+def trace_cmd(
+    model_id: str,
+    direction: str,
+    depth: int | None,
+    path_to: str | None,
+    limit: int,
+    database: str | None,
+    fmt: str,
+) -> None:
+    """Trace a model one step back or forward, or its whole ancestry or descendants.
+
+    Example: modtrace trace meta-llama/Llama-3.1-8B-Instruct --direction descendants --depth 2
+    """
+    from modtrace.lineage.trace import one_step, paths_between, walk
+
+    register = _open(database)
+    with register.engine.connect() as c:
+        if path_to:
+            paths = paths_between(c, model_id, path_to)
+            if fmt == "json":
+                click.echo(_dump(paths))
+            else:
+                for p in paths:
+                    click.echo(model_id + "".join(f" -{rel}-> {m}" for m, rel in p))
+                if not paths:
+                    click.echo(f"no path from {model_id} to {path_to}")
+            return
+        if direction in ("back", "forward"):
+            links = one_step(c, model_id, direction)
+            if fmt == "json":
+                click.echo(_dump([asdict(x) for x in links]))
+                return
+            word = "parents" if direction == "back" else "children"
+            click.echo(f"{model_id}: {len(links)} {word}")
+            for x in links[:limit]:
+                flag = " (external: not described in the register)" if x.external else ""
+                click.echo(
+                    f"  {x.relation:<12} {x.model_id}  developer {x.developer or '?'}  [{x.status}, {x.source}]{flag}"
+                )
+            if len(links) > limit:
+                click.echo(f"  ... {len(links) - limit} more (--limit, or --format json)")
+            return
+        result = walk(c, model_id, "back" if direction == "ancestry" else "forward", depth)
+    if fmt == "json":
+        click.echo(_dump(asdict(result)))
+        return
+    click.echo(
+        f"{model_id}: {len(result.reached)} {'ancestors' if direction == 'ancestry' else 'descendants'}"
+    )
+    for r in result.reached[:limit]:
+        path = " -> ".join(f"{rel}:{m}" for m, rel in r.path)
+        click.echo(f"  depth {r.depth}  {r.model_id}  developer {r.developer or '?'}  via {path}")
+    if len(result.reached) > limit:
+        click.echo(f"  ... {len(result.reached) - limit} more (--limit, or --format json)")
+    for a, b in result.cycles:
+        click.echo(f"  cycle in the data: {a} -> {b}")
+
+
+@click.group("filing")
+def filing_group() -> None:
+    """Registrations (the paper's registration obligation) and their review."""
+
+
+@filing_group.command("submit")
+@click.argument("facts_file", type=click.Path(path_type=Path))
+@click.option("--model-id", default=None, help="Hub id of the modified model, if published.")
+@click.option("--contact", default=None, help="Contact for the regulator (confidential).")
+@click.option(
+    "--confidential", is_flag=True, help="Keep the intended use out of the public register."
+)
+@database_option
+def filing_submit(
+    facts_file: Path,
+    model_id: str | None,
+    contact: str | None,
+    confidential: bool,
+    database: str | None,
+) -> None:
+    """Record a modification, assess it under every regime, and file its registration.
+
+    Example: modtrace filing submit examples/meditron-70b.yaml --model-id epfl-llm/meditron-70b
+    """
+    from modtrace.determination.assess import assess
+    from modtrace.facts.loader import load_facts
+    from modtrace.regimes.loader import default_catalog
+
+    facts = load_facts(facts_file)
+    catalog = default_catalog()
+    determined = [assess(facts, catalog.get(i)) for i in catalog.ids()]
+    register = _open(database)
+    mod_id = register.record_modification(facts, model_id=model_id, determined=determined)
+    filing_id = register.file(mod_id, contact=contact, confidential=confidential)
+    click.echo(f"modification {mod_id} recorded; filing {filing_id} submitted")
+    for d in determined:
+        click.echo(f"  {d.regime.id} v{d.regime.version}: {d.outcome}")
+
+
+@filing_group.command("review")
+@click.argument("filing_id", type=int)
+@click.option(
+    "--status",
+    "to_status",
+    required=True,
+    type=click.Choice(["under-review", "accepted", "returned", "submitted"]),
+)
+@click.option("--reviewer", required=True)
+@click.option("--comment", default=None)
+@database_option
+def filing_review(
+    filing_id: int, to_status: str, reviewer: str, comment: str | None, database: str | None
+) -> None:
+    """Move a filing: submitted → under-review → accepted | returned (→ submitted).
+
+    Example: modtrace filing review 1 --status under-review --reviewer "AI Office"
+    """
+    _open(database).review(filing_id, to_status, reviewer=reviewer, comment=comment)
+    click.echo(f"filing {filing_id}: {to_status}")
+
+
+@filing_group.command("show")
+@click.argument("filing_id", type=int)
+@database_option
+def filing_show(filing_id: int, database: str | None) -> None:
+    """Show a filing and its review history as JSON.
+
+    Example: modtrace filing show 1
+    """
+    click.echo(_dump(_open(database).filing(filing_id)))
+
+
+@click.group("incident")
+def incident_group() -> None:
+    """Incidents and their recall lists."""
+
+
+@incident_group.command("report")
+@click.option("--title", required=True)
+@click.option(
+    "--model", "model_ids", multiple=True, required=True, help="Implicated model id; repeatable."
+)
+@click.option("--date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
+@click.option("--severity", type=click.Choice(["low", "medium", "high", "critical"]), default=None)
+@click.option("--description", default=None)
+@click.option("--developer", default=None, help="Alleged developer (AIID field).")
+@click.option("--deployer", default=None, help="Alleged deployer (AIID field).")
+@click.option(
+    "--harmed", default=None, help="Alleged harmed or nearly harmed parties (AIID field)."
+)
+@database_option
+def incident_report(
+    title: str,
+    model_ids: tuple[str, ...],
+    date: dt.datetime | None,
+    severity: str | None,
+    description: str | None,
+    developer: str | None,
+    deployer: str | None,
+    harmed: str | None,
+    database: str | None,
+) -> None:
+    """Record an incident that implicates one or more models.
+
+    Example: modtrace incident report --title "Deepfake abuse" --model some/model --severity high
+    """
+    incident_id = _open(database).report_incident(
+        title=title,
+        model_ids=list(model_ids),
+        date=date.date() if date else None,
+        severity=severity,
+        description=description,
+        alleged_developer=developer,
+        alleged_deployer=deployer,
+        harmed_parties=harmed,
+    )
+    click.echo(f"incident {incident_id} recorded")
+
+
+@incident_group.command("propagate")
+@click.argument("incident_id", type=int)
+@click.option(
+    "--from-root", is_flag=True, help="Recall everything derived from the original models."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True
+)
+@database_option
+def incident_propagate(incident_id: int, from_root: bool, fmt: str, database: str | None) -> None:
+    """The recall list: originals and their providers, every derived model and its developer.
+
+    Example: modtrace incident propagate 1 --format csv > recall.csv
+    """
+    from modtrace.lineage.recall import propagate
+
+    with _open(database).engine.connect() as c:
+        recall = propagate(c, incident_id, from_root=from_root)
+    if fmt == "json":
+        click.echo(_dump(asdict(recall)))
+        return
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["model_id", "developer", "depth", "relation_path", "assessed"])
+        for row in recall.downstream:
+            assessed = (
+                "; ".join(f"{k}={v}" for k, v in sorted(row.assessed.items())) or "not assessed"
+            )
+            writer.writerow([row.model_id, row.developer, row.depth, row.path, assessed])
+        click.echo(out.getvalue(), nl=False)
+        return
+    click.echo(f"incident {recall.incident_id}: {recall.title}")
+    click.echo(f"implicated: {', '.join(recall.implicated)}")
+    for m in recall.unknown_models:
+        click.echo(f"  warning: {m} is not in the register")
+    click.echo("original models (one step back, to the source):")
+    for o in recall.originals:
+        click.echo(f"  {o['model_id']}  provider {o['provider']}")
+    click.echo(f"derived models to recall: {len(recall.downstream)}")
+    for row in recall.downstream:
+        assessed = ", ".join(f"{k}: {v}" for k, v in sorted(row.assessed.items())) or "not assessed"
+        click.echo(f"  depth {row.depth}  {row.model_id}  developer {row.developer}  [{assessed}]")
+        click.echo(f"      {row.path}")
+
+
+@click.group("log")
+def log_group() -> None:
+    """The register's tamper-evident log."""
+
+
+@log_group.command("head")
+@database_option
+@format_option
+def log_head(database: str | None, fmt: str) -> None:
+    """Print the log's tree head (size and root) for publication.
+
+    Example: modtrace log head
+    """
+    head = _open(database).head()
+    click.echo(_dump(asdict(head)) if fmt == "json" else f"size {head.size}\nroot {head.root}")
+
+
+@log_group.command("verify")
+@click.option("--expect", default=None, metavar="SIZE:ROOT", help="A previously published head.")
+@database_option
+def log_verify(expect: str | None, database: str | None) -> None:
+    """Recompute the log and compare every record with it; exit 1 naming what was altered.
+
+    Example: modtrace log verify --expect 12:3dc3a5...
+    """
+    from modtrace.registry.log import Head
+
+    expected = None
+    if expect:
+        size, _, root = expect.partition(":")
+        if not size.isdigit() or len(root) != 64:
+            raise RegisterError([("--expect", "expected SIZE:ROOT with a 64-character hex root")])
+        expected = Head(int(size), root)
+    audit = _open(database).verify(expected)
+    click.echo(f"size {audit.size}\nroot {audit.root}")
+    if audit.ok:
+        click.echo("verified: the log and the register agree")
+        return
+    click.echo(f"FAILED: {len(audit.problems)} problem(s); the first:")
+    for problem in audit.problems:
+        click.echo(f"  {problem}")
+    sys.exit(1)
+
+
+@log_group.command("prove")
+@click.argument(
+    "kind",
+    type=click.Choice(
+        ["filing", "determination", "modification", "incident", "lineage-edge", "filing-review"]
+    ),
+)
+@click.argument("ref")
+@database_option
+def log_prove(kind: str, ref: str, database: str | None) -> None:
+    """An inclusion proof (RFC 6962 audit path) for a record's latest log entry.
+
+    Example: modtrace log prove filing 1
+    """
+    proof = _open(database).prove(kind, ref)
+    click.echo(_dump({**asdict(proof), "verified": proof.verify()}))
+
+
+COMMANDS = [db_group, import_group, trace_cmd, filing_group, incident_group, log_group]

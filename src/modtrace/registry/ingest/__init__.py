@@ -1,0 +1,1 @@
+"""Importers from real sources into the register; each is idempotent and resumable."""

@@ -1,0 +1,58 @@
+"""Import bookkeeping: per-source positions, committed with each batch, and reported problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, insert, select, update
+
+from modtrace.registry.tables import import_progress
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in the input, where it is, and what was done about it."""
+
+    file: str
+    line: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.problem}"
+
+
+@dataclass
+class ImportReport:
+    """What an import did."""
+
+    models_added: int = 0
+    external_models: int = 0
+    edges_added: int = 0
+    rows_read: int = 0
+    skipped_sources: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def position(connection: Connection, source: str) -> tuple[int, bool]:
+    """Where a source's import stopped, and whether it finished."""
+    row = connection.execute(
+        select(import_progress.c.position, import_progress.c.done).where(
+            import_progress.c.source == source
+        )
+    ).first()
+    return (int(row[0]), bool(row[1])) if row else (0, False)
+
+
+def record(connection: Connection, source: str, pos: int, done: bool) -> None:
+    """Save progress inside the batch's own transaction."""
+    exists = connection.execute(
+        select(import_progress.c.source).where(import_progress.c.source == source)
+    ).first()
+    if exists:
+        connection.execute(
+            update(import_progress)
+            .where(import_progress.c.source == source)
+            .values(position=pos, done=done)
+        )
+    else:
+        connection.execute(insert(import_progress).values(source=source, position=pos, done=done))

@@ -1,0 +1,426 @@
+"""The register: the one place that writes records, each write logged in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from modtrace.determination.assess import assess
+from modtrace.determination.model import Determination
+from modtrace.errors import RegisterError
+from modtrace.facts.model import Facts
+from modtrace.registry import log
+from modtrace.registry.db import make_engine, migrate
+from modtrace.registry.tables import (
+    determinations,
+    filing_reviews,
+    filings,
+    incidents,
+    lineage_edges,
+    models,
+    modifications,
+)
+
+Relation = Literal[
+    "finetune", "adapter", "merge", "quantized", "distillation", "continued-pretraining", "other"
+]
+RELATIONS: tuple[str, ...] = (
+    "finetune",
+    "adapter",
+    "merge",
+    "quantized",
+    "distillation",
+    "continued-pretraining",
+    "other",
+)
+EDGE_STATUSES = ("declared", "inferred", "verified")
+
+FILING_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "submitted": ("under-review",),
+    "under-review": ("accepted", "returned"),
+    "returned": ("submitted",),
+    "accepted": (),
+}
+"""Which status a filing may move to from each status (a returned filing may be resubmitted)."""
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A lineage edge to add."""
+
+    parent_id: str
+    child_id: str
+    relation: str
+    status: str = "declared"
+    source: str = "manual"
+
+
+def _row(connection: Connection, table: Any, row_id: int, what: str) -> dict[str, Any]:
+    found = connection.execute(select(table).where(table.c.id == row_id)).mappings().first()
+    if found is None:
+        raise RegisterError([(f"{what}_id", f"no {what} with id {row_id}")])
+    return dict(found)
+
+
+def _insert(connection: Connection, table: Any, kind: str, values: dict[str, Any]) -> int:
+    new_id = int(connection.execute(insert(table).values(**values)).inserted_primary_key[0])
+    record = _row(connection, table, new_id, kind)
+    log.append(connection, [log.Write(kind, str(new_id), "insert", record)])
+    return new_id
+
+
+def provider_of(model_id: str) -> str:
+    """The Hub namespace of a model id (its developer on the Hub)."""
+    return model_id.split("/", 1)[0] if "/" in model_id else model_id
+
+
+class Register:
+    """Records, lineage and their log, on one database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str | None = None, *, upgrade: bool = True) -> Register:
+        """Open the register at ``url`` (default: ``MODTRACE_DATABASE_URL`` or the SQLite file)."""
+        engine = make_engine(url)
+        if upgrade:
+            migrate(engine)
+        return cls(engine)
+
+    # ---- models and lineage ----------------------------------------------------------------
+
+    def upsert_model(self, model_id: str, **fields: Any) -> None:
+        """Describe a model (creating it, or filling in what is now known)."""
+        values = {
+            "provider": provider_of(model_id),
+            "external": False,
+            "source": "manual",
+            **fields,
+        }
+        with self.engine.begin() as c:
+            exists = c.execute(select(models.c.id).where(models.c.id == model_id)).first()
+            if exists:
+                c.execute(update(models).where(models.c.id == model_id).values(**values))
+            else:
+                c.execute(insert(models).values(id=model_id, **values))
+
+    def add_edges(self, edges: Iterable[Edge], connection: Connection | None = None) -> int:
+        """Add lineage edges (ignoring ones already present); returns how many were new."""
+        if connection is None:
+            with self.engine.begin() as c:
+                return self.add_edges(edges, c)
+        batch = list(edges)
+        for e in batch:
+            if e.relation not in RELATIONS:
+                raise RegisterError(
+                    [("relation", f"{e.relation!r} is not one of {', '.join(RELATIONS)}")]
+                )
+            if e.status not in EDGE_STATUSES:
+                raise RegisterError(
+                    [("status", f"{e.status!r} is not one of {', '.join(EDGE_STATUSES)}")]
+                )
+            if e.parent_id == e.child_id:
+                raise RegisterError([("parent_id", f"{e.parent_id} cannot derive from itself")])
+        keys = {(e.parent_id, e.child_id, e.relation) for e in batch}
+        existing = set()
+        children = sorted({e.child_id for e in batch})
+        for i in range(0, len(children), 500):
+            existing |= set(
+                connection.execute(
+                    select(
+                        lineage_edges.c.parent_id,
+                        lineage_edges.c.child_id,
+                        lineage_edges.c.relation,
+                    ).where(lineage_edges.c.child_id.in_(children[i : i + 500]))
+                ).tuples()
+            )
+        new, seen = [], set()
+        for e in batch:
+            key = (e.parent_id, e.child_id, e.relation)
+            if key in existing or key in seen:
+                continue
+            seen.add(key)
+            new.append(
+                {
+                    "parent_id": e.parent_id,
+                    "child_id": e.child_id,
+                    "relation": e.relation,
+                    "status": e.status,
+                    "source": e.source,
+                }
+            )
+        if not new:
+            return 0
+        connection.execute(insert(lineage_edges), new)
+        stored = {
+            (r["parent_id"], r["child_id"], r["relation"]): dict(r)
+            for i in range(0, len(children), 500)
+            for r in connection.execute(
+                select(lineage_edges).where(lineage_edges.c.child_id.in_(children[i : i + 500]))
+            ).mappings()
+            if (r["parent_id"], r["child_id"], r["relation"]) in keys
+        }
+        log.append(
+            connection,
+            [
+                log.Write(
+                    "lineage-edge",
+                    f"{n['parent_id']}|{n['child_id']}|{n['relation']}",
+                    "insert",
+                    stored[(n["parent_id"], n["child_id"], n["relation"])],
+                )
+                for n in new
+            ],
+        )
+        return len(new)
+
+    # ---- modifications and determinations --------------------------------------------------
+
+    def record_modification(
+        self, facts: Facts, *, model_id: str | None = None, determined: Sequence[Determination] = ()
+    ) -> int:
+        """Store a modification's facts and the determinations made on them."""
+        with self.engine.begin() as c:
+            mod_id = _insert(
+                c,
+                modifications,
+                "modification",
+                {
+                    "model_id": model_id,
+                    "original_id": facts.original.id,
+                    "modifier": facts.modifier.name,
+                    "facts": facts.model_dump(mode="json"),
+                    "schema_version": facts.schema_version,
+                },
+            )
+            for d in determined:
+                self._store_determination(c, mod_id, d)
+        return mod_id
+
+    def _store_determination(self, c: Connection, mod_id: int, d: Determination) -> int:
+        return _insert(
+            c,
+            determinations,
+            "determination",
+            {
+                "modification_id": mod_id,
+                "regime_id": d.regime.id,
+                "regime_version": d.regime.version,
+                "at": d.regime.at,
+                "outcome": d.outcome,
+                "role": d.role,
+                "document": d.model_dump(mode="json"),
+                "schema_version": d.schema_version,
+            },
+        )
+
+    def facts_of(self, modification_id: int) -> Facts:
+        """The stored facts of a modification."""
+        with self.engine.connect() as c:
+            row = _row(c, modifications, modification_id, "modification")
+        return Facts.model_validate(row["facts"])
+
+    def reassess(
+        self, modification_id: int, regime: Any, *, at: dt.date | None = None
+    ) -> tuple[dict[str, Any] | None, Determination]:
+        """Assess a stored modification again (e.g. under a new regime version) and record it.
+
+        Returns the previous determination under the same regime id (if any) and the new one.
+        """
+        facts = self.facts_of(modification_id)
+        new = assess(facts, regime, at=at)
+        with self.engine.begin() as c:
+            previous = (
+                c.execute(
+                    select(determinations)
+                    .where(
+                        determinations.c.modification_id == modification_id,
+                        determinations.c.regime_id == regime.id,
+                    )
+                    .order_by(determinations.c.id.desc())
+                    .limit(1)
+                )
+                .mappings()
+                .first()
+            )
+            self._store_determination(c, modification_id, new)
+        return (dict(previous) if previous else None), new
+
+    def determinations_of(self, modification_id: int) -> list[dict[str, Any]]:
+        """Every determination recorded for a modification, oldest first."""
+        with self.engine.connect() as c:
+            return [
+                dict(r)
+                for r in c.execute(
+                    select(determinations)
+                    .where(determinations.c.modification_id == modification_id)
+                    .order_by(determinations.c.id)
+                ).mappings()
+            ]
+
+    # ---- filings --------------------------------------------------------------------------
+
+    def file(
+        self,
+        modification_id: int,
+        *,
+        intended_use: str | None = None,
+        contact: str | None = None,
+        confidential: bool = False,
+    ) -> int:
+        """File the registration obligation for a stored modification (status: submitted)."""
+        facts = self.facts_of(modification_id)
+        use = intended_use or facts.modification.intended_use
+        if not use:
+            raise RegisterError([("intended_use", "a registration must state the intended use")])
+        techniques = facts.modification.techniques
+        if not techniques:
+            raise RegisterError(
+                [("modification.techniques", "a registration must state the modifications made")]
+            )
+        made = ", ".join(t.value for t in techniques)
+        with self.engine.begin() as c:
+            return _insert(
+                c,
+                filings,
+                "filing",
+                {
+                    "modification_id": modification_id,
+                    "model_modified": facts.original.id,
+                    "modifications_made": made,
+                    "intended_use": use,
+                    "contact": contact,
+                    "confidential": confidential,
+                    "status": "submitted",
+                },
+            )
+
+    def review(
+        self, filing_id: int, to_status: str, *, reviewer: str, comment: str | None = None
+    ) -> None:
+        """Move a filing along submitted → under-review → accepted | returned (→ submitted)."""
+        with self.engine.begin() as c:
+            filing = _row(c, filings, filing_id, "filing")
+            allowed = FILING_TRANSITIONS[filing["status"]]
+            if to_status not in allowed:
+                options = ", ".join(allowed) or "nothing (final)"
+                raise RegisterError(
+                    [
+                        (
+                            "status",
+                            f"a {filing['status']} filing can move to {options}, not {to_status!r}",
+                        )
+                    ]
+                )
+            if not reviewer.strip():
+                raise RegisterError([("reviewer", "must name who reviewed the filing")])
+            c.execute(update(filings).where(filings.c.id == filing_id).values(status=to_status))
+            log.append(
+                c,
+                [
+                    log.Write(
+                        "filing", str(filing_id), "update", _row(c, filings, filing_id, "filing")
+                    )
+                ],
+            )
+            _insert(
+                c,
+                filing_reviews,
+                "filing-review",
+                {
+                    "filing_id": filing_id,
+                    "from_status": filing["status"],
+                    "to_status": to_status,
+                    "reviewer": reviewer,
+                    "comment": comment,
+                },
+            )
+
+    def filing(self, filing_id: int) -> dict[str, Any]:
+        """A filing with its review history."""
+        with self.engine.connect() as c:
+            row = _row(c, filings, filing_id, "filing")
+            row["reviews"] = [
+                dict(r)
+                for r in c.execute(
+                    select(filing_reviews)
+                    .where(filing_reviews.c.filing_id == filing_id)
+                    .order_by(filing_reviews.c.id)
+                ).mappings()
+            ]
+        return row
+
+    # ---- incidents ------------------------------------------------------------------------
+
+    def report_incident(
+        self,
+        *,
+        title: str,
+        model_ids: Sequence[str],
+        date: dt.date | None = None,
+        description: str | None = None,
+        severity: str | None = None,
+        alleged_developer: str | None = None,
+        alleged_deployer: str | None = None,
+        harmed_parties: str | None = None,
+        aiid_id: int | None = None,
+    ) -> int:
+        """Record an incident and the models it implicates."""
+        if not title.strip():
+            raise RegisterError([("title", "must not be empty")])
+        if not model_ids:
+            raise RegisterError([("model_ids", "name at least one implicated model")])
+        with self.engine.begin() as c:
+            return _insert(
+                c,
+                incidents,
+                "incident",
+                {
+                    "title": title,
+                    "model_ids": list(model_ids),
+                    "date": date,
+                    "description": description,
+                    "severity": severity,
+                    "alleged_developer": alleged_developer,
+                    "alleged_deployer": alleged_deployer,
+                    "harmed_parties": harmed_parties,
+                    "aiid_id": aiid_id,
+                },
+            )
+
+    def incident(self, incident_id: int) -> dict[str, Any]:
+        """One incident."""
+        with self.engine.connect() as c:
+            return _row(c, incidents, incident_id, "incident")
+
+    # ---- log -------------------------------------------------------------------------------
+
+    def head(self) -> log.Head:
+        """The log's current tree head."""
+        with self.engine.connect() as c:
+            return log.head(c)
+
+    def prove(self, kind: str, ref: str) -> log.Proof:
+        """Inclusion proof of a record's latest entry."""
+        if kind not in log.TRACKED_BY_KIND:
+            raise RegisterError([("kind", f"one of {', '.join(log.TRACKED_BY_KIND)}")])
+        with self.engine.connect() as c:
+            proof = log.prove(c, kind, ref)
+        if proof is None:
+            raise RegisterError([("ref", f"no {kind} {ref} in the log")])
+        return proof
+
+    def verify(self, expected: log.Head | None = None) -> log.Audit:
+        """Audit the log and every tracked row against it."""
+        with self.engine.connect() as c:
+            return log.verify(c, expected)
+
+    def model(self, model_id: str) -> Mapping[str, Any] | None:
+        """A model's row, if known."""
+        with self.engine.connect() as c:
+            return c.execute(select(models).where(models.c.id == model_id)).mappings().first()
