@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from modtrace.regimes.loader import Catalog, default_catalog
+from modtrace.registry.db import make_engine
+from modtrace.registry.register import Register
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -18,3 +25,65 @@ sys.path.insert(0, str(Path(__file__).parent))
 def catalog() -> Catalog:
     """The shipped regimes."""
     return default_catalog()
+
+
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty register database on each backend.
+
+    PostgreSQL comes from ``MODTRACE_TEST_POSTGRES_URL`` (``scripts/postgres.sh`` starts one);
+    in CI its absence is a failure, not a skip.
+    """
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'register.sqlite3'}"
+        return
+    url = os.environ.get("MODTRACE_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("MODTRACE_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL")
+        pytest.skip("set MODTRACE_TEST_POSTGRES_URL (bash scripts/postgres.sh) to test PostgreSQL")
+    name = f"modtrace_test_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as c:
+        c.execute(
+            text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+        )
+        c.execute(text(f'DROP DATABASE "{name}"'))
+    admin.dispose()
+
+
+@pytest.fixture
+def register(database_url: str) -> Iterator[Register]:
+    """An empty register on each backend."""
+    reg = Register.open(database_url)
+    yield reg
+    reg.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def lineage_extract(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small real extract of the Hub lineage snapshot, cut at test time from ../shared/data.
+
+    The snapshot carries no licence, so the repository ships none of it; the rows are the
+    Llama-3.2-1B-Instruct family from the first three weeks plus the first 40 rows of each week.
+    """
+    source = SHARED_DATA / "hf-lineage" / "added"
+    if not source.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail("../shared/data/hf-lineage is missing")
+        pytest.skip("../shared/data/hf-lineage is not beside this checkout")
+    out = tmp_path_factory.mktemp("hf-lineage") / "added"
+    out.mkdir()
+    family = "meta-llama/Llama-3.2-1B-Instruct"
+    for path in sorted(source.glob("added_model_*.csv"))[:3]:
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        kept = [lines[0], *lines[1:41]]
+        kept += [ln for ln in lines[41:] if family in ln]
+        (out / path.name).write_text("".join(kept), encoding="utf-8")
+    return out.parent

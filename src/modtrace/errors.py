@@ -7,7 +7,7 @@ The hierarchy, so that callers can catch at the level they care about::
     │   ├── FactsError        a facts file that cannot be read or does not validate
     │   ├── ParameterError    an unknown regime parameter, or a value of the wrong kind
     │   ├── UnknownRegimeError a regime id that no regime file defines
-    │   └── RegisterError     a register request that cannot be carried out (unknown id, bad transition)
+    │   └── RegisterError     a register request that cannot be done (unknown id, bad transition)
     └── RegimeDefinitionError a regime file shipped with (or given to) modtrace is malformed
 
 Every ``InputError`` carries ``issues``: a list of ``(field, problem)`` pairs that the CLI prints

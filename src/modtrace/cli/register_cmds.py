@@ -37,9 +37,14 @@ format_option = click.option(
 
 
 def _open(database: str | None) -> Any:
+    """Open the register for this command; its connections close when the command ends."""
     from modtrace.registry.register import Register
 
-    return Register.open(database)
+    register = Register.open(database)
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(register.engine.dispose)
+    return register
 
 
 def _dump(data: Any) -> str:
@@ -74,8 +79,15 @@ def import_group() -> None:
     "--problems", type=click.Path(path_type=Path), help="Write every problem to this file."
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=5000,
+    show_default=True,
+    help="Rows per transaction.",
+)
 def import_hf_lineage_cmd(
-    directory: Path, database: str | None, problems: Path | None, quiet: bool
+    directory: Path, database: str | None, problems: Path | None, quiet: bool, batch_size: int
 ) -> None:
     """Import the Hub lineage snapshot (the added_model_*.csv files).
 
@@ -83,7 +95,9 @@ def import_hf_lineage_cmd(
     """
     from modtrace.registry.ingest.hf_lineage import import_hf_lineage
 
-    report = import_hf_lineage(_open(database), directory, progress=not quiet)
+    report = import_hf_lineage(
+        _open(database), directory, progress=not quiet, batch_size=batch_size
+    )
     click.echo(
         f"rows read {report.rows_read:,}; models added {report.models_added:,}; external "
         f"models {report.external_models:,}; edges added {report.edges_added:,}; files already "
@@ -160,7 +174,8 @@ def trace_cmd(
             for x in links[:limit]:
                 flag = " (external: not described in the register)" if x.external else ""
                 click.echo(
-                    f"  {x.relation:<12} {x.model_id}  developer {x.developer or '?'}  [{x.status}, {x.source}]{flag}"
+                    f"  {x.relation:<12} {x.model_id}  developer {x.developer or '?'}"
+                    f"  [{x.status}, {x.source}]{flag}"
                 )
             if len(links) > limit:
                 click.echo(f"  ... {len(links) - limit} more (--limit, or --format json)")
@@ -170,7 +185,8 @@ def trace_cmd(
         click.echo(_dump(asdict(result)))
         return
     click.echo(
-        f"{model_id}: {len(result.reached)} {'ancestors' if direction == 'ancestry' else 'descendants'}"
+        f"{model_id}: {len(result.reached)} "
+        + ("ancestors" if direction == "ancestry" else "descendants")
     )
     for r in result.reached[:limit]:
         path = " -> ".join(f"{rel}:{m}" for m, rel in r.path)

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from modtrace.errors import RegisterError
 from modtrace.lineage.trace import roots, walk
 from modtrace.registry.register import provider_of
 from modtrace.registry.tables import determinations, incidents, models, modifications
@@ -51,7 +52,7 @@ def _assessed(connection: Connection, ids: list[str]) -> dict[str, dict[str, str
             .join(determinations, determinations.c.modification_id == modifications.c.id)
             .where(modifications.c.model_id.in_(ids[i : i + 500]))
             .order_by(determinations.c.id)
-        ).tuples()
+        )
         for model_id, regime_id, outcome, _ in rows:
             out.setdefault(model_id, {})[regime_id] = outcome  # later rows win
     return out
@@ -65,8 +66,6 @@ def propagate(connection: Connection, incident_id: int, *, from_root: bool = Fal
         .first()
     )
     if incident is None:
-        from modtrace.errors import RegisterError
-
         raise RegisterError([("incident_id", f"no incident with id {incident_id}")])
     implicated = list(incident["model_ids"])
     result = RecallList(incident_id, incident["title"], implicated)

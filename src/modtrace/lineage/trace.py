@@ -87,7 +87,7 @@ def _links(connection: Connection, ids: list[str], direction: str) -> dict[str, 
                 )
                 .where(here.in_(chunk))
                 .order_by(here, there)
-            ).tuples()
+            )
         )
     known = _models(connection, sorted({r[1] for r in rows}))
     out: dict[str, list[Link]] = {}

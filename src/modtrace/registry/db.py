@@ -6,6 +6,9 @@ import os
 from pathlib import Path
 from typing import Any
 
+from alembic import command
+from alembic.config import Config
+from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
@@ -16,8 +19,6 @@ def default_url() -> str:
     """``MODTRACE_DATABASE_URL``, else a SQLite file in the user's data directory."""
     if url := os.environ.get(ENV_URL):
         return url
-    from platformdirs import user_data_dir
-
     return f"sqlite:///{Path(user_data_dir('modtrace')) / 'register.sqlite3'}"
 
 
@@ -47,9 +48,6 @@ def make_engine(url: str | None = None) -> Engine:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (each migration runs in a transaction)."""
-    from alembic import command
-    from alembic.config import Config
-
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     with engine.begin() as connection:

@@ -61,10 +61,9 @@ def snapshot(row: Mapping[str, Any]) -> dict[str, Any]:
     """A row as JSON-friendly data (dates as ISO strings, JSON columns as they are)."""
     out: dict[str, Any] = {}
     for key, value in row.items():
-        if isinstance(value, dt.date | dt.datetime):
-            value = value.isoformat()
-        out[key] = value
-    return json.loads(merkle.canonical(out))
+        out[key] = value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+    plain: dict[str, Any] = json.loads(merkle.canonical(out))
+    return plain
 
 
 @dataclass(frozen=True)
@@ -249,7 +248,8 @@ def verify(connection: Connection, expected: Head | None = None) -> Audit:
             )
     for tracked in TRACKED:
         seen: set[str] = set()
-        for row in connection.execute(select(tracked.table)).mappings():
+        for mapping in connection.execute(select(tracked.table)).mappings():
+            row = dict(mapping)
             ref = tracked.ref(row)
             seen.add(ref)
             logged = latest.get((tracked.kind, ref))

@@ -77,7 +77,7 @@ def inclusion_proof(index: int, leaves: list[bytes]) -> list[bytes]:
 def verify_inclusion(
     index: int, size: int, leaf: bytes, proof: list[bytes], expected: bytes
 ) -> bool:
-    """RFC 9162 §2.1.3.2: does ``proof`` show ``leaf`` at ``index`` in the tree with root ``expected``?"""
+    """RFC 9162 §2.1.3.2: does ``proof`` place ``leaf`` at ``index`` under root ``expected``?"""
     if index >= size:
         return False
     fn, sn, r = index, size - 1, leaf

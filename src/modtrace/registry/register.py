@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -67,7 +67,10 @@ def _row(connection: Connection, table: Any, row_id: int, what: str) -> dict[str
 
 
 def _insert(connection: Connection, table: Any, kind: str, values: dict[str, Any]) -> int:
-    new_id = int(connection.execute(insert(table).values(**values)).inserted_primary_key[0])
+    key = connection.execute(insert(table).values(**values)).inserted_primary_key
+    if key is None:  # pragma: no cover - every tracked table has an integer key
+        raise RegisterError([("id", f"{kind} was stored without an id")])
+    new_id = int(key[0])
     record = _row(connection, table, new_id, kind)
     log.append(connection, [log.Write(kind, str(new_id), "insert", record)])
     return new_id
@@ -137,7 +140,7 @@ class Register:
                         lineage_edges.c.child_id,
                         lineage_edges.c.relation,
                     ).where(lineage_edges.c.child_id.in_(children[i : i + 500]))
-                ).tuples()
+                )
             )
         new, seen = [], set()
         for e in batch:
@@ -420,7 +423,8 @@ class Register:
         with self.engine.connect() as c:
             return log.verify(c, expected)
 
-    def model(self, model_id: str) -> Mapping[str, Any] | None:
+    def model(self, model_id: str) -> dict[str, Any] | None:
         """A model's row, if known."""
         with self.engine.connect() as c:
-            return c.execute(select(models).where(models.c.id == model_id)).mappings().first()
+            row = c.execute(select(models).where(models.c.id == model_id)).mappings().first()
+        return dict(row) if row else None

@@ -35,14 +35,19 @@ def lineage_files(directory: Path) -> list[Path]:
     return sorted(folder.glob("added_model_*.csv"))
 
 
+def data_rows(path: Path) -> int:
+    """Rows in a CSV file, not counting its header."""
+    with path.open("rb") as handle:
+        return max(0, sum(1 for _ in handle) - 1)
+
+
 def _rows(path: Path, start: int) -> Iterator[tuple[int, list[str]]]:
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
         if header is None:
             return
-        for line_no, row in enumerate(islice(reader, start, None), start=start + 2):
-            yield line_no, row
+        yield from enumerate(islice(reader, start, None), start=start + 2)
 
 
 def _existing(connection: Connection, ids: list[str]) -> dict[str, bool]:
@@ -50,7 +55,7 @@ def _existing(connection: Connection, ids: list[str]) -> dict[str, bool]:
     for i in range(0, len(ids), 500):
         for model_id, external in connection.execute(
             select(models.c.id, models.c.external).where(models.c.id.in_(ids[i : i + 500]))
-        ).tuples():
+        ):
             out[model_id] = bool(external)
     return out
 
@@ -62,7 +67,7 @@ def _existing_relations(connection: Connection, children: list[str]) -> dict[tup
             select(
                 lineage_edges.c.parent_id, lineage_edges.c.child_id, lineage_edges.c.relation
             ).where(lineage_edges.c.child_id.in_(children[i : i + 500]))
-        ).tuples():
+        ):
             out[(parent, child)] = relation
     return out
 
@@ -89,7 +94,8 @@ def _import_batch(
                 Problem(
                     name,
                     line_no,
-                    f"duplicate id {model_id} (first on line {described[model_id]}); kept the first",
+                    f"duplicate id {model_id} (first on line {described[model_id]}); "
+                    "kept the first",
                 )
             )
             continue
@@ -150,7 +156,8 @@ def _import_batch(
                 Problem(
                     name,
                     line_no,
-                    f"conflicting relation {edge.relation!r} for {edge.parent_id} -> {edge.child_id} (already {earlier!r}); kept the first",
+                    f"conflicting relation {edge.relation!r} for {edge.parent_id} -> "
+                    f"{edge.child_id} (already {earlier!r}); kept the first",
                 )
             )
             continue
@@ -160,7 +167,12 @@ def _import_batch(
 
 
 def import_hf_lineage(
-    register: Register, directory: Path, *, progress: bool = True, limit_batches: int | None = None
+    register: Register,
+    directory: Path,
+    *,
+    progress: bool = True,
+    batch_size: int = BATCH,
+    limit_batches: int | None = None,
 ) -> ImportReport:
     """Import every weekly file under ``directory``; resumes unfinished files, skips done ones."""
     files = lineage_files(directory)
@@ -171,9 +183,7 @@ def import_hf_lineage(
         state = {f.name: position(c, f"hf-lineage:{f.name}") for f in files}
     todo = [f for f in files if not state[f.name][1]]
     report.skipped_sources = len(files) - len(todo)
-    total = sum(
-        max(0, sum(1 for _ in f.open(encoding="utf-8")) - 1 - state[f.name][0]) for f in todo
-    )
+    total = sum(max(0, data_rows(f) - state[f.name][0]) for f in todo)
     bar = tqdm(total=total, unit="rows", desc="hf-lineage", disable=not progress)
     batches = 0
     for path in todo:
@@ -181,8 +191,8 @@ def import_hf_lineage(
         rows = _rows(path, start)
         done = False
         while not done:
-            batch = list(islice(rows, BATCH))
-            done = len(batch) < BATCH
+            batch = list(islice(rows, batch_size))
+            done = len(batch) < batch_size
             with register.engine.begin() as c:
                 _import_batch(register, c, path.name, batch, report)
                 start += len(batch)
