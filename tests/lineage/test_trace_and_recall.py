@@ -134,3 +134,21 @@ def test_register_commands_end_to_end(database_url: str) -> None:
     assert json.loads(run("log", "prove", "filing", "1"))["verified"] is True
     trace = json.loads(run("trace", "epfl-llm/meditron-70b", "--format", "json"))
     assert trace[0]["model_id"] == "someone/meditron-gguf"
+
+
+def test_recursive_walk_equals_the_level_by_level_walk(register: Register, lineage_extract) -> None:  # type: ignore[no-untyped-def]
+    from modtrace.lineage.trace import walk_levels
+    from modtrace.registry.ingest.hf_lineage import import_hf_lineage
+
+    import_hf_lineage(register, lineage_extract, progress=False)
+    build(register)
+    register.add_edges([Edge("a/x", "b/y", "finetune"), Edge("b/y", "a/x", "merge")])
+    starts = ["meta-llama/Llama-3.2-1B-Instruct", "meta/base", "a/x", "x/merged-lora"]
+    with register.engine.connect() as c:
+        for start in starts:
+            for direction in ("forward", "back"):
+                for depth in (None, 3):
+                    assert walk(c, start, direction, depth) == walk_levels(
+                        c, start, direction, depth
+                    )
+        assert len(walk(c, starts[0], "forward").reached) > 10

@@ -167,7 +167,7 @@ def trace_cmd(
         if direction in ("back", "forward"):
             links = one_step(c, model_id, direction)
             if fmt == "json":
-                click.echo(_dump([asdict(x) for x in links]))
+                click.echo(_dump([x._asdict() for x in links]))
                 return
             word = "parents" if direction == "back" else "children"
             click.echo(f"{model_id}: {len(links)} {word}")
@@ -182,7 +182,8 @@ def trace_cmd(
             return
         result = walk(c, model_id, "back" if direction == "ancestry" else "forward", depth)
     if fmt == "json":
-        click.echo(_dump(asdict(result)))
+        data = {**asdict(result), "reached": [r._asdict() for r in result.reached]}
+        click.echo(_dump(data))
         return
     click.echo(
         f"{model_id}: {len(result.reached)} "

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, text
 
 from modtrace.registry.tables import lineage_edges, models
 
 CHUNK = 500
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """One edge as seen from a model: the other model, the relation and how it is known."""
 
     model_id: str
@@ -30,8 +29,7 @@ class Link:
     external: bool
 
 
-@dataclass(frozen=True)
-class Reached:
+class Reached(NamedTuple):
     """A model reached by a walk: how far, and the path of (model, relation) from the start."""
 
     model_id: str
@@ -57,52 +55,43 @@ def _chunks(ids: list[str]) -> Iterable[list[str]]:
         yield ids[i : i + CHUNK]
 
 
-def _models(connection: Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(ids):
-        for row in connection.execute(
-            select(models.c.id, models.c.provider, models.c.external).where(models.c.id.in_(chunk))
-        ).mappings():
-            out[row["id"]] = dict(row)
-    return out
-
-
-def _links(connection: Connection, ids: list[str], direction: str) -> dict[str, list[Link]]:
-    """Edges from each id one step back (parents) or forward (children)."""
+def _link_query(direction: str) -> tuple[Any, Any, Any]:
     here, there = (
         (lineage_edges.c.child_id, lineage_edges.c.parent_id)
         if direction == "back"
         else (lineage_edges.c.parent_id, lineage_edges.c.child_id)
     )
-    rows: list[tuple[str, str, str, str, str]] = []
-    for chunk in _chunks(ids):
-        rows.extend(
-            connection.execute(
-                select(
-                    here,
-                    there,
-                    lineage_edges.c.relation,
-                    lineage_edges.c.status,
-                    lineage_edges.c.source,
-                )
-                .where(here.in_(chunk))
-                .order_by(here, there)
-            )
-        )
-    known = _models(connection, sorted({r[1] for r in rows}))
+    query = select(
+        here,
+        there,
+        lineage_edges.c.relation,
+        lineage_edges.c.status,
+        lineage_edges.c.source,
+        models.c.provider,
+        models.c.external,
+    ).join(models, models.c.id == there, isouter=True)
+    return query, here, there
+
+
+def _link(row: Any) -> Link:
+    _, other, relation, status, source, provider, external = row
+    return Link(
+        other,
+        relation,
+        status,
+        source,
+        provider,
+        True if provider is None and external is None else bool(external),
+    )
+
+
+def _links(connection: Connection, ids: list[str], direction: str) -> dict[str, list[Link]]:
+    """Edges from each id one step back (parents) or forward (children), with developers."""
+    query, here, there = _link_query(direction)
     out: dict[str, list[Link]] = {}
-    for origin, other, relation, status, source in rows:
-        info = known.get(other)
-        out.setdefault(origin, []).append(
-            Link(
-                other,
-                relation,
-                status,
-                source,
-                info["provider"] if info else None,
-                bool(info["external"]) if info else True,
-            )
-        )
+    for chunk in _chunks(ids):
+        for row in connection.execute(query.where(here.in_(chunk)).order_by(here, there)):
+            out.setdefault(row[0], []).append(_link(row))
     return out
 
 
@@ -111,16 +100,14 @@ def one_step(connection: Connection, model_id: str, direction: str) -> list[Link
     return _links(connection, [model_id], direction).get(model_id, [])
 
 
-def walk(
-    connection: Connection, model_id: str, direction: str, max_depth: int | None = None
-) -> Walk:
-    """Every ancestor (``back``) or descendant (``forward``), breadth first, each once."""
+def _breadth_first(model_id: str, direction: str, max_depth: int | None, links_of: Any) -> Walk:
+    """Breadth-first over ``links_of(frontier) -> {origin: [Link]}``, each model once."""
     result = Walk(model_id, direction)
     paths: dict[str, tuple[tuple[str, str], ...]] = {model_id: ()}
     frontier, depth = [model_id], 0
     while frontier and (max_depth is None or depth < max_depth):
         depth += 1
-        links = _links(connection, frontier, direction)
+        links = links_of(frontier)
         nxt: list[str] = []
         for origin in frontier:
             for link in links.get(origin, []):
@@ -141,6 +128,54 @@ def walk(
                 nxt.append(link.model_id)
         frontier = nxt
     return result
+
+
+def walk_levels(
+    connection: Connection, model_id: str, direction: str, max_depth: int | None = None
+) -> Walk:
+    """Breadth first, one query per level (kept to compare with :func:`walk`)."""
+    return _breadth_first(
+        model_id, direction, max_depth, lambda frontier: _links(connection, frontier, direction)
+    )
+
+
+def _family_sql(direction: str) -> Any:
+    near, far = ("child_id", "parent_id") if direction == "back" else ("parent_id", "child_id")
+    return text(f"""
+        WITH RECURSIVE reach(id) AS (
+            SELECT CAST(:start AS VARCHAR(300))
+            UNION
+            SELECT e.{far} FROM lineage_edges e JOIN reach r ON e.{near} = r.id
+        )
+        SELECT e.{near}, e.{far}, e.relation, e.status, e.source, m.provider, m.external
+        FROM reach r
+        JOIN lineage_edges e ON e.{near} = r.id
+        LEFT JOIN models m ON m.id = e.{far}
+    """)
+
+
+def walk(
+    connection: Connection, model_id: str, direction: str, max_depth: int | None = None
+) -> Walk:
+    """Every ancestor (``back``) or descendant (``forward``), breadth first, each once.
+
+    One recursive query collects every edge of the family (``UNION`` stops at cycles); depth,
+    paths and cycles are then worked out in memory. Faster than a query per level on large
+    families (``bench/register.py``); :func:`walk_levels` gives the same answer.
+    """
+    if max_depth is not None and max_depth <= 2:
+        return walk_levels(connection, model_id, direction, max_depth)
+    adjacency: dict[str, list[Link]] = {}
+    for row in connection.execute(_family_sql(direction), {"start": model_id}):
+        adjacency.setdefault(row[0], []).append(_link(row))
+    for links in adjacency.values():
+        links.sort(key=lambda link: link.model_id)  # the order walk_levels reads them in
+    return _breadth_first(
+        model_id,
+        direction,
+        max_depth,
+        lambda frontier: {o: adjacency[o] for o in frontier if o in adjacency},
+    )
 
 
 def roots(connection: Connection, model_id: str) -> list[Reached]:
