@@ -68,8 +68,8 @@ def run(url: str, label: str) -> None:
         back = ms(lambda: one_step(c, probe, "back"), 200)
         forward_small = ms(lambda: one_step(c, "meta-llama/Llama-3.2-1B-Instruct", "back"), 200)
         print(
-            f"[{label}] one step back ({probe}): {back:.3f} ms; another model: {forward_small:.3f} ms"
-            " (target < 1 ms)"
+            f"[{label}] one step back ({probe}): {back:.3f} ms; "
+            f"another model: {forward_small:.3f} ms (target < 1 ms)"
         )
         fwd = ms(lambda: one_step(c, largest, "forward"), 20)
         print(f"[{label}] one step forward from {largest} ({children:,} children): {fwd:.1f} ms")
@@ -79,10 +79,11 @@ def run(url: str, label: str) -> None:
         count = c.execute(RECURSIVE, {"start": largest}).scalar_one()
         print(
             f"[{label}] all descendants of {largest}: breadth-first walk {bfs:.1f} ms "
-            f"({n:,} models, with depth and paths); recursive SQL {sql:.1f} ms ({count:,} ids only);"
-            f" walk/SQL = {bfs / sql:.2f} (target < 50 ms)"
+            f"({n:,} models, with depth and paths); "
+            f"recursive SQL {sql:.1f} ms ({count:,} ids only); "
+            f"walk/SQL = {bfs / sql:.2f} (target < 50 ms)"
         )
-        head = ms(lambda: register.head(), 3)
+        head = ms(register.head, 3)
         print(f"[{label}] log head over {register.head().size:,} entries: {head:.0f} ms")
     register.engine.dispose()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -12,7 +13,8 @@ from conftest import EXAMPLES
 from modtrace import assess, default_catalog, load_facts
 from modtrace.cli.main import cli
 from modtrace.lineage.recall import propagate
-from modtrace.lineage.trace import one_step, paths_between, roots, walk
+from modtrace.lineage.trace import one_step, paths_between, roots, walk, walk_levels
+from modtrace.registry.ingest.hf_lineage import import_hf_lineage
 from modtrace.registry.register import Edge, Register
 
 FAMILY = [
@@ -136,10 +138,9 @@ def test_register_commands_end_to_end(database_url: str) -> None:
     assert trace[0]["model_id"] == "someone/meditron-gguf"
 
 
-def test_recursive_walk_equals_the_level_by_level_walk(register: Register, lineage_extract) -> None:  # type: ignore[no-untyped-def]
-    from modtrace.lineage.trace import walk_levels
-    from modtrace.registry.ingest.hf_lineage import import_hf_lineage
-
+def test_recursive_walk_equals_the_level_by_level_walk(
+    register: Register, lineage_extract: Path
+) -> None:
     import_hf_lineage(register, lineage_extract, progress=False)
     build(register)
     register.add_edges([Edge("a/x", "b/y", "finetune"), Edge("b/y", "a/x", "merge")])
