@@ -113,6 +113,85 @@ def import_hf_lineage_cmd(
         problems.write_text("".join(f"{p}\n" for p in report.problems), encoding="utf-8")
 
 
+@import_group.command("model-cards")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--namespace", default=None, help="Hub namespace for the ids (default: the folder name)."
+)
+@database_option
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def import_cards_cmd(
+    directory: Path, namespace: str | None, database: str | None, quiet: bool
+) -> None:
+    """Import model cards (<model>/README.md), parsed offline with huggingface_hub.
+
+    Example: modtrace import model-cards ../shared/data/model-cards/leliuga
+    """
+    from modtrace.registry.ingest.cards import import_cards
+
+    report = import_cards(_open(database), directory, namespace=namespace, progress=not quiet)
+    _report(report)
+
+
+@import_group.command("hub-stats")
+@click.argument("parquet", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@database_option
+def import_hub_stats_cmd(parquet: Path, database: str | None) -> None:
+    """Import the hub-stats Parquet snapshot (parameters, licences, base models).
+
+    Example: modtrace import hub-stats ../shared/data/hub-stats/hub_stats_frozen.parquet
+    """
+    from modtrace.registry.ingest.hub_stats import import_hub_stats
+
+    _report(import_hub_stats(_open(database), parquet))
+
+
+@import_group.command("epoch")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 100),
+    default=95.0,
+    show_default=True,
+    help="Fuzzy-match score needed (rapidfuzz token-sort ratio).",
+)
+@click.option("--unmatched", type=click.Path(path_type=Path), help="Write unmatched names here.")
+@database_option
+def import_epoch_cmd(
+    directory: Path, threshold: float, unmatched: Path | None, database: str | None
+) -> None:
+    """Resolve Epoch AI's model table to Hub ids and record training compute.
+
+    Example: modtrace import epoch ../shared/data/epoch --unmatched unmatched.txt
+    """
+    from collections import Counter
+
+    from modtrace.registry.ingest.epoch import import_epoch
+
+    report = import_epoch(_open(database), directory, threshold=threshold)
+    methods = Counter(m.method for m in report.matches)
+    matched = len({m.epoch_name for m in report.matches})
+    click.echo(
+        f"Epoch models with compute {report.epoch_models:,}; matched {matched:,} to "
+        f"{len(report.matches):,} Hub ids (alias {methods['alias']}, exact {methods['exact']}, "
+        f"fuzzy {methods['fuzzy']}); unmatched {len(report.unmatched):,}"
+    )
+    if unmatched:
+        unmatched.write_text("".join(f"{n}\n" for n in report.unmatched), encoding="utf-8")
+
+
+def _report(report: Any) -> None:
+    click.echo(
+        f"read {report.rows_read:,}; models added {report.models_added:,}; external models "
+        f"{report.external_models:,}; edges added {report.edges_added:,}; problems "
+        f"{len(report.problems):,}"
+    )
+    for problem in report.problems[:10]:
+        click.echo(f"  {problem}")
+    if len(report.problems) > 10:
+        click.echo(f"  ... {len(report.problems) - 10:,} more")
+
+
 @click.command("trace")
 @click.argument("model_id")
 @click.option(
@@ -425,4 +504,66 @@ def log_prove(kind: str, ref: str, database: str | None) -> None:
     click.echo(_dump({**asdict(proof), "verified": proof.verify()}))
 
 
-COMMANDS = [db_group, import_group, trace_cmd, filing_group, incident_group, log_group]
+@click.group("export")
+def export_group() -> None:
+    """Documentation for a derived model (paper Table 5)."""
+
+
+def _write(text_out: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text_out, nl=False)
+    else:
+        output.write_text(text_out, encoding="utf-8")
+        click.echo(f"wrote {output}")
+
+
+@export_group.command("card")
+@click.argument("model_id")
+@click.option(
+    "--parent-card",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The parent's README.md, whose body is carried over.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout)."
+)
+@database_option
+def export_card(
+    model_id: str, parent_card: Path | None, output: Path | None, database: str | None
+) -> None:
+    """An updated model card: the parent's card plus a section on the modification.
+
+    Example: modtrace export card epfl-llm/meditron-70b -o README.md
+    """
+    from modtrace.documentation.card import updated_card
+    from modtrace.documentation.record import derived_model
+
+    _write(updated_card(derived_model(_open(database), model_id), parent_card), output)
+
+
+@export_group.command("bom")
+@click.argument("model_id")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout)."
+)
+@database_option
+def export_bom(model_id: str, output: Path | None, database: str | None) -> None:
+    """A CycloneDX 1.6 ML-BOM with the model's ancestors in pedigree.
+
+    Example: modtrace export bom epfl-llm/meditron-70b -o bom.json
+    """
+    from modtrace.documentation.bom import ml_bom_json
+    from modtrace.documentation.record import derived_model
+
+    _write(ml_bom_json(derived_model(_open(database), model_id)) + "\n", output)
+
+
+COMMANDS = [
+    export_group,
+    db_group,
+    import_group,
+    trace_cmd,
+    filing_group,
+    incident_group,
+    log_group,
+]

@@ -1,0 +1,217 @@
+"""Resolve Epoch AI's model table to Hub ids and record training compute and parameters.
+
+Matching is explicit and ordered, each match with a confidence:
+1. a reviewed alias (``epoch_aliases.yaml``), confidence 1.0;
+2. the same normalised name (``Llama 3.1-405B`` ~ ``meta-llama/Llama-3.1-405B``): 0.9 when the
+   Hub namespace resembles Epoch's organisation, 0.7 for other namespaces (usually mirrors);
+3. fuzzy matching with ``rapidfuzz`` (token-sort ratio) at or above a threshold, among models
+   that have derivatives in the register, refusing pairs whose numbers (versions, sizes)
+   differ; confidence 0.8 × score / 100.
+Names too short and plain to identify a model (``SSA``) are never matched by name.
+Whatever stays unmatched is reported.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rapidfuzz import fuzz, process
+from sqlalchemy import insert, select, update
+
+from modtrace.registry.ingest.progress import record
+from modtrace.registry.register import Register, provider_of
+from modtrace.registry.tables import lineage_edges, models
+
+ALIASES = Path(__file__).with_name("epoch_aliases.yaml")
+FILES = ("notable_ai_models.csv", "all_ai_models.csv")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class EpochModel:
+    """One row of Epoch's table that has a training-compute figure."""
+
+    name: str
+    organization: str
+    compute: float
+    parameters: float | None
+
+
+@dataclass(frozen=True)
+class Match:
+    """An Epoch model resolved to a Hub id."""
+
+    epoch_name: str
+    hub_id: str
+    method: str  # alias | exact | fuzzy
+    confidence: float
+    compute: float
+
+
+@dataclass
+class EpochReport:
+    """What the resolution found."""
+
+    matches: list[Match] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+    epoch_models: int = 0
+
+
+def normalise(name: str) -> str:
+    """Lower case, no organisation, separators as single spaces: ``llama 3 1 405b``."""
+    name = name.split("/", 1)[-1].lower()
+    name = re.sub(r"^meta[- ]", "", name)
+    name = re.sub(r"[\s_\-.()\[\],:]+", " ", name)
+    return re.sub(r"(\d) (\d)", r"\1 \2", name).strip()
+
+
+def numbers(name: str) -> list[str]:
+    """The numbers in a name, in order (versions and sizes): ``Llama 3.2 11B`` -> 3.2, 11."""
+    return _NUMBER.findall(name.split("/", 1)[-1].replace("_", "."))
+
+
+def distinctive(norm: str) -> bool:
+    """Long enough, or numbered, to identify a model by name alone (not ``ssa`` or ``glm``)."""
+    return len(norm) >= 6 or any(ch.isdigit() for ch in norm)
+
+
+def _same_maker(organization: str, hub_id: str) -> bool:
+    namespace = provider_of(hub_id).lower()
+    return any(
+        fuzz.partial_ratio(part.lower(), namespace) >= 80
+        for part in organization.split(",")
+        if part.strip()
+    )
+
+
+def read_epoch(directory: Path) -> list[EpochModel]:
+    """Epoch models with training compute; the notable table wins over the larger one."""
+    out: dict[str, EpochModel] = {}
+    for name in FILES:
+        path = directory / name
+        if not path.exists():
+            continue
+        with path.open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                compute = row.get("Training compute (FLOP)") or ""
+                if not compute or row["Model"] in out:
+                    continue
+                try:
+                    value = float(compute)
+                except ValueError:
+                    continue
+                params = row.get("Parameters") or ""
+                out[row["Model"]] = EpochModel(
+                    row["Model"],
+                    row.get("Organization", ""),
+                    value,
+                    float(params) if params else None,
+                )
+    return list(out.values())
+
+
+def load_aliases(path: Path = ALIASES) -> dict[str, list[str]]:
+    """The reviewed alias file."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(k): [str(v) for v in vs] for k, vs in data.items()}
+
+
+def resolve(
+    epoch: list[EpochModel],
+    candidates: list[str],
+    aliases: dict[str, list[str]],
+    threshold: float = 95.0,
+) -> EpochReport:
+    """Match Epoch models to Hub ids (pure: no database)."""
+    report = EpochReport(epoch_models=len(epoch))
+    by_norm: dict[str, list[str]] = {}
+    for hub_id in candidates:
+        by_norm.setdefault(normalise(hub_id), []).append(hub_id)
+    norms = list(by_norm)
+    for model in epoch:
+        if model.name in aliases:
+            report.matches += [
+                Match(model.name, h, "alias", 1.0, model.compute) for h in aliases[model.name]
+            ]
+            continue
+        norm = normalise(model.name)
+        if not distinctive(norm):
+            report.unmatched.append(model.name)
+            continue
+        if norm in by_norm:
+            report.matches += [
+                Match(
+                    model.name,
+                    h,
+                    "exact",
+                    0.9 if _same_maker(model.organization, h) else 0.7,
+                    model.compute,
+                )
+                for h in by_norm[norm]
+            ]
+            continue
+        wanted = numbers(model.name)
+        best = None
+        for candidate, score, _ in process.extract(
+            norm, norms, scorer=fuzz.token_sort_ratio, score_cutoff=threshold, limit=10
+        ):
+            if numbers(by_norm[candidate][0]) != wanted:
+                continue  # a different version or size is a different model
+            best = (candidate, score)
+            break
+        if best is None:
+            report.unmatched.append(model.name)
+            continue
+        report.matches += [
+            Match(model.name, h, "fuzzy", round(0.8 * best[1] / 100, 3), model.compute)
+            for h in by_norm[best[0]]
+        ]
+    return report
+
+
+def import_epoch(register: Register, directory: Path, *, threshold: float = 95.0) -> EpochReport:
+    """Resolve Epoch's table against the register's models and record compute on each match."""
+    epoch = read_epoch(directory)
+    if not epoch:
+        raise FileNotFoundError(f"no Epoch model table with training compute under {directory}")
+    with register.engine.connect() as c:
+        candidates = sorted(
+            set(c.execute(select(lineage_edges.c.parent_id).distinct()).scalars())
+            | set(
+                c.execute(select(models.c.id).where(models.c.source.like("hub-stats%"))).scalars()
+            )
+        )
+    params = {m.name: m.parameters for m in epoch}
+    report = resolve(epoch, candidates, load_aliases(), threshold)
+    with register.engine.begin() as c:
+        for match in report.matches:
+            values: dict[str, Any] = {
+                "training_compute_flop": match.compute,
+                "training_compute_source": f"epoch:{match.epoch_name} "
+                f"({match.method}, confidence {match.confidence:.2f})",
+            }
+            exists = c.execute(
+                select(models.c.parameters).where(models.c.id == match.hub_id)
+            ).first()
+            if exists is None:
+                c.execute(
+                    insert(models).values(
+                        id=match.hub_id,
+                        provider=provider_of(match.hub_id),
+                        external=True,
+                        source="epoch",
+                        parameters=params.get(match.epoch_name),
+                        **values,
+                    )
+                )
+            else:
+                if exists[0] is None and params.get(match.epoch_name):
+                    values["parameters"] = params[match.epoch_name]
+                c.execute(update(models).where(models.c.id == match.hub_id).values(**values))
+        record(c, f"epoch:{directory.name}", len(epoch), True)
+    return report
