@@ -71,7 +71,8 @@ def lineage_extract(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small real extract of the Hub lineage snapshot, cut at test time from ../shared/data.
 
     The snapshot carries no licence, so the repository ships none of it; the rows are the
-    Llama-3.2-1B-Instruct family from the first three weeks plus the first 40 rows of each week.
+    Llama-3.2-1B-Instruct and Llama-3.1-8B-Instruct families (and whatever derives from their
+    children) from the first three weeks, plus the first 40 rows of each week.
     """
     source = SHARED_DATA / "hf-lineage" / "added"
     if not source.is_dir():
@@ -80,10 +81,13 @@ def lineage_extract(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.skip("../shared/data/hf-lineage is not beside this checkout")
     out = tmp_path_factory.mktemp("hf-lineage") / "added"
     out.mkdir()
-    family = "meta-llama/Llama-3.2-1B-Instruct"
-    for path in sorted(source.glob("added_model_*.csv"))[:3]:
-        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    family = {"meta-llama/Llama-3.2-1B-Instruct", "meta-llama/Llama-3.1-8B-Instruct"}
+    files = sorted(source.glob("added_model_*.csv"))[:3]
+    texts = {p.name: p.read_text(encoding="utf-8").splitlines(keepends=True) for p in files}
+    for lines in texts.values():  # children of the family join it, so grandchildren come along
+        family |= {ln.split(",", 1)[0] for ln in lines[1:] if any(f in ln for f in family)}
+    for name, lines in texts.items():
         kept = [lines[0], *lines[1:41]]
-        kept += [ln for ln in lines[41:] if family in ln]
-        (out / path.name).write_text("".join(kept), encoding="utf-8")
+        kept += [ln for ln in lines[41:] if any(f in ln for f in family)]
+        (out / name).write_text("".join(kept), encoding="utf-8")
     return out.parent
