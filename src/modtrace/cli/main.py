@@ -299,9 +299,10 @@ def schema_facts() -> None:
 
 
 def _register_commands() -> None:
+    from modtrace.cli.ecosystem_cmds import ecosystem_group
     from modtrace.cli.register_cmds import COMMANDS
 
-    for command in COMMANDS:
+    for command in [*COMMANDS, ecosystem_group]:
         cli.add_command(command)
 
 

@@ -131,5 +131,17 @@ def original_compute_exprs() -> list[pl.Expr]:
 
 
 def with_compute_estimates(frame: pl.LazyFrame) -> pl.LazyFrame:
-    """Add both quantities' columns to a frame of flat facts."""
-    return frame.with_columns(*modification_compute_exprs(), *original_compute_exprs())
+    """Add both quantities' columns to a frame of flat facts.
+
+    A quantity whose four columns the frame already holds is kept as given: a caller with other
+    evidence (e.g. the ecosystem's population estimates) supplies its own intervals.
+    """
+    present = set(frame.collect_schema().names())
+    exprs = []
+    for quantity, made in (
+        (MODIFICATION, modification_compute_exprs()),
+        (ORIGINAL, original_compute_exprs()),
+    ):
+        if not {f"{quantity}.{part}" for part in ("flop", "low", "high", "method")} <= present:
+            exprs.extend(made)
+    return frame.with_columns(*exprs) if exprs else frame

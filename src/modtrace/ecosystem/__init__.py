@@ -1,0 +1,1 @@
+"""The downstream ecosystem: a population of Hub derivatives, simulated under any regime."""

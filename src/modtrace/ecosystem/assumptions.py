@@ -1,0 +1,42 @@
+"""Every assumption the population estimates rest on, in one place (docs/ecosystem.md).
+
+Hub derivatives rarely publish compute, so estimates are intervals with no central value unless
+a source gives one; regimes then decide only where the bounds settle the question, and the
+rest is reported as indeterminate, never folded into either side.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+TOKENS_PER_PARAMETER_MIN: Final = 1.0
+"""Fewest pre-training tokens per parameter assumed for an original (GPT-3 used about 1.7)."""
+
+PRETRAINING_TOKENS_MAX: Final = 4.0e13
+"""Most pre-training tokens assumed for an original (the largest disclosed corpora, ~36T)."""
+
+FINETUNE_TOKENS: Final = (1.0e6, 1.0e10)
+"""Token range assumed for a Hub fine-tune or adapter run whose data is not disclosed."""
+
+FULL_FLOP_PER_TOKEN_PARAM: Final = (6.0, 8.0)
+ADAPTER_FLOP_PER_TOKEN_PARAM: Final = (4.0, 6.0)
+
+RELATION_TECHNIQUES: Final = {
+    "finetune": ["fine-tuning"],
+    "adapter": ["adapter"],
+    "merge": ["merge"],
+    "quantized": ["quantization"],
+}
+"""Hub relation -> modification technique; an undeclared relation leaves techniques unknown."""
+
+PIPELINE_MODALITIES: Final = {
+    "text-generation": ["text"],
+    "text2text-generation": ["text"],
+    "image-text-to-text": ["text", "image"],
+    "text-to-image": ["image"],
+    "image-to-image": ["image"],
+    "text-to-video": ["video"],
+    "text-to-speech": ["audio"],
+    "automatic-speech-recognition": ["audio"],
+}
+"""Pipeline tag of the original -> generative modalities (for the EU GPAI criterion)."""

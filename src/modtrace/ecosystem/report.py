@@ -1,0 +1,309 @@
+"""The ecosystem report: a self-contained HTML page, the rows behind it, and a text summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from modtrace.ecosystem import assumptions
+from modtrace.ecosystem.charts import bar_chart, line_chart
+from modtrace.ecosystem.simulate import SCENARIOS, counts, run, sweep
+from modtrace.regimes.loader import default_catalog
+from modtrace.regimes.model import Regime
+
+SWEEP_POINTS = 50
+
+
+def log_range(start_exp: float, stop_exp: float, points: int) -> list[float]:
+    """``points`` values from 10^start to 10^stop, evenly spaced in log."""
+    step = (stop_exp - start_exp) / (points - 1)
+    return [10 ** (start_exp + i * step) for i in range(points)]
+
+
+@dataclass
+class Report:
+    """Everything the report shows."""
+
+    scenario: str
+    population: int
+    developers: int
+    summary: dict[str, Any] = field(default_factory=dict)
+    threshold_curve: pl.DataFrame | None = None
+    fraction_curve: pl.DataFrame | None = None
+    families: pl.DataFrame | None = None
+    weekly: pl.DataFrame | None = None
+    removal_by_base: pl.DataFrame | None = None
+    outcomes: pl.DataFrame | None = None
+    other_scenario: str = ""
+    other_summary: dict[str, Any] = field(default_factory=dict)
+    other_threshold_curve: pl.DataFrame | None = None
+
+
+def build_report(
+    population: pl.DataFrame,
+    scenario: str = "strict",
+    progress: Callable[[str], None] = lambda _: None,
+) -> Report:
+    """Run every regime, the sweeps and the breakdowns."""
+    assume = SCENARIOS[scenario]
+    catalog = default_catalog()
+    regimes: list[Regime] = [catalog.get(i) for i in catalog.ids()]
+    report = Report(scenario, population.height, population["developer"].n_unique())
+    outcome_columns = []
+    for regime in regimes:
+        progress(f"simulating {regime.id}")
+        result = run(population, regime, assume)
+        c = counts(result)
+        report.summary[regime.id] = {
+            "version": regime.version,
+            "in_scope": c.in_scope,
+            "indeterminate": c.indeterminate,
+            "out_of_scope": c.out_of_scope,
+            "upper_bound": c.upper,
+            "developers_in_scope": c.developers_in_scope,
+            "developers_upper": c.developers_upper,
+        }
+        outcome_columns.append(result["outcome"].alias(f"outcome.{regime.id}"))
+        if regime.id == "govai-2025":
+            report.weekly = (
+                result.group_by("week")
+                .agg(
+                    pl.len().alias("derivatives"),
+                    (pl.col("step.original_in_scope") == True).sum().alias("of_in_scope_originals"),  # noqa: E712
+                    (pl.col("step.original_in_scope").is_null())
+                    .sum()
+                    .alias("of_possibly_in_scope"),
+                )
+                .sort("week")
+            )
+    other = "observable-only" if scenario == "strict" else "strict"
+    report.other_scenario = other
+    for regime in regimes:
+        c = counts(run(population, regime, SCENARIOS[other]).select("outcome", "developer"))
+        report.other_summary[regime.id] = {
+            "version": regime.version,
+            "in_scope": c.in_scope,
+            "indeterminate": c.indeterminate,
+            "out_of_scope": c.out_of_scope,
+            "upper_bound": c.upper,
+            "developers_in_scope": c.developers_in_scope,
+            "developers_upper": c.developers_upper,
+        }
+    govai = catalog.get("govai-2025")
+    report.other_threshold_curve = sweep(
+        population,
+        govai,
+        {"upstream_threshold_flop": log_range(23, 26, SWEEP_POINTS)},
+        SCENARIOS[other],
+    )
+    progress("sweeping upstream_threshold_flop")
+    report.threshold_curve = sweep(
+        population, govai, {"upstream_threshold_flop": log_range(23, 26, SWEEP_POINTS)}, assume
+    )
+    progress("sweeping substantial_compute_fraction")
+    report.fraction_curve = sweep(
+        population, govai, {"substantial_compute_fraction": log_range(-2, 0, 11)}, assume
+    )
+    report.families = (
+        population.group_by("root")
+        .agg(pl.len().alias("derivatives"), pl.col("developer").n_unique().alias("developers"))
+        .sort("derivatives", descending=True)
+        .head(15)
+    )
+    report.removal_by_base = (
+        population.filter(pl.col("safeguard_removal"))
+        .group_by("root")
+        .agg(pl.len().alias("derivatives"))
+        .sort("derivatives", descending=True)
+        .head(15)
+    )
+    report.outcomes = population.select(
+        "derived_model",
+        "developer",
+        "relation",
+        "parent",
+        "root",
+        "depth",
+        "week",
+        "cyclic",
+        "root_parameters",
+        "root_parameters_source",
+        "epoch_name",
+        "epoch_confidence",
+        "original.training_compute.flop",
+        "original.training_compute.low",
+        "original.training_compute.high",
+        "original.training_compute.method",
+        "modification.compute.low",
+        "modification.compute.high",
+        "modification.compute.method",
+        "safeguard_removal",
+        "safeguard_term",
+    ).with_columns(outcome_columns)
+    return report
+
+
+def summary_text(report: Report) -> str:
+    """The terminal summary."""
+    lines = [
+        f"{report.population:,} Hub derivatives by {report.developers:,} developers "
+        f"(scenario: {report.scenario})",
+        f"  {'regime':<16} {'in scope':>9} {'indeterminate':>14} {'out':>9} {'developers in':>14} "
+        f"{'developers ≤':>13}",
+    ]
+    for rid, s in report.summary.items():
+        lines.append(
+            f"  {rid:<16} {s['in_scope']:>9,} {s['indeterminate']:>14,} {s['out_of_scope']:>9,} "
+            f"{s['developers_in_scope']:>14,} {s['developers_upper']:>13,}"
+        )
+    lines.append("  (in scope is a lower bound; in scope + indeterminate an upper bound)")
+    return "\n".join(lines)
+
+
+def _table(frame: pl.DataFrame) -> str:
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in frame.columns)
+    rows = []
+    for row in frame.iter_rows():
+        cells = "".join(f"<td>{html.escape(_fmt(v))}</td>" for v in row)
+        rows.append(f"<tr>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return (
+            "∞"
+            if math.isinf(value)
+            else (f"{value:.3g}" if abs(value) >= 1e5 or 0 < abs(value) < 1e-2 else f"{value:g}")
+        )
+    if isinstance(value, int):
+        return f"{value:,}"
+    return "" if value is None else str(value)
+
+
+def write_report(report: Report, out: Path) -> list[Path]:
+    """Write report.html, the rows (Parquet and CSV) and the sweep (CSV) under ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    assert report.outcomes is not None and report.threshold_curve is not None
+    assert report.families is not None and report.removal_by_base is not None
+    assert report.weekly is not None and report.fraction_curve is not None
+    assert report.other_threshold_curve is not None
+    other_curve = report.other_threshold_curve
+    files = [
+        out / "population.parquet",
+        out / "population.csv",
+        out / "sweep.csv",
+        out / "report.html",
+    ]
+    report.outcomes.write_parquet(files[0])
+    report.outcomes.with_columns(pl.col("week").cast(pl.String)).write_csv(files[1])
+    report.threshold_curve.write_csv(files[2])
+    curve = report.threshold_curve
+    frac = report.fraction_curve
+    summary = pl.DataFrame([{"regime": k, **v} for k, v in report.summary.items()])
+    assumed = SCENARIOS[report.scenario]
+    body = [
+        "<h1>The downstream ecosystem under each regime</h1>",
+        f"<p>{report.population:,} models added to the Hugging Face Hub in 16 weeks of 2025 that declare "
+        f"a base model, made by {report.developers:,} developers. Scenario: <strong>{html.escape(report.scenario)}"
+        "</strong>. Counts <em>in scope</em> are a lower bound; <em>in scope + indeterminate</em> an upper "
+        "bound: unknown facts are never counted on either side.</p>",
+        (
+            "<p>Assumed for this scenario (not observable on the Hub): "
+            + ", ".join(
+                f"<code>{html.escape(k)} = {html.escape(str(v))}</code>" for k, v in assumed.items()
+            )
+            + ".</p>"
+        )
+        if assumed
+        else "<p>No assumption: every fact the Hub does not show stays unknown.</p>",
+        "<h2>Who each regime catches</h2>",
+        _table(summary),
+        f"<h3>The same under the {html.escape(report.other_scenario)} scenario</h3>",
+        (
+            "<p>Assumed: "
+            + ", ".join(
+                f"<code>{html.escape(k)} = {html.escape(str(v))}</code>"
+                for k, v in SCENARIOS[report.other_scenario].items()
+            )
+            + ".</p>"
+        )
+        if SCENARIOS[report.other_scenario]
+        else "<p>No assumption.</p>",
+        _table(pl.DataFrame([{"regime": k, **v} for k, v in report.other_summary.items()])),
+        line_chart(
+            "govai-2025: derivatives caught as the upstream threshold moves (FLOP)",
+            curve["upstream_threshold_flop"].to_list(),
+            {
+                "in scope (lower bound)": curve["in_scope"].to_list(),
+                "upper bound": curve["upper_bound"].to_list(),
+                f"in scope, {report.other_scenario}": other_curve["in_scope"].to_list(),
+            },
+            log_x=True,
+            x_label="upstream_threshold_flop",
+            x_ticks=[f"1e{math.log10(v):.1f}" for v in curve["upstream_threshold_flop"].to_list()],
+        ),
+        line_chart(
+            "govai-2025: developers caught as the upstream threshold moves",
+            curve["upstream_threshold_flop"].to_list(),
+            {
+                "developers in scope": curve["developers_in_scope"].to_list(),
+                "developers (upper bound)": curve["developers_upper"].to_list(),
+            },
+            log_x=True,
+            x_label="upstream_threshold_flop",
+            x_ticks=[f"1e{math.log10(v):.1f}" for v in curve["upstream_threshold_flop"].to_list()],
+        ),
+        "<h3>Substantial-compute fraction (fn 92)</h3>",
+        _table(frac),
+        bar_chart(
+            "Top base families by derivatives",
+            report.families["root"].to_list(),
+            report.families["derivatives"].to_list(),
+        ),
+        line_chart(
+            "Derivatives of originals in scope (govai-2025), by week",
+            list(range(report.weekly.height)),
+            {
+                "of originals in scope": report.weekly["of_in_scope_originals"].to_list(),
+                "of originals possibly in scope": report.weekly["of_possibly_in_scope"].to_list(),
+            },
+            x_label="week",
+            x_ticks=[str(d) for d in report.weekly["week"].to_list()],
+        ),
+        bar_chart(
+            "Safeguard-removal derivatives by base",
+            report.removal_by_base["root"].to_list(),
+            report.removal_by_base["derivatives"].to_list(),
+        ),
+        "<h2>Top base families</h2>",
+        _table(report.families),
+        "<h2>Weekly</h2>",
+        _table(report.weekly),
+        "<h2>How the figures are made</h2>",
+        f"<p>Originals' training compute: Epoch AI where the family resolves, else a range from the "
+        f"parameter count ({assumptions.TOKENS_PER_PARAMETER_MIN:g} to {assumptions.PRETRAINING_TOKENS_MAX:.0e} "
+        f"pre-training tokens). Fine-tunes and adapters: {assumptions.FINETUNE_TOKENS[0]:.0e} to "
+        f"{assumptions.FINETUNE_TOKENS[1]:.0e} tokens; merges and quantizations train nothing. "
+        "See docs/ecosystem.md. Rows: population.parquet / population.csv; sweep: sweep.csv.</p>",
+        f"<p><small>Generated by modtrace on {dt.date.today()}.</small></p>",
+    ]
+    style = (
+        "body{font-family:sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#222}"
+        "table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;"
+        "padding:3px 6px;text-align:right}th{background:#f3f3f3}figure{margin:1.5em 0}"
+        "figcaption{font-weight:bold;margin-bottom:.3em}"
+    )
+    files[3].write_text(
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>modtrace '
+        f"ecosystem report</title><style>{style}</style></head><body>{''.join(body)}</body></html>",
+        encoding="utf-8",
+    )
+    return files

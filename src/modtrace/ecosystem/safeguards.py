@@ -1,0 +1,57 @@
+"""A transparent classifier for safeguard-removal derivatives, from names, tags and card text.
+
+Each rule is a labelled pattern; a model is flagged when any rule matches, and the flag says
+which term matched. Precision is measured on a hand-labelled sample (tests and docs).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+import polars as pl
+
+RULES: Final = {
+    "abliterated": r"ablit",
+    "lorablated": r"lorablat",
+    "uncensored": r"un-?censor",
+    "decensored": r"de-?censor",
+    "refusal removed": r"(?:no|zero|anti|remove[ds]?)[-_ ]?refusals?|refusals?[-_ ]?(?:removed|free|ablat)",
+    "jailbreak": r"jail-?broken|jailbreak",
+    "unaligned": r"un-?aligned|de-?aligned",
+    "unfiltered": r"unfiltered",
+    "safety removed": r"(?:no|remove[ds]?)[-_ ]?safety|safety[-_ ]?(?:removed|off)",
+}
+"""Label -> case-insensitive pattern on the model id (name), tags, or card text."""
+
+EXCLUDE: Final = r"classif|detect|guard|moderat|reward|judge|shield|safety[-_ ]?check"
+"""Models that *find* jailbreaks or unsafe content, rather than being freed from safeguards."""
+
+_COMBINED = "|".join(f"(?:{p})" for p in RULES.values())
+
+
+def classify(text: str) -> str | None:
+    """The label of the first rule that matches, or ``None``."""
+    if re.search(EXCLUDE, text, flags=re.IGNORECASE):
+        return None
+    for label, pattern in RULES.items():
+        if re.search(pattern, text, flags=re.IGNORECASE):
+            return label
+    return None
+
+
+def flag_expr(column: str) -> pl.Expr:
+    """A Boolean column: does ``column`` (a string) match any rule?"""
+    text = pl.col(column)
+    return (text.str.contains(f"(?i){_COMBINED}") & ~text.str.contains(f"(?i){EXCLUDE}")).fill_null(
+        False
+    )
+
+
+def term_expr(column: str) -> pl.Expr:
+    """The first matching rule's label, or null."""
+    expr: pl.Expr = pl.lit(None, dtype=pl.String)
+    for label, pattern in reversed(list(RULES.items())):
+        hit = pl.col(column).str.contains(f"(?i){pattern}").fill_null(False)
+        expr = pl.when(hit).then(pl.lit(label)).otherwise(expr)
+    return pl.when(flag_expr(column)).then(expr)
