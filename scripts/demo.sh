@@ -48,6 +48,8 @@ $MT incident propagate "$INCIDENT" --from-root --format csv > out/recall.csv
 echo "recall list: $(($(wc -l < out/recall.csv) - 1)) models (out/recall.csv)"
 $MT export bom "$DERIVED" -o out/bom.json
 $MT export card "$DERIVED" -o out/README.md
+echo; echo "== the ecosystem under every regime"
+$MT ecosystem report --data "$DATA" --out out/ecosystem
 echo; echo "== the log"
 $MT log head
 $MT log verify

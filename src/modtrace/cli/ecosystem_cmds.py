@@ -157,7 +157,7 @@ def report_cmd(out: Path, data: Path, scenario: str) -> None:
 
         report = build_report(population, scenario, step)
         files = write_report(report, out)
-        bar.update(bar.total - bar.n)
+        bar.update(8 - bar.n)
     click.echo(summary_text(report))
     for path in files:
         click.echo(f"wrote {path}")

@@ -14,7 +14,8 @@ def _frame(title: str, body: str, legend: str = "") -> str:
     return (
         f"<figure><figcaption>{html.escape(title)}</figcaption>"
         f'<svg role="img" aria-label="{html.escape(title)}" viewBox="0 0 {WIDTH} {HEIGHT + 40}" '
-        f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="11">{body}{legend}</svg></figure>'
+        f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" '
+        f'font-size="11">{body}{legend}</svg></figure>'
     )
 
 
@@ -61,13 +62,15 @@ def line_chart(
     parts = [
         f'<line x1="{PAD}" y1="{py(0):.0f}" x2="{WIDTH - PAD}" y2="{py(0):.0f}" stroke="#999"/>',
         f'<text x="{PAD}" y="14">{top:,.0f}</text>',
-        f'<text x="{WIDTH / 2:.0f}" y="{HEIGHT + 12}" text-anchor="middle">{html.escape(x_label)}</text>',
+        f'<text x="{WIDTH / 2:.0f}" y="{HEIGHT + 12}" '
+        f'text-anchor="middle">{html.escape(x_label)}</text>',
     ]
     ticks = x_ticks or [f"{v:g}" for v in x]
     step = max(1, len(xs) // 6)
     for i in range(0, len(xs), step):
         parts.append(
-            f'<text x="{px(xs[i]):.0f}" y="{HEIGHT - 4}" text-anchor="middle">{html.escape(ticks[i])}</text>'
+            f'<text x="{px(xs[i]):.0f}" y="{HEIGHT - 4}" '
+            f'text-anchor="middle">{html.escape(ticks[i])}</text>'
         )
     legend = []
     for n, (name, values) in enumerate(series.items()):

@@ -93,7 +93,8 @@ def digest_text(d: Digest, limit: int = 15) -> str:
     ]
     for row in d.new_of_in_scope.head(limit).iter_rows(named=True):
         lines.append(
-            f"    {row['week']}  {row['model_id']}  ({row['relation'] or 'undeclared'} of {row['root']})"
+            f"    {row['week']}  {row['model_id']}  ({row['relation'] or 'undeclared'} of "
+            f"{row['root']})"
         )
     lines.append(
         f"  new derivatives signalling safeguard removal: {d.new_safeguard_removal.height:,}"

@@ -191,9 +191,12 @@ def _fmt(value: Any) -> str:
 def write_report(report: Report, out: Path) -> list[Path]:
     """Write report.html, the rows (Parquet and CSV) and the sweep (CSV) under ``out``."""
     out.mkdir(parents=True, exist_ok=True)
-    assert report.outcomes is not None and report.threshold_curve is not None
-    assert report.families is not None and report.removal_by_base is not None
-    assert report.weekly is not None and report.fraction_curve is not None
+    assert report.outcomes is not None
+    assert report.threshold_curve is not None
+    assert report.families is not None
+    assert report.removal_by_base is not None
+    assert report.weekly is not None
+    assert report.fraction_curve is not None
     assert report.other_threshold_curve is not None
     other_curve = report.other_threshold_curve
     files = [
@@ -211,9 +214,12 @@ def write_report(report: Report, out: Path) -> list[Path]:
     assumed = SCENARIOS[report.scenario]
     body = [
         "<h1>The downstream ecosystem under each regime</h1>",
-        f"<p>{report.population:,} models added to the Hugging Face Hub in 16 weeks of 2025 that declare "
-        f"a base model, made by {report.developers:,} developers. Scenario: <strong>{html.escape(report.scenario)}"
-        "</strong>. Counts <em>in scope</em> are a lower bound; <em>in scope + indeterminate</em> an upper "
+        f"<p>{report.population:,} models added to the Hugging Face Hub in 16 weeks of "
+        f"2025 that declare "
+        f"a base model, made by {report.developers:,} developers. Scenario: "
+        f"<strong>{html.escape(report.scenario)}"
+        "</strong>. Counts <em>in scope</em> are a lower bound; <em>in scope + "
+        "indeterminate</em> an upper "
         "bound: unknown facts are never counted on either side.</p>",
         (
             "<p>Assumed for this scenario (not observable on the Hub): "
@@ -288,8 +294,10 @@ def write_report(report: Report, out: Path) -> list[Path]:
         "<h2>Weekly</h2>",
         _table(report.weekly),
         "<h2>How the figures are made</h2>",
-        f"<p>Originals' training compute: Epoch AI where the family resolves, else a range from the "
-        f"parameter count ({assumptions.TOKENS_PER_PARAMETER_MIN:g} to {assumptions.PRETRAINING_TOKENS_MAX:.0e} "
+        f"<p>Originals' training compute: Epoch AI where the family resolves, else a "
+        f"range from the "
+        f"parameter count ({assumptions.TOKENS_PER_PARAMETER_MIN:g} to "
+        f"{assumptions.PRETRAINING_TOKENS_MAX:.0e} "
         f"pre-training tokens). Fine-tunes and adapters: {assumptions.FINETUNE_TOKENS[0]:.0e} to "
         f"{assumptions.FINETUNE_TOKENS[1]:.0e} tokens; merges and quantizations train nothing. "
         "See docs/ecosystem.md. Rows: population.parquet / population.csv; sweep: sweep.csv.</p>",

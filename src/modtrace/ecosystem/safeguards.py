@@ -12,11 +12,14 @@ from typing import Final
 import polars as pl
 
 RULES: Final = {
-    "abliterated": r"ablit",
+    "abliterated": r"abliterat",
     "lorablated": r"lorablat",
     "uncensored": r"un-?censor",
     "decensored": r"de-?censor",
-    "refusal removed": r"(?:no|zero|anti|remove[ds]?)[-_ ]?refusals?|refusals?[-_ ]?(?:removed|free|ablat)",
+    "refusal removed": (
+        r"(?:no|zero|anti|remove[ds]?)[-_ ]?refusals?"
+        r"|refusals?[-_ ]?(?:removed|free|ablat)"
+    ),
     "jailbreak": r"jail-?broken|jailbreak",
     "unaligned": r"un-?aligned|de-?aligned",
     "unfiltered": r"unfiltered",
