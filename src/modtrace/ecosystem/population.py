@@ -114,6 +114,23 @@ def _root_info(roots: list[str], hub_stats: Path | None, epoch_dir: Path | None)
     )
 
 
+def _signal_text(hub_stats: Path | None) -> pl.DataFrame:
+    """Tags and card front matter (as text) for the models hub-stats describes."""
+    if hub_stats is None or not hub_stats.exists():
+        return pl.DataFrame(schema={"model_id": pl.String, "hub_text": pl.String})
+    return (
+        pl.read_parquet(hub_stats, columns=["id", "tags", "cardData"])
+        .select(
+            pl.col("id").alias("model_id"),
+            pl.concat_str(
+                [pl.col("tags").list.join(" ").fill_null(""), pl.col("cardData").fill_null("")],
+                separator=" ",
+            ).alias("hub_text"),
+        )
+        .unique("model_id")
+    )
+
+
 def _interval(
     prefix: str, mid: pl.Expr, low: pl.Expr, high: pl.Expr, method: pl.Expr
 ) -> list[pl.Expr]:
@@ -142,7 +159,15 @@ def build_population(
         .filter(pl.col("parent") != pl.col("model_id"))
     )
     roots = resolve_roots(derived)
-    pop = derived.join(roots, on="model_id", how="left")
+    pop = (
+        derived.join(roots, on="model_id", how="left")
+        .join(_signal_text(hub_stats), on="model_id", how="left")
+        .with_columns(
+            pl.concat_str(
+                [pl.col("model_id"), pl.col("hub_text").fill_null("")], separator=" "
+            ).alias("signal_text")
+        )
+    )
     info = _root_info(pop["root"].unique().to_list(), hub_stats, epoch_dir)
     pop = pop.join(info, on="root", how="left")
 
@@ -196,8 +221,8 @@ def build_population(
             .when(n.is_not_null())
             .then(pl.lit("assumed-range")),
         ),
-        flag_expr("model_id").alias("safeguard_removal"),
-        term_expr("model_id").alias("safeguard_term"),
+        flag_expr("signal_text").alias("safeguard_removal"),
+        term_expr("signal_text").alias("safeguard_term"),
     ).with_columns(
         (pl.col("developer") == pl.col("root_developer")).alias("same_developer_as_root"),
     )
