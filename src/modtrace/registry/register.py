@@ -275,6 +275,7 @@ class Register:
         intended_use: str | None = None,
         contact: str | None = None,
         confidential: bool = False,
+        owner: str | None = None,
     ) -> int:
         """File the registration obligation for a stored modification (status: submitted)."""
         facts = self.facts_of(modification_id)
@@ -300,6 +301,7 @@ class Register:
                     "contact": contact,
                     "confidential": confidential,
                     "status": "submitted",
+                    "owner": owner,
                 },
             )
 

@@ -106,6 +106,7 @@ filings = Table(
     Column("contact", String(300)),
     Column("confidential", Boolean, nullable=False, default=False),
     Column("status", String(20), nullable=False),
+    Column("owner", String(300)),  # the subject of the token that filed it
 )
 
 filing_reviews = Table(
@@ -152,4 +153,15 @@ import_progress = Table(
     Column("source", String(400), primary_key=True),
     Column("position", Integer, nullable=False),
     Column("done", Boolean, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("label", String(200)),
+    Column("revoked", Boolean, nullable=False, default=False),
 )

@@ -1,0 +1,285 @@
+"""The FastAPI application: JSON under ``/api``, pages elsewhere (``modtrace.web``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import polars as pl
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from modtrace import __version__
+from modtrace.api import access, errors, store
+from modtrace.api.errors import ApiError, not_found
+from modtrace.api.schemas import AssessmentRequest, FilingRequest, IncidentRequest, ReviewRequest
+from modtrace.determination.assess import assess
+from modtrace.facts.loader import facts_from_mapping
+from modtrace.facts.model import Facts
+from modtrace.lineage.recall import propagate
+from modtrace.lineage.trace import one_step, walk
+from modtrace.regimes.loader import default_catalog, with_overrides
+from modtrace.regimes.model import regime_to_data
+from modtrace.registry.register import Register
+from modtrace.registry.tokens import PUBLIC, Principal, resolve
+
+bearer = HTTPBearer(auto_error=False)
+
+
+def _facts(data: dict[str, Any]) -> Facts:
+    try:
+        return facts_from_mapping(data, source="facts")
+    except Exception as exc:  # FactsError carries the fields; prefix them with "facts."
+        issues = getattr(exc, "issues", [("facts", str(exc))])
+        raise ApiError(
+            400, "invalid facts", [(f if f == "facts" else f"facts.{f}", p) for f, p in issues]
+        ) from None
+
+
+def principal(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> Principal:
+    """The caller, from a bearer token or the pages' cookie; public without either."""
+    token = credentials.credentials if credentials else request.cookies.get("modtrace_token")
+    who = resolve(request.app.state.register, token)
+    if who is None:
+        raise ApiError(401, "unknown or revoked token")
+    return who
+
+
+Who = Annotated[Principal, Depends(principal)]
+
+
+def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> FastAPI:
+    """The service over ``register``."""
+    app = FastAPI(
+        title="modtrace",
+        version=__version__,
+        description="Assess, register and trace downstream modifications of foundation models.",
+    )
+    app.state.register = register
+    app.state.ecosystem_dir = ecosystem_dir
+    errors.install(app)
+
+    def need(who: Principal, *roles: str) -> None:
+        if who.role not in roles:
+            raise ApiError(403, f"a {who.role} token cannot do this; needs {' or '.join(roles)}")
+
+    @app.get("/api/regimes", tags=["regimes"])
+    def list_regimes() -> list[dict[str, Any]]:
+        """Every regime version."""
+        catalog = default_catalog()
+        return [
+            {
+                "id": r.id,
+                "version": r.version,
+                "title": r.title,
+                "status": r.status,
+                "effective_from": r.effective_from.isoformat(),
+                "jurisdiction": r.jurisdiction,
+            }
+            for i in catalog.ids()
+            for r in catalog.versions(i)
+        ]
+
+    @app.get("/api/regimes/{regime_id}", tags=["regimes"])
+    def get_regime(regime_id: str, at: dt.date | None = None) -> dict[str, Any]:
+        """One regime: parameters, steps, roles, obligations, sources."""
+        return regime_to_data(default_catalog().get(regime_id, at))
+
+    @app.post("/api/assessments", tags=["assessments"])
+    def create_assessment(request: AssessmentRequest) -> dict[str, Any]:
+        """Assess facts (stateless: nothing is stored). Anyone may call it."""
+        facts = _facts(request.facts)
+        catalog = default_catalog()
+        ids = [request.regime] if request.regime else catalog.ids()
+        results = []
+        for regime_id in ids:
+            regime = catalog.get(regime_id, request.at)
+            overrides = {
+                k: v for k, v in request.params.items() if k in regime.parameters or request.regime
+            }
+            results.append(
+                assess(facts, with_overrides(regime, overrides), at=request.at).model_dump(
+                    mode="json"
+                )
+            )
+        return {"ok": True, "determinations": results}
+
+    @app.get("/api/models/{model_id:path}/lineage", tags=["lineage"])
+    def lineage(
+        model_id: str,
+        direction: Annotated[
+            str, Query(pattern="^(back|forward|ancestry|descendants)$")
+        ] = "forward",
+        depth: Annotated[int | None, Query(ge=1, le=50)] = None,
+        limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
+    ) -> dict[str, Any]:
+        """One step back or forward, or the whole ancestry or descendants (public data)."""
+        with register.engine.connect() as c:
+            if direction in ("back", "forward"):
+                links = one_step(c, model_id, direction)
+                return {
+                    "model_id": model_id,
+                    "direction": direction,
+                    "total": len(links),
+                    "links": [x._asdict() for x in links[:limit]],
+                }
+            result = walk(c, model_id, "back" if direction == "ancestry" else "forward", depth)
+        return {
+            "model_id": model_id,
+            "direction": direction,
+            "total": len(result.reached),
+            "reached": [
+                {**r._asdict(), "path": [list(p) for p in r.path]} for r in result.reached[:limit]
+            ],
+            "cycles": [list(c) for c in result.cycles],
+            "dangling": result.dangling[:limit],
+        }
+
+    def _filing_or_404(who: Principal, filing_id: int) -> tuple[dict[str, Any], ...]:
+        context = store.filing_context(register, filing_id)
+        if context is None or not access.can_read_filing(who, context[0], context[1]):
+            raise not_found("filing")
+        return context
+
+    @app.post("/api/filings", tags=["filings"], status_code=201)
+    def create_filing(request: FilingRequest, who: Who) -> dict[str, Any]:
+        """File a registration (modifiers for themselves; regulators for anyone)."""
+        need(who, "modifier", "regulator")
+        facts = _facts(request.facts)
+        if who.role == "modifier" and not access.same(facts.modifier.name, who.subject):
+            raise ApiError(
+                403,
+                "a modifier files only its own modifications",
+                [("facts.modifier.name", f"must be {who.subject!r}, the token's subject")],
+            )
+        catalog = default_catalog()
+        determined = [assess(facts, catalog.get(i)) for i in catalog.ids()]
+        mod_id = register.record_modification(
+            facts, model_id=request.model_id, determined=determined
+        )
+        filing_id = register.file(
+            mod_id, contact=request.contact, confidential=request.confidential, owner=who.subject
+        )
+        filing, facts_data, dets, reviews = _filing_or_404(who, filing_id)
+        return {"ok": True, "filing": access.filing_view(who, filing, facts_data, dets, reviews)}
+
+    @app.get("/api/filings", tags=["filings"])
+    def list_filings(
+        who: Who,
+        status: str | None = None,
+        q: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        """Filings this caller may see (the public sees accepted ones)."""
+        views = []
+        for filing_id in store.filing_ids(
+            register, status=status, query=q, limit=limit, offset=offset
+        ):
+            context = store.filing_context(register, filing_id)
+            if context and access.can_read_filing(who, context[0], context[1]):
+                views.append(access.filing_view(who, *context))
+        return {"ok": True, "filings": views}
+
+    @app.get("/api/filings/{filing_id}", tags=["filings"])
+    def get_filing(filing_id: int, who: Who) -> dict[str, Any]:
+        """One filing, as much of it as the caller may see."""
+        return {"ok": True, "filing": access.filing_view(who, *_filing_or_404(who, filing_id))}
+
+    @app.post("/api/filings/{filing_id}/review", tags=["filings"])
+    def review_filing(filing_id: int, request: ReviewRequest, who: Who) -> dict[str, Any]:
+        """Move a filing along its review (regulators)."""
+        _filing_or_404(who, filing_id)
+        need(who, "regulator")
+        register.review(filing_id, request.status, reviewer=who.subject, comment=request.comment)
+        return {"ok": True, "filing": access.filing_view(who, *_filing_or_404(who, filing_id))}
+
+    @app.get("/api/public/filings", tags=["public"])
+    def public_register(
+        q: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 100
+    ) -> dict[str, Any]:
+        """The public register: accepted filings' public fields only."""
+        views = [
+            access.filing_view(PUBLIC, *ctx)
+            for i in store.filing_ids(register, status="accepted", query=q, limit=limit)
+            if (ctx := store.filing_context(register, i))
+        ]
+        return {"ok": True, "filings": views}
+
+    @app.post("/api/incidents", tags=["incidents"], status_code=201)
+    def report_incident(request: IncidentRequest, who: Who) -> dict[str, Any]:
+        """Record an incident (regulators, providers)."""
+        need(who, "regulator", "provider")
+        incident_id = register.report_incident(**request.model_dump())
+        return {"ok": True, "incident_id": incident_id}
+
+    def _incident_visible(who: Principal, incident_id: int) -> dict[str, Any]:
+        try:
+            incident = register.incident(incident_id)
+        except Exception:  # RegisterError: unknown id
+            raise not_found("incident") from None
+        mine = who.role == "provider" and any(
+            access.same(str(m).split("/", 1)[0], who.subject) for m in incident["model_ids"]
+        )
+        if who.role != "regulator" and not mine:
+            raise not_found("incident")
+        return incident
+
+    @app.get("/api/incidents/{incident_id}/recall", tags=["incidents"])
+    def recall(incident_id: int, who: Who, from_root: bool = False) -> dict[str, Any]:
+        """The recall list (regulators; providers for incidents implicating their models)."""
+        _incident_visible(who, incident_id)
+        with register.engine.connect() as c:
+            result = propagate(c, incident_id, from_root=from_root)
+        data = asdict(result)
+        data["downstream"] = [
+            r._asdict() if hasattr(r, "_asdict") else r for r in data["downstream"]
+        ]
+        return {"ok": True, "recall": data}
+
+    @app.get("/api/ecosystem/summary", tags=["ecosystem"])
+    def ecosystem_summary() -> dict[str, Any]:
+        """Outcome counts per regime from the last `modtrace ecosystem report`."""
+        folder = app.state.ecosystem_dir
+        path = folder / "population.parquet" if folder else None
+        if path is None or not path.exists():
+            raise ApiError(
+                404, "no ecosystem report has been built (run `modtrace ecosystem report`)"
+            )
+        frame = pl.read_parquet(path)
+        regimes = {}
+        for column in [c for c in frame.columns if c.startswith("outcome.")]:
+            counts = dict(frame.group_by(column).len().iter_rows())
+            regimes[column.removeprefix("outcome.")] = {
+                k: counts.get(k, 0) for k in ("in-scope", "indeterminate", "out-of-scope")
+            }
+        return {
+            "ok": True,
+            "derivatives": frame.height,
+            "developers": frame["developer"].n_unique(),
+            "regimes": regimes,
+        }
+
+    @app.get("/api/log/head", tags=["log"])
+    def log_head() -> dict[str, Any]:
+        """The log's tree head, for publication."""
+        return {"ok": True, **asdict(register.head())}
+
+    @app.get("/api/log/proof/{kind}/{ref}", tags=["log"])
+    def log_proof(kind: str, ref: str, who: Who) -> dict[str, Any]:
+        """Inclusion proof of a record (regulators: any; others: filings they may read)."""
+        if who.role != "regulator":
+            if kind != "filing" or not ref.isdigit():
+                raise not_found("record")
+            _filing_or_404(who, int(ref))
+        try:
+            proof = register.prove(kind, ref)
+        except Exception:
+            raise not_found("record") from None
+        return {"ok": True, "proof": asdict(proof), "verified": proof.verify()}
+
+    return app

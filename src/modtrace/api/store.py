@@ -1,0 +1,77 @@
+"""Reads the API needs, over the register's tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from modtrace.registry.register import Register
+from modtrace.registry.tables import determinations, filing_reviews, filings, modifications
+
+
+def filing_context(
+    register: Register, filing_id: int
+) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]] | None:
+    """A filing, its facts, the latest determination per regime, and its reviews."""
+    with register.engine.connect() as c:
+        row = (
+            c.execute(
+                select(filings, modifications.c.facts)
+                .join(modifications, modifications.c.id == filings.c.modification_id)
+                .where(filings.c.id == filing_id)
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        filing = {k: row[k] for k in filings.c.keys()}
+        latest: dict[str, dict[str, Any]] = {}
+        for d in c.execute(
+            select(
+                determinations.c.regime_id,
+                determinations.c.regime_version,
+                determinations.c.outcome,
+                determinations.c.role,
+                determinations.c.at,
+            )
+            .where(determinations.c.modification_id == filing["modification_id"])
+            .order_by(determinations.c.id)
+        ).mappings():
+            latest[d["regime_id"]] = {**d, "at": d["at"].isoformat()}
+        reviews = [
+            {
+                "from": r["from_status"],
+                "to": r["to_status"],
+                "reviewer": r["reviewer"],
+                "comment": r["comment"],
+            }
+            for r in c.execute(
+                select(filing_reviews)
+                .where(filing_reviews.c.filing_id == filing_id)
+                .order_by(filing_reviews.c.id)
+            ).mappings()
+        ]
+    return filing, dict(row["facts"]), list(latest.values()), reviews
+
+
+def filing_ids(
+    register: Register,
+    *,
+    status: str | None = None,
+    query: str | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[int]:
+    """Filing ids, newest first, optionally by status and a search over public fields."""
+    stmt = select(filings.c.id).order_by(filings.c.id.desc()).limit(limit).offset(offset)
+    if status:
+        stmt = stmt.where(filings.c.status == status)
+    if query:
+        like = f"%{query.lower()}%"
+        stmt = stmt.where(
+            or_(filings.c.model_modified.ilike(like), filings.c.modifications_made.ilike(like))
+        )
+    with register.engine.connect() as c:
+        return [int(i) for i in c.execute(stmt).scalars()]
