@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from playwright.sync_api import expect, sync_playwright
 
 from modtrace.api.service import build
 from modtrace.registry.register import Register
@@ -66,8 +67,6 @@ def test_wizard_to_filing_to_review_to_public_register(served: tuple[str, str, s
         if os.environ.get("CI"):
             pytest.fail("chromium is missing: .ci/run must install Debian's chromium")
         pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import expect, sync_playwright
-
     base, modifier, regulator = served
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)

@@ -15,11 +15,16 @@ def same(a: str | None, b: str | None) -> bool:
     return bool(a and b and a.strip().lower() == b.strip().lower())
 
 
+def known_as(subject: str, name: str | None) -> bool:
+    """Whether ``name`` is one of the names a subject lists (``Meta|meta-llama``)."""
+    return any(same(alias, name) for alias in subject.split("|"))
+
+
 def concerns_provider(filing: dict[str, Any], facts: dict[str, Any], subject: str) -> bool:
     """A filing about one of the provider's models."""
     provider = (facts.get("original") or {}).get("provider")
     namespace = str(filing["model_modified"]).split("/", 1)[0]
-    return same(provider, subject) or same(namespace, subject)
+    return known_as(subject, provider) or known_as(subject, namespace)
 
 
 def can_read_filing(who: Principal, filing: dict[str, Any], facts: dict[str, Any]) -> bool:
@@ -31,7 +36,7 @@ def can_read_filing(who: Principal, filing: dict[str, Any], facts: dict[str, Any
         return concerns_provider(filing, facts, who.subject) or filing["status"] == "accepted"
     if who.role == "modifier":
         return same(filing.get("owner"), who.subject) or filing["status"] == "accepted"
-    return filing["status"] == "accepted"
+    return bool(filing["status"] == "accepted")
 
 
 def full_view(who: Principal, filing: dict[str, Any], facts: dict[str, Any]) -> bool:

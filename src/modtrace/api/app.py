@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import polars as pl
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Path as PathParam
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from modtrace import __version__
@@ -26,6 +27,8 @@ from modtrace.registry.register import Register
 from modtrace.registry.tokens import PUBLIC, Principal, resolve
 
 bearer = HTTPBearer(auto_error=False)
+MAX_ID = 2**31 - 1
+RowId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 
 
 def _facts(data: dict[str, Any]) -> Facts:
@@ -139,7 +142,7 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
             "dangling": result.dangling[:limit],
         }
 
-    def _filing_or_404(who: Principal, filing_id: int) -> tuple[dict[str, Any], ...]:
+    def _filing_or_404(who: Principal, filing_id: int) -> store.FilingContext:
         context = store.filing_context(register, filing_id)
         if context is None or not access.can_read_filing(who, context[0], context[1]):
             raise not_found("filing")
@@ -173,7 +176,7 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
         status: str | None = None,
         q: str | None = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     ) -> dict[str, Any]:
         """Filings this caller may see (the public sees accepted ones)."""
         views = []
@@ -186,12 +189,12 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
         return {"ok": True, "filings": views}
 
     @app.get("/api/filings/{filing_id}", tags=["filings"])
-    def get_filing(filing_id: int, who: Who) -> dict[str, Any]:
+    def get_filing(filing_id: RowId, who: Who) -> dict[str, Any]:
         """One filing, as much of it as the caller may see."""
         return {"ok": True, "filing": access.filing_view(who, *_filing_or_404(who, filing_id))}
 
     @app.post("/api/filings/{filing_id}/review", tags=["filings"])
-    def review_filing(filing_id: int, request: ReviewRequest, who: Who) -> dict[str, Any]:
+    def review_filing(filing_id: RowId, request: ReviewRequest, who: Who) -> dict[str, Any]:
         """Move a filing along its review (regulators)."""
         _filing_or_404(who, filing_id)
         need(who, "regulator")
@@ -223,14 +226,14 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
         except Exception:  # RegisterError: unknown id
             raise not_found("incident") from None
         mine = who.role == "provider" and any(
-            access.same(str(m).split("/", 1)[0], who.subject) for m in incident["model_ids"]
+            access.known_as(who.subject, str(m).split("/", 1)[0]) for m in incident["model_ids"]
         )
         if who.role != "regulator" and not mine:
             raise not_found("incident")
         return incident
 
     @app.get("/api/incidents/{incident_id}/recall", tags=["incidents"])
-    def recall(incident_id: int, who: Who, from_root: bool = False) -> dict[str, Any]:
+    def recall(incident_id: RowId, who: Who, from_root: bool = False) -> dict[str, Any]:
         """The recall list (regulators; providers for incidents implicating their models)."""
         _incident_visible(who, incident_id)
         with register.engine.connect() as c:

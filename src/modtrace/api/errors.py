@@ -1,4 +1,7 @@
-"""One error shape for every response: ``{"ok": false, "error", "errors": [{field, problem}], "status"}``."""
+"""One error shape for every response.
+
+``{"ok": false, "error": ..., "errors": [{"field": ..., "problem": ...}], "status": ...}``
+"""
 
 from __future__ import annotations
 

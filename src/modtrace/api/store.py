@@ -9,10 +9,11 @@ from sqlalchemy import or_, select
 from modtrace.registry.register import Register
 from modtrace.registry.tables import determinations, filing_reviews, filings, modifications
 
+FilingContext = tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]
+"""A filing, its facts, its latest determinations and its reviews."""
 
-def filing_context(
-    register: Register, filing_id: int
-) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]] | None:
+
+def filing_context(register: Register, filing_id: int) -> FilingContext | None:
     """A filing, its facts, the latest determination per regime, and its reviews."""
     with register.engine.connect() as c:
         row = (
@@ -26,7 +27,7 @@ def filing_context(
         )
         if row is None:
             return None
-        filing = {k: row[k] for k in filings.c.keys()}
+        filing: dict[str, Any] = {col.name: row[col.name] for col in filings.c}
         latest: dict[str, dict[str, Any]] = {}
         for d in c.execute(
             select(

@@ -40,24 +40,28 @@ def lineage_svg(model_id: str, ancestry: Walk, descendants: Walk) -> str:
             if y1 > y2:
                 (x1, y1), (x2, y2) = (x2, y2), (x1, y1)
             lines.append(
-                f'<line x1="{x1:.0f}" y1="{y1 + 10:.0f}" x2="{x2:.0f}" y2="{y2 - 12:.0f}" stroke="#aaa"/>'
+                f'<line x1="{x1:.0f}" y1="{y1 + 10:.0f}" x2="{x2:.0f}" '
+                f'y2="{y2 - 12:.0f}" stroke="#aaa"/>'
             )
     nodes = []
     for name, (x, y) in pos.items():
         colour = "#a11d1d" if name == model_id else "#1f5fa8"
         label = html.escape(name if len(name) <= 34 else name[:32] + "…")
         nodes.append(
-            f'<circle cx="{x:.0f}" cy="{y:.0f}" r="6" fill="{colour}"><title>{html.escape(name)}</title></circle>'
+            f'<circle cx="{x:.0f}" cy="{y:.0f}" r="6" fill="{colour}">'
+            f"<title>{html.escape(name)}</title></circle>"
             f'<text x="{x:.0f}" y="{y - 10:.0f}" text-anchor="middle" font-size="10">{label}</text>'
         )
     notes = [
-        f'<text x="{width - 10}" y="{30 + order.index(d) * row + 4:.0f}" text-anchor="end" font-size="10" '
+        f'<text x="{width - 10}" y="{30 + order.index(d) * row + 4:.0f}" '
+        f'text-anchor="end" font-size="10" '
         f'fill="#555">+{n} more</text>'
         for d, n in hidden.items()
         if n > 0
     ]
     height = 30 + len(order) * row
     return (
-        f'<svg role="img" aria-label="lineage of {html.escape(model_id)}" viewBox="0 0 {width} {height}" '
-        f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif">{"".join(lines)}{"".join(nodes)}{"".join(notes)}</svg>'
+        f'<svg role="img" aria-label="lineage of {html.escape(model_id)}" '
+        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" '
+        'font-family="sans-serif">' + "".join(lines) + "".join(nodes) + "".join(notes) + "</svg>"
     )

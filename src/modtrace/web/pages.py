@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from modtrace.api import access, store
 from modtrace.cli.render import determination_text
@@ -74,10 +75,9 @@ def install(app: FastAPI) -> None:
             return values.get(name, [""])[0]
 
         def tri(name: str) -> Any:
-            from markupsafe import Markup
-
             options = "".join(
-                f'<option value="{o}"{" selected" if v(name) == o else ""}>{o or "unknown"}</option>'
+                f'<option value="{o}"{" selected" if v(name) == o else ""}>'
+                f"{o or 'unknown'}</option>"
                 for o in ("", "true", "false")
             )
             return Markup(f'<select name="{name}">{options}</select>')

@@ -1,0 +1,35 @@
+"""Generated requests from the published OpenAPI schema (schemathesis): never a server error."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from modtrace.api.service import build
+from modtrace.registry.register import Register
+from modtrace.registry.tokens import create_token
+
+_DB = Path(tempfile.mkdtemp(prefix="modtrace-fuzz-")) / "register.sqlite3"
+_URL = f"sqlite:///{_DB}"
+_TOKEN = create_token(Register.open(_URL), "regulator", "AI Office")
+schema = schemathesis.openapi.from_asgi("/openapi.json", build(_URL))
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_server_errors(case: schemathesis.Case) -> None:  # type: ignore[type-arg]
+    response = case.call(headers={"Authorization": f"Bearer {_TOKEN}"})
+    assert response.status_code < 500, (case.method, case.path, response.text[:500])
+    if response.status_code >= 400:
+        body = response.json()
+        assert body["ok"] is False
+        assert body["status"] == response.status_code
+
+
+@pytest.mark.parametrize("path", ["/api/regimes", "/api/log/head"])
+def test_schema_lists_the_paths(path: str) -> None:
+    assert path in schema.raw_schema["paths"]
