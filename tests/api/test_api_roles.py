@@ -271,3 +271,29 @@ def test_openapi_is_published(world: World) -> None:
         "/api/incidents/{incident_id}/recall",
         "/api/log/head",
     } <= set(spec["paths"])
+
+
+def test_provider_notices(world: World) -> None:
+    body = {
+        "kind": "warning",
+        "description": "Fine-tuning on CBRN data may lead to unacceptable risk",
+        "data_domains": ["cbrn"],
+    }
+    made = world.post("/api/models/meta-llama/Llama-2-70b-hf/notices", "provider", body)
+    assert made.status_code == 201
+    canonical(
+        world.post("/api/models/meta-llama/Llama-2-70b-hf/notices", "other_provider", body), 404
+    )
+    canonical(world.post("/api/models/meta-llama/Llama-2-70b-hf/notices", "modifier", body), 403)
+    canonical(world.post("/api/models/meta-llama/Llama-2-70b-hf/notices", None, body), 403)
+    canonical(
+        world.post(
+            "/api/models/meta-llama/Llama-2-70b-hf/notices", "provider", {**body, "kind": "nope"}
+        ),
+        422,
+    )
+    notices = world.get("/api/models/meta-llama/Llama-2-70b-hf/notices").json()["notices"]
+    assert [(n["kind"], n["provider"], n["data_domains"]) for n in notices] == [
+        ("warning", "Meta|meta-llama", ["cbrn"])
+    ]
+    assert world.get("/api/log/proof/provider-notice/1", "regulator").json()["verified"] is True

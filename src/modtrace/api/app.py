@@ -15,7 +15,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from modtrace import __version__
 from modtrace.api import access, errors, store
 from modtrace.api.errors import ApiError, not_found
-from modtrace.api.schemas import AssessmentRequest, FilingRequest, IncidentRequest, ReviewRequest
+from modtrace.api.schemas import (
+    AssessmentRequest,
+    FilingRequest,
+    IncidentRequest,
+    NoticeRequest,
+    ReviewRequest,
+)
 from modtrace.determination.assess import assess
 from modtrace.facts.loader import facts_from_mapping
 from modtrace.facts.model import Facts
@@ -141,6 +147,24 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
             "cycles": [list(c) for c in result.cycles],
             "dangling": result.dangling[:limit],
         }
+
+    @app.post("/api/models/{model_id:path}/notices", tags=["lineage"], status_code=201)
+    def publish_notice(model_id: str, request: NoticeRequest, who: Who) -> dict[str, Any]:
+        """Publish a warning or prohibited modification (the model's own provider only)."""
+        need(who, "provider", "regulator")
+        row = register.model(model_id) or {}
+        owners = {model_id.split("/", 1)[0], str(row.get("provider") or "")}
+        if who.role == "provider" and not any(access.known_as(who.subject, o) for o in owners):
+            raise not_found("model")
+        notice_id = register.publish_notice(
+            model_id=model_id, provider=who.subject, **request.model_dump()
+        )
+        return {"ok": True, "notice_id": notice_id}
+
+    @app.get("/api/models/{model_id:path}/notices", tags=["lineage"])
+    def list_notices(model_id: str) -> dict[str, Any]:
+        """Warnings and prohibited modifications published for a model (public)."""
+        return {"ok": True, "notices": register.notices(model_id)}
 
     def _filing_or_404(who: Principal, filing_id: int) -> store.FilingContext:
         context = store.filing_context(register, filing_id)

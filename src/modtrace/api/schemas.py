@@ -37,6 +37,15 @@ class ReviewRequest(_In):
     comment: str | None = Field(default=None, max_length=5000)
 
 
+class NoticeRequest(_In):
+    """A provider's warning or prohibited modification for one of its models."""
+
+    kind: Literal["warning", "prohibited"]
+    description: str = Field(min_length=1, max_length=5000)
+    techniques: list[str] = Field(default_factory=list, max_length=20)
+    data_domains: list[str] = Field(default_factory=list, max_length=20)
+
+
 class IncidentRequest(_In):
     """An incident (AI Incident Database fields) and the models it implicates."""
 

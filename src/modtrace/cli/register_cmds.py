@@ -490,7 +490,15 @@ def log_verify(expect: str | None, database: str | None) -> None:
 @click.argument(
     "kind",
     type=click.Choice(
-        ["filing", "determination", "modification", "incident", "lineage-edge", "filing-review"]
+        [
+            "filing",
+            "determination",
+            "modification",
+            "incident",
+            "lineage-edge",
+            "filing-review",
+            "provider-notice",
+        ]
     ),
 )
 @click.argument("ref")

@@ -26,6 +26,7 @@ from modtrace.registry.tables import (
     lineage_edges,
     log_entries,
     modifications,
+    provider_notices,
 )
 
 
@@ -53,6 +54,7 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked(filings, "filing", _by_id),
     Tracked(filing_reviews, "filing-review", _by_id),
     Tracked(incidents, "incident", _by_id),
+    Tracked(provider_notices, "provider-notice", _by_id),
 )
 TRACKED_BY_KIND = {t.kind: t for t in TRACKED}
 

@@ -23,6 +23,7 @@ from modtrace.registry.tables import (
     lineage_edges,
     models,
     modifications,
+    provider_notices,
 )
 
 Relation = Literal[
@@ -402,6 +403,54 @@ class Register:
         """One incident."""
         with self.engine.connect() as c:
             return _row(c, incidents, incident_id, "incident")
+
+    # ---- provider notices ---------------------------------------------------------------------
+
+    def publish_notice(
+        self,
+        *,
+        model_id: str,
+        provider: str,
+        kind: str,
+        description: str,
+        techniques: Sequence[str] = (),
+        data_domains: Sequence[str] = (),
+    ) -> int:
+        """Record a provider's warning or prohibited modification for one of its models.
+
+        Warnings are what the regimes' ``modification.upstream_warned`` fact refers to (paper
+        §IV.3, condition (i)); prohibitions are the licence terms of Table 6.
+        """
+        if kind not in ("warning", "prohibited"):
+            raise RegisterError([("kind", "one of warning, prohibited")])
+        if not description.strip():
+            raise RegisterError([("description", "must not be empty")])
+        with self.engine.begin() as c:
+            return _insert(
+                c,
+                provider_notices,
+                "provider-notice",
+                {
+                    "model_id": model_id,
+                    "provider": provider,
+                    "kind": kind,
+                    "description": description,
+                    "techniques": list(techniques),
+                    "data_domains": list(data_domains),
+                },
+            )
+
+    def notices(self, model_id: str) -> list[dict[str, Any]]:
+        """Every notice published for a model, oldest first."""
+        with self.engine.connect() as c:
+            return [
+                dict(r)
+                for r in c.execute(
+                    select(provider_notices)
+                    .where(provider_notices.c.model_id == model_id)
+                    .order_by(provider_notices.c.id)
+                ).mappings()
+            ]
 
     # ---- log -------------------------------------------------------------------------------
 

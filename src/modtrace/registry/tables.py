@@ -165,3 +165,16 @@ api_tokens = Table(
     Column("label", String(200)),
     Column("revoked", Boolean, nullable=False, default=False),
 )
+
+provider_notices = Table(
+    "provider_notices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("model_id", String(300), nullable=False),
+    Column("provider", String(300), nullable=False),
+    Column("kind", String(20), nullable=False),  # warning | prohibited
+    Column("techniques", JSON, nullable=False),
+    Column("data_domains", JSON, nullable=False),
+    Column("description", Text, nullable=False),
+)
+Index("ix_notices_model", provider_notices.c.model_id)
