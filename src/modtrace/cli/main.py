@@ -157,19 +157,7 @@ def regimes_list(fmt: str) -> None:
     """
     from modtrace.regimes.loader import default_catalog
 
-    catalog = default_catalog()
-    rows = [
-        {
-            "id": r.id,
-            "version": r.version,
-            "status": r.status,
-            "jurisdiction": r.jurisdiction,
-            "effective_from": r.effective_from.isoformat(),
-            "title": r.title,
-        }
-        for i in catalog.ids()
-        for r in catalog.versions(i)
-    ]
+    rows = default_catalog().summary()
     if fmt == "json":
         click.echo(_dump(rows))
         return

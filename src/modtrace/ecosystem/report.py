@@ -61,15 +61,7 @@ def build_report(
         progress(f"simulating {regime.id}")
         result = run(population, regime, assume)
         c = counts(result)
-        report.summary[regime.id] = {
-            "version": regime.version,
-            "in_scope": c.in_scope,
-            "indeterminate": c.indeterminate,
-            "out_of_scope": c.out_of_scope,
-            "upper_bound": c.upper,
-            "developers_in_scope": c.developers_in_scope,
-            "developers_upper": c.developers_upper,
-        }
+        report.summary[regime.id] = {"version": regime.version, **c.as_dict()}
         outcome_columns.append(result["outcome"].alias(f"outcome.{regime.id}"))
         if regime.id == "govai-2025":
             report.weekly = (
@@ -87,15 +79,7 @@ def build_report(
     report.other_scenario = other
     for regime in regimes:
         c = counts(run(population, regime, SCENARIOS[other]).select("outcome", "developer"))
-        report.other_summary[regime.id] = {
-            "version": regime.version,
-            "in_scope": c.in_scope,
-            "indeterminate": c.indeterminate,
-            "out_of_scope": c.out_of_scope,
-            "upper_bound": c.upper,
-            "developers_in_scope": c.developers_in_scope,
-            "developers_upper": c.developers_upper,
-        }
+        report.other_summary[regime.id] = {"version": regime.version, **c.as_dict()}
     govai = catalog.get("govai-2025")
     report.other_threshold_curve = sweep(
         population,

@@ -101,6 +101,17 @@ class Counts:
         """Models caught if every indeterminate case turned out in scope."""
         return self.in_scope + self.indeterminate
 
+    def as_dict(self) -> dict[str, int]:
+        """The counts with their bounds, for tables and JSON."""
+        return {
+            "in_scope": self.in_scope,
+            "indeterminate": self.indeterminate,
+            "out_of_scope": self.out_of_scope,
+            "upper_bound": self.upper,
+            "developers_in_scope": self.developers_in_scope,
+            "developers_upper": self.developers_upper,
+        }
+
 
 def counts(result: pl.DataFrame) -> Counts:
     """Outcome counts of a simulated population."""
@@ -152,16 +163,5 @@ def sweep(
     for combo in combos:
         variant = with_overrides(regime, {k: str(v) for k, v in combo.items()})
         result = assess_lazy(facts, variant).select("outcome", "developer").collect()
-        c = counts(result)
-        points.append(
-            {
-                **combo,
-                "in_scope": c.in_scope,
-                "indeterminate": c.indeterminate,
-                "out_of_scope": c.out_of_scope,
-                "upper_bound": c.upper,
-                "developers_in_scope": c.developers_in_scope,
-                "developers_upper": c.developers_upper,
-            }
-        )
+        points.append({**combo, **counts(result).as_dict()})
     return pl.DataFrame(points)

@@ -306,6 +306,21 @@ class Catalog:
                 chosen = version
         return chosen
 
+    def summary(self) -> list[dict[str, str | int]]:
+        """One row per regime version: id, version, title, status, jurisdiction, start."""
+        return [
+            {
+                "id": r.id,
+                "version": r.version,
+                "title": r.title,
+                "status": r.status,
+                "jurisdiction": r.jurisdiction,
+                "effective_from": r.effective_from.isoformat(),
+            }
+            for i in self.ids()
+            for r in self.versions(i)
+        ]
+
     def latest(self) -> list[Regime]:
         """The newest version of every regime."""
         return [self._by_id[i][-1] for i in self.ids()]

@@ -15,6 +15,7 @@ from huggingface_hub import ModelCard
 from sqlalchemy import Connection, insert, select, update
 from tqdm import tqdm
 
+from modtrace.registry.ingest.nodes import add_external
 from modtrace.registry.ingest.progress import ImportReport, Problem, position, record
 from modtrace.registry.register import RELATIONS, Edge, Register, provider_of
 from modtrace.registry.tables import models
@@ -170,18 +171,5 @@ def _import_batch(
                     )
                 )
             edges.append(Edge(base, model_id, relation, status, f"model-card:{name}"))
-    parents = sorted({e.parent_id for e in edges})
-    known = (
-        set(c.execute(select(models.c.id).where(models.c.id.in_(parents))).scalars())
-        if parents
-        else set()
-    )
-    externals = [
-        {"id": p, "provider": provider_of(p), "external": True, "source": "model-card"}
-        for p in parents
-        if p not in known
-    ]
-    if externals:
-        c.execute(insert(models), externals)
-        report.external_models += len(externals)
+    report.external_models += add_external(c, (e.parent_id for e in edges), "model-card")
     report.edges_added += register.add_edges(edges, c)

@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import insert, select, update
 
+from modtrace.registry.ingest.nodes import add_external
 from modtrace.registry.ingest.progress import ImportReport, Problem, position, record
 from modtrace.registry.register import RELATIONS, Edge, Register, provider_of
 from modtrace.registry.tables import models
@@ -106,22 +107,7 @@ def import_hub_stats(register: Register, parquet: Path) -> ImportReport:
                             source,
                         )
                     )
-        parents = sorted({e.parent_id for e in edges})
-        known: set[str] = set()
-        for i in range(0, len(parents), 500):
-            known |= set(
-                c.execute(
-                    select(models.c.id).where(models.c.id.in_(parents[i : i + 500]))
-                ).scalars()
-            )
-        externals = [
-            {"id": p, "provider": provider_of(p), "external": True, "source": source}
-            for p in parents
-            if p not in known
-        ]
-        if externals:
-            c.execute(insert(models), externals)
-        report.external_models += len(externals)
+        report.external_models += add_external(c, (e.parent_id for e in edges), source)
         report.edges_added += register.add_edges(edges, c)
         report.rows_read = frame.height
         record(c, source, frame.height, True)
