@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
-from modtrace.errors import InputError, ModtraceError, ParameterError
+from modtrace.errors import FactsError, InputError, ModtraceError, ParameterError
 from modtrace.facts.model import Facts, Technique, TrainingMethod
 
 EXIT_DECIDED = 0
@@ -90,6 +90,13 @@ def cli() -> None:
     default=None,
     help="Apply the regime version in force on this date (default: today).",
 )
+@click.option(
+    "--evidence",
+    "evidence_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A facts patch from `modtrace evidence compare --patch`; repeatable.",
+)
 @_format_option
 def assess(
     facts_file: Path,
@@ -97,6 +104,7 @@ def assess(
     all_regimes: bool,
     params: tuple[str, ...],
     at: dt.datetime | None,
+    evidence_files: tuple[Path, ...],
     fmt: str,
 ) -> None:
     """Assess one facts file; explain who owes what, and why.
@@ -107,10 +115,22 @@ def assess(
     """
     from modtrace.cli.render import comparison_table, determination_text
     from modtrace.determination.assess import assess as run_assessment
-    from modtrace.facts.loader import load_facts
+    from modtrace.facts.loader import facts_from_mapping, load_facts, merge, parse_document
     from modtrace.regimes.loader import default_catalog, parse_param_options, with_overrides
 
     facts = load_facts(facts_file)
+    if evidence_files:
+        document = facts.model_dump(mode="json")
+        for path in evidence_files:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except OSError as exc:
+                raise FactsError([(str(path), f"cannot be read: {exc}")]) from None
+            patch = parse_document(text, source=str(path))
+            if not isinstance(patch, dict):
+                raise FactsError([(str(path), "a facts patch must be a mapping")])
+            document = merge(document, patch)
+        facts = facts_from_mapping(document, source="facts with evidence")
     catalog = default_catalog()
     overrides = parse_param_options(params)
     day = _date(at)
@@ -288,9 +308,10 @@ def schema_facts() -> None:
 
 def _register_commands() -> None:
     from modtrace.cli.ecosystem_cmds import ecosystem_group
+    from modtrace.cli.evidence_cmds import evidence_group
     from modtrace.cli.register_cmds import COMMANDS
 
-    for command in [*COMMANDS, ecosystem_group]:
+    for command in [*COMMANDS, ecosystem_group, evidence_group]:
         cli.add_command(command)
 
 

@@ -94,6 +94,8 @@ def determination_text(d: Determination) -> str:
             lines.append(
                 "     relies on: " + ", ".join(f"{k} = {_ANSWER[v]}" for k, v in step.steps.items())
             )
+        for ev in step.evidence:
+            lines.append(f"     evidence: {ev.get('summary')} [{ev.get('method')}]")
         for exc in step.exceptions:
             lines.append(f"     exception {exc.id}: {_ANSWER[exc.answer]} — {exc.label}")
             lines.append(f"       source: {cite(exc.source)}")

@@ -231,5 +231,11 @@ def assess_row(
 
 
 def assess(facts: Facts, regime: Regime, *, at: dt.date | None = None) -> Determination:
-    """Assess validated facts under one regime version."""
-    return assess_row(facts_to_row(facts), regime, at=at)
+    """Assess validated facts under one regime version; steps cite the evidence they relied on."""
+    determination = assess_row(facts_to_row(facts), regime, at=at)
+    if facts.evidence:
+        for step in determination.trace:
+            step.evidence = [
+                e.model_dump(mode="json") for e in facts.evidence if e.fact in step.facts
+            ]
+    return determination

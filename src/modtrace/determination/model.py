@@ -50,6 +50,9 @@ class TraceStep(_Out):
     steps: dict[str, Answer] = Field(default_factory=dict, description="Earlier steps relied on.")
     exceptions: list[ExceptionTrace] = Field(default_factory=list)
     source: CitationOut
+    evidence: list[dict[str, Any]] = Field(
+        default_factory=list, description="Measurements behind the facts this step read."
+    )
     sensitive: bool = Field(
         default=False,
         description="Decided by a central estimate whose range straddles the threshold.",

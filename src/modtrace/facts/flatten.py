@@ -57,8 +57,11 @@ def _walk(model: type[BaseModel], prefix: str) -> list[tuple[str, Kind]]:
     return out
 
 
+NOT_FACTS = frozenset({"schema_version", "evidence"})
+"""Document fields that are not facts a regime reads."""
+
 FACT_COLUMNS: dict[str, Kind] = {
-    path: kind for path, kind in _walk(Facts, "") if path != "schema_version"
+    path: kind for path, kind in _walk(Facts, "") if path not in NOT_FACTS
 }
 """Every fact path and its kind, in schema order."""
 
@@ -88,5 +91,6 @@ def facts_to_row(facts: Facts) -> dict[str, Any]:
                 row[f"{prefix}{name}"] = _plain(value)
 
     visit(facts, "")
-    row.pop("schema_version", None)
+    for name in NOT_FACTS:
+        row.pop(name, None)
     return row

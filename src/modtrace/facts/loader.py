@@ -55,6 +55,19 @@ def facts_from_mapping(data: Any, *, source: str = "<facts>") -> Facts:
         raise FactsError(validation_issues(exc)) from None
 
 
+def merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """Deep-merge a patch into a facts document; ``evidence`` lists are appended."""
+    out = dict(base)
+    for key, value in patch.items():
+        if key == "evidence":
+            out["evidence"] = [*(out.get("evidence") or []), *value]
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
 def load_facts(path: str | Path) -> Facts:
     """Load and validate a facts file. Raises :class:`FactsError` naming each bad field."""
     path = Path(path)

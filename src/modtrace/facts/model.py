@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -179,6 +179,18 @@ class Modification(_Strict):
     date: dt.date | None = None
 
 
+class Evidence(BaseModel):
+    """Where a fact comes from: a measurement, its method, figures and sources."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    fact: str | None = Field(default=None, description="The fact path it establishes, if any.")
+    value: Any = None
+    method: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    sources: list[str] = Field(default_factory=list)
+
+
 class Facts(_Strict):
     """Everything known about one downstream modification."""
 
@@ -186,3 +198,4 @@ class Facts(_Strict):
     original: Original
     modifier: Modifier
     modification: Modification = Field(default_factory=Modification)
+    evidence: list[Evidence] = Field(default_factory=list, description="Measurements behind facts.")

@@ -1,0 +1,1 @@
+"""Evidence: evaluation results turned into facts (paired original-vs-modified comparisons)."""
