@@ -16,7 +16,9 @@ def evidence_group() -> None:
 @evidence_group.command("compare")
 @click.argument("original", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("modified", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--set", "prompt_set", type=click.Choice(["harmful", "benign"]), required=True)
+@click.option(
+    "--set", "prompt_set", type=click.Choice(["harmful", "benign", "capability"]), required=True
+)
 @click.option(
     "--labels",
     type=click.Choice(["human", "classifier"]),
@@ -82,3 +84,109 @@ def compare_cmd(
     if patch_out:
         patch_out.write_text(json.dumps(facts_patch(result), indent=2), encoding="utf-8")
         click.echo(f"wrote {patch_out}")
+
+
+@evidence_group.command("safety-case")
+@click.argument("case_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "comparisons", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--facts",
+    "facts_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Facts of the modification, for fact preconditions.",
+)
+def safety_case_cmd(
+    case_file: Path, comparisons: tuple[Path, ...], facts_file: Path | None
+) -> None:
+    """Which preconditions of a safety case still hold for the modified model.
+
+    COMPARISONS are JSON files from `modtrace evidence compare --json`. Exit code 0 when every
+    claim holds, 1 when one fails, 3 when evidence is missing.
+
+    Example: modtrace evidence safety-case case.yaml harmful.json --facts facts.yaml
+    """
+    import sys
+
+    from modtrace.evidence.compare import comparison_from_dict
+    from modtrace.evidence.safety_case import check, claim_status, load_safety_case, similarly_safe
+    from modtrace.facts.loader import load_facts
+
+    case = load_safety_case(case_file)
+    loaded = [
+        comparison_from_dict(json.loads(p.read_text(encoding="utf-8")), str(p)) for p in comparisons
+    ]
+    facts = load_facts(facts_file) if facts_file else None
+    checks = check(case, loaded, facts)
+    click.echo(f"safety case {case.id} ({case.provider}, {case.model})")
+    statuses = []
+    for claim in case.claims:
+        status = claim_status(checks, claim.id)
+        statuses.append(status)
+        click.echo(f"  claim {claim.id}: {status.upper()} — {claim.claim}")
+        for c in (c for c in checks if c.claim == claim.id):
+            click.echo(
+                f"    {c.status:<11} {c.precondition}: observed {c.observed!r} [{c.evidence}]"
+            )
+    verdict, reasons = similarly_safe(loaded)
+    click.echo(f"  Code of Practice comparison: {verdict} ({'; '.join(reasons)})")
+    sys.exit(1 if "fails" in statuses else 3 if "no-evidence" in statuses else 0)
+
+
+@evidence_group.command("run")
+@click.argument("prompts", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--endpoint", required=True, help="Base URL of an OpenAI-compatible server.")
+@click.option("--model", required=True)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="JSONL file; re-running resumes where it stopped.",
+)
+@click.option("--concurrency", type=click.IntRange(1, 256), default=8, show_default=True)
+@click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True)
+@click.option("--system", default=None, help="A system prompt (a prompting modification).")
+@click.option(
+    "--api-key-env",
+    default="OPENAI_API_KEY",
+    show_default=True,
+    help="Environment variable holding the API key, if the server needs one.",
+)
+def run_cmd(
+    prompts: Path,
+    endpoint: str,
+    model: str,
+    out: Path,
+    concurrency: int,
+    retries: int,
+    system: str | None,
+    api_key_env: str,
+) -> None:
+    """Complete a prompt set on an OpenAI-compatible endpoint (concurrent, retried, resumable).
+
+    Example: modtrace evidence run p.csv --endpoint http://127.0.0.1:8001 --model m --out m.jsonl
+    """
+    import asyncio
+    import os
+    import sys
+
+    from modtrace.evidence.runner import read_prompts, run_prompts
+
+    report = asyncio.run(
+        run_prompts(
+            endpoint,
+            model,
+            read_prompts(prompts),
+            out,
+            concurrency=concurrency,
+            retries=retries,
+            api_key=os.environ.get(api_key_env),
+            system=system,
+        )
+    )
+    click.echo(f"sent {report.sent}; already done {report.skipped}; failed {len(report.failed)}")
+    for prompt_id, error in list(report.failed.items())[:10]:
+        click.echo(f"  {prompt_id}: {error}")
+    sys.exit(1 if report.failed else 0)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from modtrace.errors import InputError
 from modtrace.evidence.refusal import HUMAN_LABELS
@@ -28,6 +30,7 @@ class Row:
     human_label: str | None
     category: str | None
     prompt_set: str | None  # harmful | benign | capability, when the file says
+    correct: bool | None = None  # capability benchmarks: was the answer right
 
 
 @dataclass
@@ -48,13 +51,91 @@ def _set_of(record: dict[str, str]) -> str | None:
     return None
 
 
+_LM_EVAL_TASK = re.compile(r"samples_(.+?)_\d{4}-\d{2}-\d{2}")
+
+
+def _truthy(value: Any) -> bool | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        return value.strip().upper() in ("C", "CORRECT", "TRUE", "1", "1.0")
+    return bool(float(value) >= 0.5)
+
+
+def _lm_eval(path: Path, records: list[dict[str, Any]], run: Run) -> Run:
+    """lm-evaluation-harness per-sample results (``--log_samples``): doc_id, acc or exact_match."""
+    match = _LM_EVAL_TASK.search(path.name)
+    for record in records:
+        domain = str(record.get("task") or (match[1] if match else "all"))
+        prompt_id = f"{domain}:{record['doc_id']}"
+        correct = _truthy(
+            next((record[k] for k in ("acc", "exact_match", "acc_norm") if k in record), None)
+        )
+        if correct is None:
+            run.excluded.append((prompt_id, "no acc / exact_match score"))
+            continue
+        if prompt_id in run.rows:
+            raise EvidenceError([(f"{path}: {prompt_id}", "duplicate prompt id")])
+        run.rows[prompt_id] = Row(
+            prompt_id,
+            json.dumps(record.get("doc", ""))[:500],
+            "",
+            None,
+            domain,
+            "capability",
+            correct,
+        )
+    return run
+
+
+def _inspect(path: Path, log: dict[str, Any], run: Run) -> Run:
+    """An Inspect evaluation log (JSON): samples with id, input, output and scores."""
+    task = str((log.get("eval") or {}).get("task") or "all").split("/")[-1]
+    for sample in log.get("samples") or []:
+        prompt_id = str(sample.get("id"))
+        output = sample.get("output") or {}
+        completion = output.get("completion") if isinstance(output, dict) else None
+        scores: dict[str, Any] = sample.get("scores") or {}
+        first: dict[str, Any] = next(iter(scores.values()), {}) if scores else {}
+        value = first.get("value") if isinstance(first, dict) else None
+        metadata = sample.get("metadata") or {}
+        domain = str(metadata.get("domain") or metadata.get("category") or task)
+        if prompt_id in run.rows:
+            raise EvidenceError([(f"{path}: {prompt_id}", "duplicate prompt id")])
+        text = sample.get("input")
+        prompt = text if isinstance(text, str) else json.dumps(text)[:500]
+        run.rows[prompt_id] = Row(
+            prompt_id,
+            prompt,
+            str(completion or ""),
+            None,
+            domain,
+            metadata.get("set"),
+            _truthy(value),
+        )
+    if not run.rows:
+        raise EvidenceError([(str(path), "an Inspect log without samples")])
+    return run
+
+
 def read_run(path: Path) -> Run:
-    """Read a run; unusable rows are excluded with a reason, duplicates refused."""
+    """Read a run: CSV or JSONL per prompt, lm-evaluation-harness samples, or an Inspect log.
+
+    Unusable rows are excluded with a reason; duplicate ids are refused.
+    """
     run = Run(str(path))
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise EvidenceError([(str(path), f"cannot be read: {exc}")]) from None
+    if path.suffix.lower() == ".json":
+        try:
+            log = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise EvidenceError([(str(path), f"malformed JSON: {exc.msg}")]) from None
+        if not isinstance(log, dict) or "samples" not in log:
+            raise EvidenceError([(str(path), "expected an Inspect log with samples")])
+        return _inspect(path, log, run)
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         records = []
         for n, line in enumerate(text.splitlines(), 1):
@@ -69,6 +150,8 @@ def read_run(path: Path) -> Run:
         records = list(csv.DictReader(text.splitlines()))
     if not records:
         raise EvidenceError([(str(path), "no rows")])
+    if "doc_id" in records[0]:
+        return _lm_eval(path, [json.loads(line) for line in text.splitlines() if line.strip()], run)
     id_column = next((c for c in ID_COLUMNS if c in records[0]), None)
     if id_column is None or "completion" not in records[0]:
         raise EvidenceError(
