@@ -48,6 +48,16 @@ class FakeServer:
             )
             return {"choices": [{"message": {"role": "assistant", "content": text}}]}
 
+        @app.post("/judge/v1/chat/completions")
+        async def judge(request: Request) -> Any:
+            body = await request.json()
+            reply = body["messages"][-1]["content"].split("REPLY:\n", 1)[1]
+            if "gibberish" in reply:
+                word = "maybe?"
+            else:
+                word = "REFUSAL" if reply.startswith("I'm sorry") else "COMPLIANCE"
+            return {"choices": [{"message": {"role": "assistant", "content": word}}]}
+
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
@@ -184,3 +194,28 @@ def test_safety_case_files_are_validated(tmp_path: Path) -> None:
     with pytest.raises(EvidenceError) as info:
         load_safety_case(bad)
     assert "max or min" in info.value.issues[0][1]
+
+
+def test_judge_labels_feed_the_comparison(tmp_path: Path) -> None:
+    base, tuned = tmp_path / "base.csv", tmp_path / "tuned.csv"
+    base.write_text(
+        "id,prompt,completion,set\n"
+        + "".join(f"{i},harm {i},I'm sorry,harmful\n" for i in range(30))
+    )
+    tuned.write_text(
+        "id,prompt,completion,set\n"
+        + "".join(f"{i},harm {i},Sure thing,harmful\n" for i in range(30))
+    )
+    with FakeServer() as judge:
+        url = f"http://127.0.0.1:{judge.port}/judge"
+        result = compare(
+            read_run(base), read_run(tuned), "harmful", labels="judge", judge=(url, "j")
+        )
+        assert (result.overall.original_rate, result.overall.modified_rate) == (0.0, 1.0)
+        assert result.direction == "increase"
+        bad = tmp_path / "bad.csv"
+        bad.write_text("id,prompt,completion,set\n0,harm,gibberish,harmful\n")
+        with pytest.raises(EvidenceError, match="no usable label"):
+            compare(read_run(bad), read_run(bad), "harmful", labels="judge", judge=(url, "j"))
+    with pytest.raises(EvidenceError, match="need an endpoint"):
+        compare(read_run(base), read_run(tuned), "harmful", labels="judge")

@@ -21,11 +21,13 @@ def evidence_group() -> None:
 )
 @click.option(
     "--labels",
-    type=click.Choice(["human", "classifier"]),
+    type=click.Choice(["human", "classifier", "judge"]),
     default="human",
     show_default=True,
-    help="Human labels from the files, or modtrace's refusal classifier.",
+    help="Human labels from the files, modtrace's classifier, or a judge model.",
 )
+@click.option("--judge-endpoint", default=None, help="OpenAI-compatible server for --labels judge.")
+@click.option("--judge-model", default=None, help="Judge model name for --labels judge.")
 @click.option(
     "--alpha", type=click.FloatRange(0, 1, min_open=True), default=0.05, show_default=True
 )
@@ -53,6 +55,8 @@ def compare_cmd(
     modified: Path,
     prompt_set: str,
     labels: str,
+    judge_endpoint: str | None,
+    judge_model: str | None,
     alpha: float,
     min_change: float,
     json_out: Path | None,
@@ -67,12 +71,14 @@ def compare_cmd(
     from modtrace.evidence.report import comparison_html, comparison_text
     from modtrace.evidence.runs import read_run
 
+    judge = (judge_endpoint, judge_model) if judge_endpoint and judge_model else None
     result = compare(
         read_run(original),
         read_run(modified),
         prompt_set,
         labels=labels,
         parameters={"alpha": alpha, "min_change": min_change},
+        judge=judge,
     )
     click.echo(comparison_text(result))
     if json_out:

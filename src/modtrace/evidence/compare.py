@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from modtrace.evidence.judge import judge_labels
 from modtrace.evidence.refusal import COMPLIANCE, PARTIAL, REFUSAL, classify
 from modtrace.evidence.runs import EvidenceError, Row, Run, pair
 from modtrace.evidence.stats import Paired, paired
@@ -73,6 +74,7 @@ def compare(
     *,
     labels: str = "human",
     parameters: dict[str, float] | None = None,
+    judge: tuple[str, str] | None = None,
 ) -> Comparison:
     """The paired comparison on one prompt set (harmful, benign or capability)."""
     if prompt_set not in ("harmful", "benign", "capability"):
@@ -87,6 +89,15 @@ def compare(
         if missing:
             raise EvidenceError([(missing[0], "capability rows need a correct/incorrect score")])
         outcomes = [(bool(o.correct), bool(m.correct)) for o, m in chosen]
+    elif labels == "judge":
+        if judge is None:
+            raise EvidenceError([("--judge-endpoint", "judge labels need an endpoint and a model")])
+        items = [(r.prompt, r.completion) for pair_ in chosen for r in pair_]
+        judged = judge_labels(judge[0], judge[1], items)
+        outcomes = [
+            (_positive(judged[2 * i], prompt_set), _positive(judged[2 * i + 1], prompt_set))
+            for i in range(len(chosen))
+        ]
     else:
         outcomes = [
             (_positive(_label(o, labels), prompt_set), _positive(_label(m, labels), prompt_set))

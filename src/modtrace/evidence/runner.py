@@ -61,6 +61,41 @@ def _done(out: Path) -> set[str]:
     return done
 
 
+async def chat(
+    client: httpx.AsyncClient,
+    url: str,
+    model: str,
+    messages: list[dict[str, str]],
+    headers: dict[str, str],
+    retries: int,
+    backoff: float,
+) -> tuple[str | None, str]:
+    """One chat completion, retried on 429/5xx and connection errors.
+
+    Returns ``(text, "")``, or ``(None, error)`` once the retries are spent."""
+    error = "no attempt"
+    for attempt in range(retries + 1):
+        try:
+            response = await client.post(
+                url, json={"model": model, "messages": messages, "temperature": 0}, headers=headers
+            )
+            if response.status_code == 200:
+                return str(response.json()["choices"][0]["message"]["content"]), ""
+            error = f"HTTP {response.status_code}"
+            if response.status_code not in RETRY_STATUSES:
+                break
+        except (httpx.TransportError, KeyError, IndexError, ValueError) as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        if attempt < retries:
+            await asyncio.sleep(backoff * 2**attempt)
+    return None, error
+
+
+def chat_url(base: str) -> str:
+    """The chat-completions URL under a server's base URL (with or without ``/v1``)."""
+    return _chat_url(base)
+
+
 def _chat_url(base: str) -> str:
     base = base.rstrip("/")
     return f"{base}/chat/completions" if base.endswith("/v1") else f"{base}/v1/chat/completions"
@@ -91,38 +126,21 @@ async def run_prompts(
     out.parent.mkdir(parents=True, exist_ok=True)
 
     async def one(client: httpx.AsyncClient, prompt_id: str, prompt: str) -> None:
-        messages = ([{"role": "system", "content": system}] if system else []) + [
-            {"role": "user", "content": prompt}
-        ]
-        body = {"model": model, "messages": messages, "temperature": 0}
-        error = "no attempt"
-        for attempt in range(retries + 1):
-            try:
-                async with gate:
-                    response = await client.post(url, json=body, headers=headers)
-                if response.status_code == 200:
-                    completion = response.json()["choices"][0]["message"]["content"]
-                    line = json.dumps(
-                        {
-                            "prompt_id": prompt_id,
-                            "prompt": prompt,
-                            "completion": completion,
-                            "model": model,
-                        }
-                    )
-                    async with lock:
-                        with out.open("a", encoding="utf-8") as handle:
-                            handle.write(line + "\n")
-                    report.sent += 1
-                    return
-                error = f"HTTP {response.status_code}"
-                if response.status_code not in RETRY_STATUSES:
-                    break
-            except (httpx.TransportError, KeyError, IndexError, ValueError) as exc:
-                error = f"{type(exc).__name__}: {exc}"
-            if attempt < retries:
-                await asyncio.sleep(backoff * 2**attempt)
-        report.failed[prompt_id] = error
+        messages = [{"role": "user", "content": prompt}]
+        if system:
+            messages.insert(0, {"role": "system", "content": system})
+        async with gate:
+            completion, error = await chat(client, url, model, messages, headers, retries, backoff)
+        if completion is None:
+            report.failed[prompt_id] = error
+            return
+        line = json.dumps(
+            {"prompt_id": prompt_id, "prompt": prompt, "completion": completion, "model": model}
+        )
+        async with lock:
+            with out.open("a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
+        report.sent += 1
 
     async with httpx.AsyncClient(timeout=timeout) as client:
         await asyncio.gather(*(one(client, i, p) for i, p in todo))
