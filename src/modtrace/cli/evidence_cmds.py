@@ -21,10 +21,10 @@ def evidence_group() -> None:
 )
 @click.option(
     "--labels",
-    type=click.Choice(["human", "classifier", "judge"]),
+    type=click.Choice(["human", "classifier", "learned", "judge"]),
     default="human",
     show_default=True,
-    help="Human labels from the files, modtrace's classifier, or a judge model.",
+    help="Human labels, the rules classifier, the learned one, or a judge model.",
 )
 @click.option("--judge-endpoint", default=None, help="OpenAI-compatible server for --labels judge.")
 @click.option("--judge-model", default=None, help="Judge model name for --labels judge.")

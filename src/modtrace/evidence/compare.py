@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from modtrace.evidence.judge import judge_labels
+from modtrace.evidence.learned import shipped
 from modtrace.evidence.refusal import COMPLIANCE, PARTIAL, REFUSAL, classify
 from modtrace.evidence.runs import EvidenceError, Row, Run, pair
 from modtrace.evidence.stats import Paired, paired
@@ -49,6 +50,8 @@ def high_risk(domain: str) -> bool:
 
 
 def _label(row: Row, labels: str) -> str:
+    if labels == "learned":
+        return shipped().predict(row.completion)
     if labels == "human":
         if row.human_label is None:
             raise EvidenceError([(row.prompt_id, "no human label (use --labels classifier)")])
