@@ -15,6 +15,8 @@ from modtrace.evidence.learned import WEIGHTS, cross_validate, retrain
 from modtrace.evidence.refusal import agreement, classify
 from modtrace.evidence.runs import EvidenceError, read_run
 from modtrace.evidence.stats import mcnemar_exact, paired
+from modtrace.facts import load_facts
+from modtrace.registry.register import Register
 
 XSTEST = SHARED_DATA / "refusal" / "xstest"
 needs_xstest = pytest.mark.skipif(
@@ -191,3 +193,50 @@ def test_learned_classifier_is_reproducible_cross_validated_and_agrees(tmp_path:
             read_run(run_of(original)), read_run(run_of(modified)), prompt_set, labels="learned"
         )
         assert result.direction == expected[-1], (original, modified, prompt_set)
+
+
+@needs_xstest
+def test_comparisons_are_recorded_in_the_register(database_url: str) -> None:
+    register = Register.open(database_url)
+    mod_id = register.record_modification(load_facts(EXAMPLES / "abliterated-llama-3.1-405b.yaml"))
+    register.engine.dispose()
+    out = CliRunner().invoke(
+        cli,
+        [
+            "evidence",
+            "compare",
+            str(run_of("mistralguard")),
+            str(run_of("mistralinstruct")),
+            "--set",
+            "harmful",
+            "--record",
+            str(mod_id),
+            "--database",
+            database_url,
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    assert f"recorded as evidence 1 of modification {mod_id}" in out.output
+    register = Register.open(database_url)
+    stored = register.evidence_of(mod_id)
+    assert stored[0]["kind"] == "comparison:harmful"
+    assert stored[0]["document"]["direction"] == "increase"
+    assert register.verify().ok
+    missing = CliRunner().invoke(
+        cli,
+        [
+            "evidence",
+            "compare",
+            str(run_of("mistralguard")),
+            str(run_of("mistralinstruct")),
+            "--set",
+            "harmful",
+            "--record",
+            "999",
+            "--database",
+            database_url,
+        ],
+    )
+    assert missing.exit_code == 2
+    assert "error: modification_id: no modification with id 999" in missing.output
+    register.engine.dispose()

@@ -45,6 +45,17 @@ def evidence_group() -> None:
     "--html", "html_out", type=click.Path(path_type=Path), help="Write an HTML page with the chart."
 )
 @click.option(
+    "--record",
+    "record_for",
+    type=int,
+    default=None,
+    metavar="MODIFICATION_ID",
+    help="Keep the comparison in the register with this modification.",
+)
+@click.option(
+    "--database", default=None, metavar="URL", help="Register database URL (with --record)."
+)
+@click.option(
     "--patch",
     "patch_out",
     type=click.Path(path_type=Path),
@@ -62,6 +73,8 @@ def compare_cmd(
     json_out: Path | None,
     html_out: Path | None,
     patch_out: Path | None,
+    record_for: int | None,
+    database: str | None,
 ) -> None:
     """Paired comparison on the same prompts: rates, interval, McNemar's exact test, conclusion.
 
@@ -87,6 +100,18 @@ def compare_cmd(
     if html_out:
         html_out.write_text(comparison_html(result), encoding="utf-8")
         click.echo(f"wrote {html_out}")
+    if record_for is not None:
+        from modtrace.registry.register import Register
+
+        register = Register.open(database)
+        try:
+            summary = facts_patch(result)["evidence"][0]["summary"]
+            evidence_id = register.record_evidence(
+                record_for, f"comparison:{prompt_set}", summary, result.as_dict()
+            )
+        finally:
+            register.engine.dispose()
+        click.echo(f"recorded as evidence {evidence_id} of modification {record_for}")
     if patch_out:
         patch_out.write_text(json.dumps(facts_patch(result), indent=2), encoding="utf-8")
         click.echo(f"wrote {patch_out}")

@@ -498,6 +498,7 @@ def log_verify(expect: str | None, database: str | None) -> None:
             "lineage-edge",
             "filing-review",
             "provider-notice",
+            "evidence",
         ]
     ),
 )

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Table, func, select, text
 from modtrace.registry import merkle
 from modtrace.registry.tables import (
     determinations,
+    evidence_records,
     filing_reviews,
     filings,
     incidents,
@@ -55,6 +56,7 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked(filing_reviews, "filing-review", _by_id),
     Tracked(incidents, "incident", _by_id),
     Tracked(provider_notices, "provider-notice", _by_id),
+    Tracked(evidence_records, "evidence", _by_id),
 )
 TRACKED_BY_KIND = {t.kind: t for t in TRACKED}
 

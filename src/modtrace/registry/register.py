@@ -17,6 +17,7 @@ from modtrace.registry import log
 from modtrace.registry.db import make_engine, migrate
 from modtrace.registry.tables import (
     determinations,
+    evidence_records,
     filing_reviews,
     filings,
     incidents,
@@ -449,6 +450,38 @@ class Register:
                     select(provider_notices)
                     .where(provider_notices.c.model_id == model_id)
                     .order_by(provider_notices.c.id)
+                ).mappings()
+            ]
+
+    # ---- evidence -----------------------------------------------------------------------------
+
+    def record_evidence(
+        self, modification_id: int, kind: str, summary: str, document: dict[str, Any]
+    ) -> int:
+        """Keep an evaluation result (e.g. a paired comparison) with its modification."""
+        with self.engine.begin() as c:
+            _row(c, modifications, modification_id, "modification")
+            return _insert(
+                c,
+                evidence_records,
+                "evidence",
+                {
+                    "modification_id": modification_id,
+                    "kind": kind,
+                    "summary": summary,
+                    "document": document,
+                },
+            )
+
+    def evidence_of(self, modification_id: int) -> list[dict[str, Any]]:
+        """Evidence recorded for a modification, oldest first."""
+        with self.engine.connect() as c:
+            return [
+                dict(r)
+                for r in c.execute(
+                    select(evidence_records)
+                    .where(evidence_records.c.modification_id == modification_id)
+                    .order_by(evidence_records.c.id)
                 ).mappings()
             ]
 

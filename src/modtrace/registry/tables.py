@@ -178,3 +178,14 @@ provider_notices = Table(
     Column("description", Text, nullable=False),
 )
 Index("ix_notices_model", provider_notices.c.model_id)
+
+evidence_records = Table(
+    "evidence_records",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("modification_id", Integer, ForeignKey("modifications.id"), nullable=False),
+    Column("kind", String(40), nullable=False),  # e.g. comparison:harmful
+    Column("summary", Text, nullable=False),
+    Column("document", JSON, nullable=False),
+)
+Index("ix_evidence_modification", evidence_records.c.modification_id)
