@@ -11,6 +11,7 @@ import polars as pl
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import ValidationError
 
 from modtrace import __version__
 from modtrace.api import access, errors, store
@@ -18,12 +19,13 @@ from modtrace.api.errors import ApiError, not_found
 from modtrace.api.schemas import (
     AssessmentRequest,
     FilingRequest,
+    GateCheckRequest,
     IncidentRequest,
     NoticeRequest,
     ReviewRequest,
 )
 from modtrace.determination.assess import assess
-from modtrace.facts.loader import facts_from_mapping
+from modtrace.facts.loader import facts_from_mapping, validation_issues
 from modtrace.facts.model import Facts
 from modtrace.lineage.recall import propagate
 from modtrace.lineage.trace import one_step, walk
@@ -31,6 +33,10 @@ from modtrace.regimes.loader import default_catalog, with_overrides
 from modtrace.regimes.model import regime_to_data
 from modtrace.registry.register import Register
 from modtrace.registry.tokens import PUBLIC, Principal, resolve
+from modtrace.upstream.gate import check as gate_check_request
+from modtrace.upstream.gate import parse_request
+from modtrace.upstream.kyc import load_list
+from modtrace.upstream.terms import Terms
 
 bearer = HTTPBearer(auto_error=False)
 MAX_ID = 2**31 - 1
@@ -153,6 +159,33 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
     def list_notices(model_id: str) -> dict[str, Any]:
         """Warnings and prohibited modifications published for a model (public)."""
         return {"ok": True, "notices": register.notices(model_id)}
+
+    @app.post("/api/gate/check", tags=["upstream"])
+    def gate_check(body: GateCheckRequest, who: Who) -> dict[str, Any]:
+        """Run a provider's gate on a modification request and record the decision."""
+        need(who, "provider", "regulator")
+        try:
+            terms = Terms.model_validate(body.terms)
+        except ValidationError as exc:
+            raise ApiError(
+                400, "invalid terms", [(f"terms.{f}", p) for f, p in validation_issues(exc)]
+            ) from None
+        if who.role == "provider" and not (
+            access.known_as(who.subject, terms.provider)
+            or access.known_as(who.subject, terms.model.split("/", 1)[0])
+        ):
+            raise not_found("model")
+        request = parse_request(body.request)
+        decision = gate_check_request(request, terms, load_list())
+        decision_id = register.record_gate_decision(
+            requester=request.requester.name,
+            model_id=request.model,
+            decision=decision.decision,
+            terms_version=terms.version,
+            reasons=decision.as_dict()["reasons"],
+            request=request.model_dump(mode="json"),
+        )
+        return {"ok": True, "decision_id": decision_id, **decision.as_dict()}
 
     def _filing_or_404(who: Principal, filing_id: int) -> store.FilingContext:
         context = store.filing_context(register, filing_id)

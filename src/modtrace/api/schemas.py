@@ -46,6 +46,13 @@ class NoticeRequest(_In):
     data_domains: list[str] = Field(default_factory=list, max_length=20)
 
 
+class GateCheckRequest(_In):
+    """A modification request and the provider's terms to apply (recorded when checked)."""
+
+    request: dict[str, Any]
+    terms: dict[str, Any]
+
+
 class IncidentRequest(_In):
     """An incident (AI Incident Database fields) and the models it implicates."""
 

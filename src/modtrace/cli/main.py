@@ -309,9 +309,10 @@ def schema_facts() -> None:
 def _register_commands() -> None:
     from modtrace.cli.ecosystem_cmds import ecosystem_group
     from modtrace.cli.evidence_cmds import evidence_group
+    from modtrace.cli.gate_cmds import gate_group
     from modtrace.cli.register_cmds import COMMANDS
 
-    for command in [*COMMANDS, ecosystem_group, evidence_group]:
+    for command in [*COMMANDS, ecosystem_group, evidence_group, gate_group]:
         cli.add_command(command)
 
 

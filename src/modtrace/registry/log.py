@@ -23,6 +23,7 @@ from modtrace.registry.tables import (
     evidence_records,
     filing_reviews,
     filings,
+    gate_decisions,
     incidents,
     lineage_edges,
     log_entries,
@@ -57,6 +58,7 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked(incidents, "incident", _by_id),
     Tracked(provider_notices, "provider-notice", _by_id),
     Tracked(evidence_records, "evidence", _by_id),
+    Tracked(gate_decisions, "gate-decision", _by_id),
 )
 TRACKED_BY_KIND = {t.kind: t for t in TRACKED}
 

@@ -20,6 +20,7 @@ from modtrace.registry.tables import (
     evidence_records,
     filing_reviews,
     filings,
+    gate_decisions,
     incidents,
     lineage_edges,
     models,
@@ -484,6 +485,42 @@ class Register:
                     .order_by(evidence_records.c.id)
                 ).mappings()
             ]
+
+    # ---- gate decisions -----------------------------------------------------------------------
+
+    def record_gate_decision(
+        self,
+        *,
+        requester: str,
+        model_id: str,
+        decision: str,
+        terms_version: int,
+        reasons: list[dict[str, Any]],
+        request: dict[str, Any],
+    ) -> int:
+        """Keep a gate decision for the provider's monitoring and the regulator's audit."""
+        with self.engine.begin() as c:
+            return _insert(
+                c,
+                gate_decisions,
+                "gate-decision",
+                {
+                    "requester": requester,
+                    "model_id": model_id,
+                    "decision": decision,
+                    "terms_version": terms_version,
+                    "reasons": reasons,
+                    "request": request,
+                },
+            )
+
+    def gate_decisions_of(self, requester: str | None = None) -> list[dict[str, Any]]:
+        """Recorded gate decisions, oldest first (optionally one requester's)."""
+        stmt = select(gate_decisions).order_by(gate_decisions.c.id)
+        if requester is not None:
+            stmt = stmt.where(gate_decisions.c.requester == requester)
+        with self.engine.connect() as c:
+            return [dict(r) for r in c.execute(stmt).mappings()]
 
     # ---- log -------------------------------------------------------------------------------
 

@@ -189,3 +189,16 @@ evidence_records = Table(
     Column("document", JSON, nullable=False),
 )
 Index("ix_evidence_modification", evidence_records.c.modification_id)
+
+gate_decisions = Table(
+    "gate_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("requester", String(300), nullable=False),
+    Column("model_id", String(300), nullable=False),
+    Column("decision", String(30), nullable=False),
+    Column("terms_version", Integer, nullable=False),
+    Column("reasons", JSON, nullable=False),
+    Column("request", JSON, nullable=False),
+)
+Index("ix_gate_requester", gate_decisions.c.requester)

@@ -1,0 +1,95 @@
+"""``modtrace gate``: a provider's modification gate."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.group("gate")
+def gate_group() -> None:
+    """Apply a provider's terms to modification requests (paper Table 6)."""
+
+
+@gate_group.command("check")
+@click.argument("request_file", type=click.Path(path_type=Path))
+@click.option(
+    "--terms",
+    "terms_file",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The provider's terms for the model (YAML).",
+)
+@click.option(
+    "--list",
+    "lists",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Screening list CSV (sanctions, breaches); repeatable. Default: the shipped sample.",
+)
+@click.option("--record", is_flag=True, help="Record the decision in the register's log.")
+@click.option(
+    "--database", default=None, metavar="URL", help="Register database URL (with --record)."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def check_cmd(
+    request_file: Path,
+    terms_file: Path,
+    lists: tuple[Path, ...],
+    record: bool,
+    database: str | None,
+    fmt: str,
+) -> None:
+    """Answer allow, allow-with-conditions, escalate or deny, with every reason and its source.
+
+    Exit code 0 allow (with or without conditions), 3 escalate, 1 deny, 2 bad input.
+
+    Example: modtrace gate check request.yaml --terms examples/terms/llama-3.1-8b-instruct.yaml
+    """
+    from modtrace.upstream.gate import check, load_request
+    from modtrace.upstream.kyc import SAMPLE_LIST, load_list
+    from modtrace.upstream.terms import load_terms
+
+    request = load_request(request_file)
+    terms = load_terms(terms_file)
+    entries = [e for path in (lists or (SAMPLE_LIST,)) for e in load_list(path)]
+    decision = check(request, terms, entries)
+    if record:
+        from modtrace.registry.register import Register
+
+        register = Register.open(database)
+        try:
+            decision_id = register.record_gate_decision(
+                requester=request.requester.name,
+                model_id=request.model,
+                decision=decision.decision,
+                terms_version=terms.version,
+                reasons=decision.as_dict()["reasons"],
+                request=request.model_dump(mode="json"),
+            )
+        finally:
+            register.engine.dispose()
+    if fmt == "json":
+        click.echo(json.dumps(decision.as_dict(), indent=2))
+    else:
+        click.echo(
+            f"{decision.decision.upper()} — {request.requester.name} asks to modify "
+            f"{request.model} "
+            f"({', '.join(request.techniques)}) under {terms.provider}'s terms v{terms.version}"
+        )
+        for r in decision.reasons:
+            click.echo(f"  {r.effect:<10} {r.rule}: {r.description}  [{r.source}]")
+        for c in decision.conditions:
+            click.echo(f"  condition: {c}")
+        if decision.screened_domains:
+            click.echo(f"  data screening found: {', '.join(decision.screened_domains)}")
+        if not decision.reasons:
+            click.echo("  no term applies")
+    if record:
+        click.echo(f"recorded as gate decision {decision_id}")
+    sys.exit({"allow": 0, "allow-with-conditions": 0, "escalate": 3, "deny": 1}[decision.decision])

@@ -1,0 +1,250 @@
+"""The modification gate: a request checked against a provider's terms, screening lists and
+data rules, answered ``allow``, ``allow-with-conditions``, ``escalate`` or ``deny`` with reasons.
+
+Precedence: any deny wins, then any escalation, then conditions. What cannot be checked —
+compute missing where a cap applies, data domains unknown where a data term applies, an
+unreadable dataset sample — escalates; it is never allowed silently.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import cedarpy
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from modtrace.ecosystem.safeguards import classify as removal_signal
+from modtrace.errors import InputError
+from modtrace.facts.loader import parse_document, validation_issues
+from modtrace.upstream.kyc import Entry, screen
+from modtrace.upstream.terms import Terms, cedar_policies
+
+Decision = Literal["allow", "allow-with-conditions", "escalate", "deny"]
+
+HAZARD_RULES: dict[str, str] = {
+    "cbrn": r"\b(?:nerve agent|sarin|vx gas|anthrax|ricin|botulinum|enrich(?:ed|ment) uranium|"
+    r"pathogen enhancement|gain[- ]of[- ]function|weaponi[sz]|bioweapon|chemical "
+    r"weapon|dirty bomb)\b",
+    "cyber": r"\b(?:ransomware|keylogger|exploit (?:code|kit)|zero[- ]day|privilege escalation|"
+    r"botnet|ddos attack|malware payload|credential stuffing)\b",
+}
+"""Transparent rules for hazardous-domain content in a dataset sample."""
+
+
+class Requester(BaseModel):
+    """Who asks for modification rights."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    country: str | None = Field(default=None, min_length=2, max_length=3)
+    identifiers: dict[str, str] = Field(default_factory=dict)
+
+
+class DataDescription(BaseModel):
+    """The fine-tuning data, described and/or sampled."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tokens: int | None = Field(default=None, ge=0)
+    domains: list[str] | None = None
+    sample: list[str] | None = None
+    sample_path: str | None = None
+
+
+class GateRequest(BaseModel):
+    """A modification request."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    requester: Requester
+    model: str = Field(min_length=1)
+    techniques: list[str] = Field(min_length=1)
+    estimated_compute_flop: float | None = Field(default=None, ge=0)
+    data: DataDescription = Field(default_factory=DataDescription)
+    purpose: str | None = None
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why: the effect, the term or check, what it says, and where it comes from."""
+
+    effect: str
+    rule: str
+    description: str
+    source: str
+
+
+@dataclass
+class GateDecision:
+    """The answer and everything behind it."""
+
+    decision: Decision
+    reasons: list[Reason] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    screened_domains: list[str] = field(default_factory=list)
+    terms_version: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-friendly form."""
+        return asdict(self)
+
+
+def parse_request(data: Any, source: str = "request") -> GateRequest:
+    """Validate a request; errors name the field."""
+    if not isinstance(data, dict):
+        raise InputError([(source, "expected a mapping")])
+    try:
+        return GateRequest.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(validation_issues(exc)) from None
+
+
+def load_request(path: Path) -> GateRequest:
+    """Read a request file (YAML or JSON)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError([(str(path), f"cannot be read: {exc}")]) from None
+    return parse_request(parse_document(text, source=str(path)), str(path))
+
+
+def _sample(data: DataDescription) -> tuple[list[str] | None, str | None]:
+    """Sample texts, or the reason they could not be read."""
+    if data.sample is not None:
+        return data.sample, None
+    if data.sample_path is None:
+        return None, None
+    path = Path(data.sample_path)
+    try:
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        if path.suffix.lower() in (".jsonl", ".ndjson"):
+            return [json.dumps(json.loads(line)) for line in lines], None
+        return lines, None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def screen_sample(texts: list[str]) -> tuple[list[str], bool]:
+    """Hazardous domains found in a sample, and whether it asks to remove refusals."""
+    found = sorted(
+        {d for d, rule in HAZARD_RULES.items() for t in texts if re.search(rule, t, re.IGNORECASE)}
+    )
+    return found, any(removal_signal(t) is not None for t in texts)
+
+
+def check(request: GateRequest, terms: Terms, screening: list[Entry]) -> GateDecision:
+    """Apply the terms, the screening lists and the data rules to one request."""
+    if request.model != terms.model:
+        raise InputError([("model", f"these terms are for {terms.model}, not {request.model}")])
+    reasons: list[Reason] = []
+    conditions: list[str] = []
+
+    for hit in screen([request.requester.name, *request.requester.aliases], screening):
+        effect = "deny" if hit.strength == "match" else "escalate"
+        reasons.append(
+            Reason(
+                effect,
+                f"kyc:{hit.entry.list_name}",
+                f"{hit.against!r} ~ {hit.matched!r} (score {hit.score}; {hit.entry.reason})",
+                f"screening list {hit.entry.list_name}",
+            )
+        )
+
+    texts, unreadable = _sample(request.data)
+    domains = set(request.data.domains or [])
+    removal = removal_signal(request.purpose or "") is not None
+    screened: list[str] = []
+    if unreadable:
+        reasons.append(
+            Reason(
+                "escalate",
+                "data:unreadable-sample",
+                f"dataset sample unreadable ({unreadable})",
+                "gate: an unparseable sample is never allowed",
+            )
+        )
+    elif texts is not None:
+        screened, sample_removal = screen_sample(texts)
+        domains |= set(screened)
+        removal = removal or sample_removal
+
+    fraction = None
+    if request.estimated_compute_flop is not None and terms.original_training_compute_flop:
+        fraction = request.estimated_compute_flop / terms.original_training_compute_flop
+    context = {
+        "techniques": sorted(set(request.techniques)),
+        "data_domains": sorted(domains),
+        "compute_known": fraction is not None,
+        "compute_bp": round(fraction * 10000) if fraction is not None else 0,
+        "data_tokens_known": request.data.tokens is not None,
+        "data_tokens": request.data.tokens or 0,
+        "jurisdiction": (request.requester.country or "").upper(),
+        "refusal_removal_requested": removal,
+    }
+    query = {
+        "principal": 'Requester::"r"',
+        "action": 'Action::"modify"',
+        "resource": 'Model::"m"',
+        "context": context,
+    }
+    for effect in ("deny", "escalate", "condition"):
+        policies, ordered = cedar_policies(terms, effect)
+        if not ordered:
+            continue
+        result = cedarpy.is_authorized(query, policies, [])
+        if result.decision == cedarpy.Decision.Allow:
+            for policy_id in result.diagnostics.reasons:
+                term = ordered[int(policy_id.removeprefix("policy"))]
+                reasons.append(
+                    Reason(
+                        "deny" if effect == "deny" else effect,
+                        term.id,
+                        term.description,
+                        term.source,
+                    )
+                )
+                if effect == "condition" and term.obligation:
+                    conditions.append(term.obligation)
+        elif result.diagnostics.errors:
+            raise InputError([("terms", f"policy evaluation failed: {result.diagnostics.errors}")])
+
+    caps = [t for t in terms.terms if t.when.compute_fraction_over is not None]
+    if caps and fraction is None:
+        reasons.append(
+            Reason(
+                "escalate",
+                "compute:unknown",
+                "compute not given or the original's is unknown: "
+                f"cap {caps[0].id} cannot be checked",
+                "gate: unknown is not within the cap",
+            )
+        )
+    data_terms = [t for t in terms.terms if t.when.data_domains_any is not None]
+    if data_terms and request.data.domains is None and texts is None and not unreadable:
+        reasons.append(
+            Reason(
+                "escalate",
+                "data:undescribed",
+                "neither data domains nor a sample given: "
+                f"term {data_terms[0].id} cannot be checked",
+                "gate: unknown is not allowed",
+            )
+        )
+
+    effects = {r.effect for r in reasons}
+    decision: Decision = (
+        "deny"
+        if "deny" in effects
+        else "escalate"
+        if "escalate" in effects
+        else "allow-with-conditions"
+        if "condition" in effects
+        else "allow"
+    )
+    return GateDecision(decision, reasons, conditions, screened, terms.version)

@@ -1,0 +1,82 @@
+"""Know-your-customer screening: fuzzy name matching against a sanctions list and the register
+of past breaches, robust to transliteration (accents folded) and word order.
+"""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+SAMPLE_LIST = Path(__file__).parent / "data" / "sample_screening_list.csv"
+MATCH, POSSIBLE = 92.0, 85.0
+
+
+def fold(name: str) -> str:
+    """Lower case, accents removed, punctuation as spaces: ``Müller-Łódź`` -> ``muller lodz``."""
+    decomposed = unicodedata.normalize("NFKD", name.replace("ł", "l").replace("Ł", "L"))
+    ascii_ = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in ascii_.lower()).split())
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A listed party."""
+
+    name: str
+    aliases: tuple[str, ...]
+    country: str
+    list_name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A possible match, its score and why."""
+
+    entry: Entry
+    score: float
+    matched: str
+    against: str
+    strength: str  # match | possible
+
+
+def load_list(path: Path = SAMPLE_LIST) -> list[Entry]:
+    """A screening list as CSV: name, aliases (separated by ``;``), country, list, reason."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [
+            Entry(
+                r["name"],
+                tuple(a for a in (r.get("aliases") or "").split(";") if a),
+                r.get("country") or "",
+                r.get("list") or path.stem,
+                r.get("reason") or "",
+            )
+            for r in csv.DictReader(handle)
+        ]
+
+
+def screen(names: list[str], entries: list[Entry]) -> list[Hit]:
+    """Every entry whose name or alias matches one of ``names`` at or above ``POSSIBLE``."""
+    hits = []
+    for entry in entries:
+        best = None
+        for listed in (entry.name, *entry.aliases):
+            for name in names:
+                score = fuzz.token_sort_ratio(fold(name), fold(listed))
+                if best is None or score > best[0]:
+                    best = (score, listed, name)
+        if best and best[0] >= POSSIBLE:
+            hits.append(
+                Hit(
+                    entry,
+                    round(best[0], 1),
+                    best[1],
+                    best[2],
+                    "match" if best[0] >= MATCH else "possible",
+                )
+            )
+    return sorted(hits, key=lambda h: -h.score)
