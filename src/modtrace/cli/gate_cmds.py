@@ -93,3 +93,59 @@ def check_cmd(
     if record:
         click.echo(f"recorded as gate decision {decision_id}")
     sys.exit({"allow": 0, "allow-with-conditions": 0, "escalate": 3, "deny": 1}[decision.decision])
+
+
+@gate_group.command("checklist")
+@click.argument("filled", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--terms",
+    "terms_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The provider's terms, counted as evidence for licences and restrictions.",
+)
+@click.option(
+    "--database",
+    default=None,
+    metavar="URL",
+    help="Register with recorded gate decisions, counted as evidence for vetting.",
+)
+@click.option("--requester", default=None, help="Count only this requester's gate decisions.")
+def checklist_cmd(
+    filled: Path, terms_file: Path | None, database: str | None, requester: str | None
+) -> None:
+    """The provider obligations checklist (Table 6, §IV.1): status, evidence, gaps.
+
+    Exit code 0 when there is no gap among the obligations, 1 otherwise.
+
+    Example: modtrace gate checklist examples/terms/checklist.yaml --terms terms.yaml
+    """
+    from modtrace.upstream.checklist import load_filled, report
+    from modtrace.upstream.terms import load_terms
+
+    decisions = 0
+    if database:
+        from modtrace.registry.register import Register
+
+        register = Register.open(database)
+        try:
+            decisions = len(register.gate_decisions_of(requester))
+        finally:
+            register.engine.dispose()
+    lines = report(
+        load_filled(filled),
+        terms=load_terms(terms_file) if terms_file else None,
+        gate_decisions=decisions,
+    )
+    for line in lines:
+        mark = "GAP " if line.gap else "ok  "
+        click.echo(
+            f"{mark}{line.duty.kind:<10} {line.duty.id:<36} {line.status:<8} [{line.duty.source}]"
+        )
+        for item in line.evidence:
+            click.echo(f"        evidence: {item}")
+        if line.gap:
+            click.echo(f"        gap: {line.gap}")
+    gaps = [ln for ln in lines if ln.gap and ln.duty.kind == "obligation"]
+    guidance_gaps = sum(1 for ln in lines if ln.gap and ln.duty.kind == "guidance")
+    click.echo(f"{len(gaps)} obligation gap(s); {guidance_gaps} guidance gap(s)")
+    sys.exit(1 if gaps else 0)
