@@ -9,7 +9,6 @@ unreadable dataset sample — escalates; it is never allowed silently.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -21,18 +20,10 @@ from modtrace.ecosystem.safeguards import classify as removal_signal
 from modtrace.errors import InputError
 from modtrace.facts.loader import parse_document, validation_issues
 from modtrace.upstream.kyc import Entry, screen
+from modtrace.upstream.screening import screen_sample
 from modtrace.upstream.terms import Terms, cedar_policies
 
 Decision = Literal["allow", "allow-with-conditions", "escalate", "deny"]
-
-HAZARD_RULES: dict[str, str] = {
-    "cbrn": r"\b(?:nerve agent|sarin|vx gas|anthrax|ricin|botulinum|enrich(?:ed|ment) uranium|"
-    r"pathogen enhancement|gain[- ]of[- ]function|weaponi[sz]|bioweapon|chemical "
-    r"weapon|dirty bomb)\b",
-    "cyber": r"\b(?:ransomware|keylogger|exploit (?:code|kit)|zero[- ]day|privilege escalation|"
-    r"botnet|ddos attack|malware payload|credential stuffing)\b",
-}
-"""Transparent rules for hazardous-domain content in a dataset sample."""
 
 
 class Requester(BaseModel):
@@ -128,14 +119,6 @@ def _sample(data: DataDescription) -> tuple[list[str] | None, str | None]:
         return lines, None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         return None, f"{type(exc).__name__}: {exc}"
-
-
-def screen_sample(texts: list[str]) -> tuple[list[str], bool]:
-    """Hazardous domains found in a sample, and whether it asks to remove refusals."""
-    found = sorted(
-        {d for d, rule in HAZARD_RULES.items() for t in texts if re.search(rule, t, re.IGNORECASE)}
-    )
-    return found, any(removal_signal(t) is not None for t in texts)
 
 
 def check(request: GateRequest, terms: Terms, screening: list[Entry]) -> GateDecision:
