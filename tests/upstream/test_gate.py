@@ -14,10 +14,11 @@ from fastapi.testclient import TestClient
 from modtrace.api.service import build
 from modtrace.cli.main import cli
 from modtrace.errors import InputError
+from modtrace.names import fold
 from modtrace.registry.register import Register
 from modtrace.registry.tokens import create_token
 from modtrace.upstream.gate import check, load_request, parse_request
-from modtrace.upstream.kyc import Entry, fold, load_list, screen
+from modtrace.upstream.kyc import Entry, load_list, screen
 from modtrace.upstream.terms import TermsError, cedar_condition, load_terms
 
 ROOT = Path(__file__).resolve().parents[2]

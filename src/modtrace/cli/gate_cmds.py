@@ -58,10 +58,17 @@ def check_cmd(
     request = load_request(request_file)
     terms = load_terms(terms_file)
     entries = [e for path in (lists or (SAMPLE_LIST,)) for e in load_list(path)]
-    decision = check(request, terms, entries)
-    if record:
+    verdicts: dict[str, str] = {}
+    if record or database:
         from modtrace.registry.register import Register
 
+        register = Register.open(database)
+        try:
+            verdicts = register.kyc_verdicts(request.requester.name)
+        finally:
+            register.engine.dispose()
+    decision = check(request, terms, entries, verdicts)
+    if record:
         register = Register.open(database)
         try:
             decision_id = register.record_gate_decision(
@@ -149,3 +156,81 @@ def checklist_cmd(
     guidance_gaps = sum(1 for ln in lines if ln.gap and ln.duty.kind == "guidance")
     click.echo(f"{len(gaps)} obligation gap(s); {guidance_gaps} guidance gap(s)")
     sys.exit(1 if gaps else 0)
+
+
+@gate_group.command("kyc-review")
+@click.option("--requester", required=True)
+@click.option("--entry", required=True, help="The listed name the requester matched.")
+@click.option("--list-name", required=True, help="Which list the entry is on.")
+@click.option("--verdict", required=True, type=click.Choice(["confirmed", "false-positive"]))
+@click.option("--reviewer", required=True)
+@click.option("--note", default=None)
+@click.option("--database", default=None, metavar="URL")
+def kyc_review_cmd(
+    requester: str,
+    entry: str,
+    list_name: str,
+    verdict: str,
+    reviewer: str,
+    note: str | None,
+    database: str | None,
+) -> None:
+    """Record a reviewer's verdict on a screening match; later checks remember it.
+
+    Example: modtrace gate kyc-review --requester X --entry Y --list-name L
+             --verdict confirmed --reviewer me
+    """
+    from modtrace.registry.register import Register
+
+    register = Register.open(database)
+    try:
+        judgement = register.record_kyc_judgement(
+            requester=requester,
+            entry=entry,
+            list_name=list_name,
+            verdict=verdict,
+            reviewer=reviewer,
+            note=note,
+        )
+    finally:
+        register.engine.dispose()
+    click.echo(f"recorded KYC judgement {judgement}: {requester} ~ {entry}: {verdict}")
+
+
+@gate_group.command("monitor")
+@click.option("--database", default=None, metavar="URL")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def monitor_cmd(database: str | None, fmt: str) -> None:
+    """The provider's report of monitored requesters: signals, and whether to revoke or report.
+
+    Example: modtrace gate monitor --database sqlite:///register.sqlite3
+    """
+    from dataclasses import asdict
+
+    from modtrace.registry.register import Register
+    from modtrace.upstream.monitor import monitor
+
+    register = Register.open(database)
+    try:
+        report = monitor(register)
+    finally:
+        register.engine.dispose()
+    if fmt == "json":
+        click.echo(json.dumps([asdict(m) for m in report], indent=2))
+        return
+    for m in report:
+        action = ", ".join(
+            a for a, on in (("REVOKE", m.revoke), ("NOTIFY REGULATOR", m.notify_regulator)) if on
+        )
+        counts = (
+            ", ".join(f"{k} {v}" for k, v in sorted(m.decisions.items())) or "no gate decisions"
+        )
+        click.echo(f"{m.requester}: {action or 'no action'} ({counts})")
+        for signal in m.signals:
+            click.echo(f"    signal: {signal}")
+        for rule in m.rules:
+            click.echo(f"    because: {rule}")
+    if not report:
+        click.echo("no requester in the register")

@@ -25,6 +25,7 @@ from modtrace.registry.tables import (
     filings,
     gate_decisions,
     incidents,
+    kyc_judgements,
     lineage_edges,
     log_entries,
     modifications,
@@ -59,6 +60,7 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked(provider_notices, "provider-notice", _by_id),
     Tracked(evidence_records, "evidence", _by_id),
     Tracked(gate_decisions, "gate-decision", _by_id),
+    Tracked(kyc_judgements, "kyc-judgement", _by_id),
 )
 TRACKED_BY_KIND = {t.kind: t for t in TRACKED}
 

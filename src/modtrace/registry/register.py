@@ -13,6 +13,7 @@ from modtrace.determination.assess import assess
 from modtrace.determination.model import Determination
 from modtrace.errors import RegisterError
 from modtrace.facts.model import Facts
+from modtrace.names import fold
 from modtrace.registry import log
 from modtrace.registry.db import make_engine, migrate
 from modtrace.registry.tables import (
@@ -22,6 +23,7 @@ from modtrace.registry.tables import (
     filings,
     gate_decisions,
     incidents,
+    kyc_judgements,
     lineage_edges,
     models,
     modifications,
@@ -521,6 +523,48 @@ class Register:
             stmt = stmt.where(gate_decisions.c.requester == requester)
         with self.engine.connect() as c:
             return [dict(r) for r in c.execute(stmt).mappings()]
+
+    # ---- KYC judgements -----------------------------------------------------------------------
+
+    def record_kyc_judgement(
+        self,
+        *,
+        requester: str,
+        entry: str,
+        list_name: str,
+        verdict: str,
+        reviewer: str,
+        note: str | None = None,
+    ) -> int:
+        """Remember a reviewer's verdict on a screening match (confirmed or false-positive)."""
+        if verdict not in ("confirmed", "false-positive"):
+            raise RegisterError([("verdict", "one of confirmed, false-positive")])
+        if not reviewer.strip():
+            raise RegisterError([("reviewer", "must name who reviewed the match")])
+        with self.engine.begin() as c:
+            return _insert(
+                c,
+                kyc_judgements,
+                "kyc-judgement",
+                {
+                    "requester": fold(requester),
+                    "entry": entry,
+                    "list_name": list_name,
+                    "verdict": verdict,
+                    "reviewer": reviewer,
+                    "note": note,
+                },
+            )
+
+    def kyc_verdicts(self, requester: str) -> dict[str, str]:
+        """The latest verdict per listed entry for a requester (by folded name)."""
+        with self.engine.connect() as c:
+            rows = c.execute(
+                select(kyc_judgements.c.entry, kyc_judgements.c.verdict)
+                .where(kyc_judgements.c.requester == fold(requester))
+                .order_by(kyc_judgements.c.id)
+            ).all()
+        return {str(entry): str(verdict) for entry, verdict in rows}
 
     # ---- log -------------------------------------------------------------------------------
 

@@ -202,3 +202,16 @@ gate_decisions = Table(
     Column("request", JSON, nullable=False),
 )
 Index("ix_gate_requester", gate_decisions.c.requester)
+
+kyc_judgements = Table(
+    "kyc_judgements",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("requester", String(300), nullable=False),  # folded name (kyc.fold)
+    Column("entry", String(300), nullable=False),
+    Column("list_name", String(120), nullable=False),
+    Column("verdict", String(20), nullable=False),  # confirmed | false-positive
+    Column("reviewer", String(200), nullable=False),
+    Column("note", Text),
+)
+Index("ix_kyc_requester", kyc_judgements.c.requester)

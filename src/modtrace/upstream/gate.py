@@ -121,15 +121,35 @@ def _sample(data: DataDescription) -> tuple[list[str] | None, str | None]:
         return None, f"{type(exc).__name__}: {exc}"
 
 
-def check(request: GateRequest, terms: Terms, screening: list[Entry]) -> GateDecision:
-    """Apply the terms, the screening lists and the data rules to one request."""
+def check(
+    request: GateRequest,
+    terms: Terms,
+    screening: list[Entry],
+    verdicts: dict[str, str] | None = None,
+) -> GateDecision:
+    """Apply the terms, the screening lists and the data rules to one request.
+
+    ``verdicts`` are reviewers' earlier judgements for this requester (listed entry name ->
+    ``confirmed`` or ``false-positive``): a confirmed match denies, a false positive is cleared.
+    """
     if request.model != terms.model:
         raise InputError([("model", f"these terms are for {terms.model}, not {request.model}")])
     reasons: list[Reason] = []
     conditions: list[str] = []
 
     for hit in screen([request.requester.name, *request.requester.aliases], screening):
-        effect = "deny" if hit.strength == "match" else "escalate"
+        verdict = (verdicts or {}).get(hit.entry.name)
+        if verdict == "false-positive":
+            reasons.append(
+                Reason(
+                    "cleared",
+                    f"kyc:{hit.entry.list_name}",
+                    f"{hit.against!r} ~ {hit.matched!r} was judged a false positive",
+                    "reviewer's earlier judgement",
+                )
+            )
+            continue
+        effect = "deny" if hit.strength == "match" or verdict == "confirmed" else "escalate"
         reasons.append(
             Reason(
                 effect,

@@ -5,21 +5,15 @@ of past breaches, robust to transliteration (accents folded) and word order.
 from __future__ import annotations
 
 import csv
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from modtrace.names import fold
+
 SAMPLE_LIST = Path(__file__).parent / "data" / "sample_screening_list.csv"
 MATCH, POSSIBLE = 92.0, 85.0
-
-
-def fold(name: str) -> str:
-    """Lower case, accents removed, punctuation as spaces: ``Müller-Łódź`` -> ``muller lodz``."""
-    decomposed = unicodedata.normalize("NFKD", name.replace("ł", "l").replace("Ł", "L"))
-    ascii_ = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in ascii_.lower()).split())
 
 
 @dataclass(frozen=True)
