@@ -97,6 +97,13 @@ def cli() -> None:
     type=click.Path(path_type=Path),
     help="A facts patch from `modtrace evidence compare --patch`; repeatable.",
 )
+@click.option(
+    "--terms",
+    "terms_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The provider's terms: their published warnings set modification.upstream_warned.",
+)
 @_format_option
 def assess(
     facts_file: Path,
@@ -105,6 +112,7 @@ def assess(
     params: tuple[str, ...],
     at: dt.datetime | None,
     evidence_files: tuple[Path, ...],
+    terms_file: Path | None,
     fmt: str,
 ) -> None:
     """Assess one facts file; explain who owes what, and why.
@@ -131,6 +139,13 @@ def assess(
                 raise FactsError([(str(path), "a facts patch must be a mapping")])
             document = merge(document, patch)
         facts = facts_from_mapping(document, source="facts with evidence")
+    if terms_file is not None:
+        from modtrace.upstream.terms import load_terms
+        from modtrace.upstream.warnings import warning_patch
+
+        patch = warning_patch(facts, load_terms(terms_file))
+        if patch is not None:
+            facts = facts_from_mapping(merge(facts.model_dump(mode="json"), patch), source="facts")
     catalog = default_catalog()
     overrides = parse_param_options(params)
     day = _date(at)

@@ -59,6 +59,16 @@ class Term(BaseModel):
     )
 
 
+class Warning(BaseModel):
+    """A published warning that a modification could lead to unacceptable risk (§IV.3 (i))."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    description: str = Field(min_length=1)
+    techniques_any: list[str] | None = None
+    data_domains_any: list[str] | None = None
+
+
 class Terms(BaseModel):
     """A provider's terms for one model, one version."""
 
@@ -70,7 +80,7 @@ class Terms(BaseModel):
     effective_from: dt.date
     original_training_compute_flop: float | None = Field(default=None, gt=0)
     terms: list[Term] = Field(min_length=1)
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[Warning] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique(self) -> Terms:
