@@ -117,3 +117,36 @@ def test_monitor_command(database_url: str) -> None:
     data = json.loads(out.output)
     assert data[0]["revoke"] is True
     assert data[0]["notify_regulator"] is True
+
+
+def test_the_register_is_a_breach_list(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    register = Register.open(db)
+    for _ in range(2):
+        register.record_gate_decision(
+            requester="Dark Lab",
+            model_id="m",
+            decision="deny",
+            terms_version=1,
+            reasons=[],
+            request={},
+        )
+    register.engine.dispose()
+    request = tmp_path / "req.json"
+    request.write_text(
+        json.dumps({**NEAR_MISS, "requester": {"name": "Dark Lab", "country": "US"}})
+    )
+    out = CliRunner().invoke(
+        cli,
+        [
+            "gate",
+            "check",
+            str(request),
+            "--terms",
+            str(ROOT / "examples" / "terms" / "llama-3.1-8b-instruct.yaml"),
+            "--database",
+            db,
+        ],
+    )
+    assert out.exit_code == 1, out.output
+    assert "kyc:register-breaches" in out.output

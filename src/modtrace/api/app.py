@@ -36,6 +36,7 @@ from modtrace.registry.tokens import PUBLIC, Principal, resolve
 from modtrace.upstream.gate import check as gate_check_request
 from modtrace.upstream.gate import parse_request
 from modtrace.upstream.kyc import load_list
+from modtrace.upstream.monitor import breach_entries
 from modtrace.upstream.terms import Terms
 
 bearer = HTTPBearer(auto_error=False)
@@ -176,7 +177,10 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
         ):
             raise not_found("model")
         request = parse_request(body.request)
-        decision = gate_check_request(request, terms, load_list())
+        screening = load_list() + breach_entries(register)
+        decision = gate_check_request(
+            request, terms, screening, register.kyc_verdicts(request.requester.name)
+        )
         decision_id = register.record_gate_decision(
             requester=request.requester.name,
             model_id=request.model,

@@ -61,10 +61,12 @@ def check_cmd(
     verdicts: dict[str, str] = {}
     if record or database:
         from modtrace.registry.register import Register
+        from modtrace.upstream.monitor import breach_entries
 
         register = Register.open(database)
         try:
             verdicts = register.kyc_verdicts(request.requester.name)
+            entries += breach_entries(register)  # the register of past breaches (fn 70)
         finally:
             register.engine.dispose()
     decision = check(request, terms, entries, verdicts)

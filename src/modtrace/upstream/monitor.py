@@ -22,6 +22,7 @@ from modtrace.registry.tables import (
     kyc_judgements,
     modifications,
 )
+from modtrace.upstream.kyc import Entry
 
 REPEATED_DENIALS = 2
 """Denials at which a pattern of prohibited requests is assumed."""
@@ -111,3 +112,12 @@ def monitor(register: Register) -> list[Monitored]:
     return sorted(
         people.values(), key=lambda m: (not m.revoke, not m.notify_regulator, m.requester)
     )
+
+
+def breach_entries(register: Register) -> list[Entry]:
+    """The register as a breach list (paper fn 70): requesters the monitoring rules revoke."""
+    return [
+        Entry(m.requester, (), "", "register-breaches", "; ".join(m.rules))
+        for m in monitor(register)
+        if m.revoke
+    ]
