@@ -34,7 +34,7 @@ from modtrace.regimes.model import regime_to_data
 from modtrace.registry.register import Register
 from modtrace.registry.tokens import PUBLIC, Principal, resolve
 from modtrace.upstream.gate import check as gate_check_request
-from modtrace.upstream.gate import parse_request
+from modtrace.upstream.gate import parse_request, record_decision
 from modtrace.upstream.kyc import load_list
 from modtrace.upstream.monitor import breach_entries
 from modtrace.upstream.terms import Terms
@@ -181,14 +181,7 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
         decision = gate_check_request(
             request, terms, screening, register.kyc_verdicts(request.requester.name)
         )
-        decision_id = register.record_gate_decision(
-            requester=request.requester.name,
-            model_id=request.model,
-            decision=decision.decision,
-            terms_version=terms.version,
-            reasons=decision.as_dict()["reasons"],
-            request=request.model_dump(mode="json"),
-        )
+        decision_id = record_decision(register, request, terms, decision)
         return {"ok": True, "decision_id": decision_id, **decision.as_dict()}
 
     def _filing_or_404(who: Principal, filing_id: int) -> store.FilingContext:

@@ -51,7 +51,7 @@ def check_cmd(
 
     Example: modtrace gate check request.yaml --terms examples/terms/llama-3.1-8b-instruct.yaml
     """
-    from modtrace.upstream.gate import check, load_request
+    from modtrace.upstream.gate import check, load_request, record_decision
     from modtrace.upstream.kyc import SAMPLE_LIST, load_list
     from modtrace.upstream.terms import load_terms
 
@@ -73,14 +73,7 @@ def check_cmd(
     if record:
         register = Register.open(database)
         try:
-            decision_id = register.record_gate_decision(
-                requester=request.requester.name,
-                model_id=request.model,
-                decision=decision.decision,
-                terms_version=terms.version,
-                reasons=decision.as_dict()["reasons"],
-                request=request.model_dump(mode="json"),
-            )
+            decision_id = record_decision(register, request, terms, decision)
         finally:
             register.engine.dispose()
     if fmt == "json":

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from modtrace.ecosystem.safeguards import classify as removal_signal
 from modtrace.errors import InputError
 from modtrace.facts.loader import parse_document, validation_issues
+from modtrace.registry.register import Register
 from modtrace.upstream.kyc import Entry, screen
 from modtrace.upstream.screening import screen_sample
 from modtrace.upstream.terms import Terms, cedar_policies
@@ -251,3 +252,17 @@ def check(
         else "allow"
     )
     return GateDecision(decision, reasons, conditions, screened, terms.version)
+
+
+def record_decision(
+    register: Register, request: GateRequest, terms: Terms, decision: GateDecision
+) -> int:
+    """Keep a decision in the register's log, for the provider's monitoring and the regulator."""
+    return register.record_gate_decision(
+        requester=request.requester.name,
+        model_id=request.model,
+        decision=decision.decision,
+        terms_version=terms.version,
+        reasons=decision.as_dict()["reasons"],
+        request=request.model_dump(mode="json"),
+    )
