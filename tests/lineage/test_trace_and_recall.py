@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from conftest import EXAMPLES
 from modtrace import assess, default_catalog, load_facts
 from modtrace.cli.main import cli
+from modtrace.lineage.graph import GraphCache
 from modtrace.lineage.recall import propagate
 from modtrace.lineage.trace import one_step, paths_between, roots, walk, walk_levels
 from modtrace.registry.ingest.hf_lineage import import_hf_lineage
@@ -153,3 +154,22 @@ def test_recursive_walk_equals_the_level_by_level_walk(
                         c, start, direction, depth
                     )
         assert len(walk(c, starts[0], "forward").reached) > 10
+
+
+def test_in_memory_graph_equals_the_sql_walks_and_reloads(
+    register: Register, lineage_extract: Path
+) -> None:
+    import_hf_lineage(register, lineage_extract, progress=False)
+    build(register)
+    cache = GraphCache(register.engine)
+    graph = cache.current()
+    with register.engine.connect() as c:
+        for start in ("meta-llama/Llama-3.2-1B-Instruct", "meta/base", "x/merged-lora"):
+            for direction in ("forward", "back"):
+                assert graph.walk(start, direction) == walk(c, start, direction)
+                assert graph.one_step(start, direction) == one_step(c, start, direction)
+    assert cache.current() is graph  # nothing changed: no reload
+    register.add_edges([Edge("x/merged-lora", "y/new-child", "quantized")])
+    assert [r.model_id for r in cache.current().walk("x/merged-lora", "forward").reached] == [
+        "y/new-child"
+    ]

@@ -27,8 +27,8 @@ from modtrace.api.schemas import (
 from modtrace.determination.assess import assess
 from modtrace.facts.loader import facts_from_mapping, validation_issues
 from modtrace.facts.model import Facts
+from modtrace.lineage.graph import GraphCache
 from modtrace.lineage.recall import propagate
-from modtrace.lineage.trace import one_step, walk
 from modtrace.regimes.loader import default_catalog, with_overrides
 from modtrace.regimes.model import regime_to_data
 from modtrace.registry.register import Register
@@ -77,6 +77,7 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
     )
     app.state.register = register
     app.state.ecosystem_dir = ecosystem_dir
+    app.state.graph_cache = GraphCache(register.engine)
     errors.install(app)
 
     def need(who: Principal, *roles: str) -> None:
@@ -122,16 +123,16 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
         limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
     ) -> dict[str, Any]:
         """One step back or forward, or the whole ancestry or descendants (public data)."""
-        with register.engine.connect() as c:
-            if direction in ("back", "forward"):
-                links = one_step(c, model_id, direction)
-                return {
-                    "model_id": model_id,
-                    "direction": direction,
-                    "total": len(links),
-                    "links": [x._asdict() for x in links[:limit]],
-                }
-            result = walk(c, model_id, "back" if direction == "ancestry" else "forward", depth)
+        graph = app.state.graph_cache.current()  # in memory: reloaded when edges are added
+        if direction in ("back", "forward"):
+            links = graph.one_step(model_id, direction)
+            return {
+                "model_id": model_id,
+                "direction": direction,
+                "total": len(links),
+                "links": [x._asdict() for x in links[:limit]],
+            }
+        result = graph.walk(model_id, "back" if direction == "ancestry" else "forward", depth)
         return {
             "model_id": model_id,
             "direction": direction,
