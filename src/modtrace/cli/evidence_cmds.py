@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from modtrace.cli.options import database_option, open_register
+
 
 @click.group("evidence")
 def evidence_group() -> None:
@@ -52,9 +54,7 @@ def evidence_group() -> None:
     metavar="MODIFICATION_ID",
     help="Keep the comparison in the register with this modification.",
 )
-@click.option(
-    "--database", default=None, metavar="URL", help="Register database URL (with --record)."
-)
+@database_option
 @click.option(
     "--patch",
     "patch_out",
@@ -101,16 +101,10 @@ def compare_cmd(
         html_out.write_text(comparison_html(result), encoding="utf-8")
         click.echo(f"wrote {html_out}")
     if record_for is not None:
-        from modtrace.registry.register import Register
-
-        register = Register.open(database)
-        try:
-            summary = facts_patch(result)["evidence"][0]["summary"]
-            evidence_id = register.record_evidence(
-                record_for, f"comparison:{prompt_set}", summary, result.as_dict()
-            )
-        finally:
-            register.engine.dispose()
+        summary = facts_patch(result)["evidence"][0]["summary"]
+        evidence_id = open_register(database).record_evidence(
+            record_for, f"comparison:{prompt_set}", summary, result.as_dict()
+        )
         click.echo(f"recorded as evidence {evidence_id} of modification {record_for}")
     if patch_out:
         patch_out.write_text(json.dumps(facts_patch(result), indent=2), encoding="utf-8")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from modtrace.cli.options import database_option, format_option, open_register
+
 
 @click.group("gate")
 def gate_group() -> None:
@@ -31,12 +33,8 @@ def gate_group() -> None:
     help="Screening list CSV (sanctions, breaches); repeatable. Default: the shipped sample.",
 )
 @click.option("--record", is_flag=True, help="Record the decision in the register's log.")
-@click.option(
-    "--database", default=None, metavar="URL", help="Register database URL (with --record)."
-)
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@database_option
+@format_option
 def check_cmd(
     request_file: Path,
     terms_file: Path,
@@ -59,23 +57,15 @@ def check_cmd(
     terms = load_terms(terms_file)
     entries = [e for path in (lists or (SAMPLE_LIST,)) for e in load_list(path)]
     verdicts: dict[str, str] = {}
-    if record or database:
-        from modtrace.registry.register import Register
+    register = open_register(database) if record or database else None
+    if register is not None:
         from modtrace.upstream.monitor import breach_entries
 
-        register = Register.open(database)
-        try:
-            verdicts = register.kyc_verdicts(request.requester.name)
-            entries += breach_entries(register)  # the register of past breaches (fn 70)
-        finally:
-            register.engine.dispose()
+        verdicts = register.kyc_verdicts(request.requester.name)
+        entries += breach_entries(register)  # the register of past breaches (fn 70)
     decision = check(request, terms, entries, verdicts)
-    if record:
-        register = Register.open(database)
-        try:
-            decision_id = record_decision(register, request, terms, decision)
-        finally:
-            register.engine.dispose()
+    if record and register is not None:
+        decision_id = record_decision(register, request, terms, decision)
     if fmt == "json":
         click.echo(json.dumps(decision.as_dict(), indent=2))
     else:
@@ -126,13 +116,7 @@ def checklist_cmd(
 
     decisions = 0
     if database:
-        from modtrace.registry.register import Register
-
-        register = Register.open(database)
-        try:
-            decisions = len(register.gate_decisions_of(requester))
-        finally:
-            register.engine.dispose()
+        decisions = len(open_register(database).gate_decisions_of(requester))
     lines = report(
         load_filled(filled),
         terms=load_terms(terms_file) if terms_file else None,
@@ -160,7 +144,7 @@ def checklist_cmd(
 @click.option("--verdict", required=True, type=click.Choice(["confirmed", "false-positive"]))
 @click.option("--reviewer", required=True)
 @click.option("--note", default=None)
-@click.option("--database", default=None, metavar="URL")
+@database_option
 def kyc_review_cmd(
     requester: str,
     entry: str,
@@ -175,28 +159,20 @@ def kyc_review_cmd(
     Example: modtrace gate kyc-review --requester X --entry Y --list-name L
              --verdict confirmed --reviewer me
     """
-    from modtrace.registry.register import Register
-
-    register = Register.open(database)
-    try:
-        judgement = register.record_kyc_judgement(
-            requester=requester,
-            entry=entry,
-            list_name=list_name,
-            verdict=verdict,
-            reviewer=reviewer,
-            note=note,
-        )
-    finally:
-        register.engine.dispose()
+    judgement = open_register(database).record_kyc_judgement(
+        requester=requester,
+        entry=entry,
+        list_name=list_name,
+        verdict=verdict,
+        reviewer=reviewer,
+        note=note,
+    )
     click.echo(f"recorded KYC judgement {judgement}: {requester} ~ {entry}: {verdict}")
 
 
 @gate_group.command("monitor")
-@click.option("--database", default=None, metavar="URL")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@database_option
+@format_option
 def monitor_cmd(database: str | None, fmt: str) -> None:
     """The provider's report of monitored requesters: signals, and whether to revoke or report.
 
@@ -204,14 +180,9 @@ def monitor_cmd(database: str | None, fmt: str) -> None:
     """
     from dataclasses import asdict
 
-    from modtrace.registry.register import Register
     from modtrace.upstream.monitor import monitor
 
-    register = Register.open(database)
-    try:
-        report = monitor(register)
-    finally:
-        register.engine.dispose()
+    report = monitor(open_register(database))
     if fmt == "json":
         click.echo(json.dumps([asdict(m) for m in report], indent=2))
         return

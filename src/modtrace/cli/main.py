@@ -10,20 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
+from modtrace.cli.options import format_option
 from modtrace.errors import FactsError, InputError, ModtraceError, ParameterError
 from modtrace.facts.model import Facts, Technique, TrainingMethod
 
 EXIT_DECIDED = 0
 EXIT_BAD_INPUT = 2
 EXIT_INDETERMINATE = 3
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _fail(exc: InputError) -> None:
@@ -51,17 +49,6 @@ def _date(value: dt.datetime | None) -> dt.date | None:
 
 def _dump(data: Any) -> str:
     return json.dumps(data, indent=2, default=str, allow_nan=False)
-
-
-def _format_option(func: F) -> F:
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["text", "json"]),
-        default="text",
-        show_default=True,
-        help="text: a readable explanation; json: the machine-readable record.",
-    )(func)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -104,7 +91,7 @@ def cli() -> None:
     default=None,
     help="The provider's terms: their published warnings set modification.upstream_warned.",
 )
-@_format_option
+@format_option
 def assess(
     facts_file: Path,
     regime_id: str,
@@ -184,7 +171,7 @@ def regimes() -> None:
 
 
 @regimes.command("list")
-@_format_option
+@format_option
 def regimes_list(fmt: str) -> None:
     """List every regime with its versions and effective dates.
 
@@ -212,7 +199,7 @@ def regimes_list(fmt: str) -> None:
     help="Show the version in force on this date.",
 )
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Show with overrides.")
-@_format_option
+@format_option
 def regimes_show(regime_id: str, at: dt.datetime | None, params: tuple[str, ...], fmt: str) -> None:
     """Describe one regime: parameters, steps, roles, obligations and their sources.
 
@@ -254,7 +241,7 @@ def compute() -> None:
 @click.option("--peak", type=float, help="Peak FLOP/s of one accelerator.")
 @click.option("--utilization", type=float, help="Model FLOP utilization (0-1].")
 @click.option("--measured", type=float, help="Measured modification compute in FLOP.")
-@_format_option
+@format_option
 def compute_estimate(
     facts_file: Path | None,
     parameters: float | None,

@@ -17,34 +17,8 @@ from typing import Any
 
 import click
 
+from modtrace.cli.options import database_option, format_option, open_register
 from modtrace.errors import RegisterError
-
-database_option = click.option(
-    "--database",
-    "database",
-    default=None,
-    metavar="URL",
-    help="Register database URL (default: $MODTRACE_DATABASE_URL or the user's SQLite file).",
-)
-format_option = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-
-
-def _open(database: str | None) -> Any:
-    """Open the register for this command; its connections close when the command ends."""
-    from modtrace.registry.register import Register
-
-    register = Register.open(database)
-    context = click.get_current_context(silent=True)
-    if context is not None:
-        context.call_on_close(register.engine.dispose)
-    return register
 
 
 def _dump(data: Any) -> str:
@@ -63,7 +37,7 @@ def db_upgrade(database: str | None) -> None:
 
     Example: modtrace db upgrade --database sqlite:///register.sqlite3
     """
-    register = _open(database)
+    register = open_register(database)
     click.echo(f"register ready at {register.engine.url.render_as_string(hide_password=True)}")
 
 
@@ -96,7 +70,7 @@ def import_hf_lineage_cmd(
     from modtrace.registry.ingest.hf_lineage import import_hf_lineage
 
     report = import_hf_lineage(
-        _open(database), directory, progress=not quiet, batch_size=batch_size
+        open_register(database), directory, progress=not quiet, batch_size=batch_size
     )
     click.echo(
         f"rows read {report.rows_read:,}; models added {report.models_added:,}; external "
@@ -129,7 +103,9 @@ def import_cards_cmd(
     """
     from modtrace.registry.ingest.cards import import_cards
 
-    report = import_cards(_open(database), directory, namespace=namespace, progress=not quiet)
+    report = import_cards(
+        open_register(database), directory, namespace=namespace, progress=not quiet
+    )
     _report(report)
 
 
@@ -143,7 +119,7 @@ def import_hub_stats_cmd(parquet: Path, database: str | None) -> None:
     """
     from modtrace.registry.ingest.hub_stats import import_hub_stats
 
-    _report(import_hub_stats(_open(database), parquet))
+    _report(import_hub_stats(open_register(database), parquet))
 
 
 @import_group.command("epoch")
@@ -168,7 +144,7 @@ def import_epoch_cmd(
 
     from modtrace.registry.ingest.epoch import import_epoch
 
-    report = import_epoch(_open(database), directory, threshold=threshold)
+    report = import_epoch(open_register(database), directory, threshold=threshold)
     methods = Counter(m.method for m in report.matches)
     matched = len({m.epoch_name for m in report.matches})
     click.echo(
@@ -231,7 +207,7 @@ def trace_cmd(
     """
     from modtrace.lineage.trace import one_step, paths_between, walk
 
-    register = _open(database)
+    register = open_register(database)
     with register.engine.connect() as c:
         if path_to:
             paths = paths_between(c, model_id, path_to)
@@ -308,7 +284,7 @@ def filing_submit(
     facts = load_facts(facts_file)
     catalog = default_catalog()
     determined = [assess(facts, catalog.get(i)) for i in catalog.ids()]
-    register = _open(database)
+    register = open_register(database)
     mod_id = register.record_modification(facts, model_id=model_id, determined=determined)
     filing_id = register.file(mod_id, contact=contact, confidential=confidential)
     click.echo(f"modification {mod_id} recorded; filing {filing_id} submitted")
@@ -334,7 +310,7 @@ def filing_review(
 
     Example: modtrace filing review 1 --status under-review --reviewer "AI Office"
     """
-    _open(database).review(filing_id, to_status, reviewer=reviewer, comment=comment)
+    open_register(database).review(filing_id, to_status, reviewer=reviewer, comment=comment)
     click.echo(f"filing {filing_id}: {to_status}")
 
 
@@ -346,7 +322,7 @@ def filing_show(filing_id: int, database: str | None) -> None:
 
     Example: modtrace filing show 1
     """
-    click.echo(_dump(_open(database).filing(filing_id)))
+    click.echo(_dump(open_register(database).filing(filing_id)))
 
 
 @click.group("incident")
@@ -383,7 +359,7 @@ def incident_report(
 
     Example: modtrace incident report --title "Deepfake abuse" --model some/model --severity high
     """
-    incident_id = _open(database).report_incident(
+    incident_id = open_register(database).report_incident(
         title=title,
         model_ids=list(model_ids),
         date=date.date() if date else None,
@@ -412,7 +388,7 @@ def incident_propagate(incident_id: int, from_root: bool, fmt: str, database: st
     """
     from modtrace.lineage.recall import propagate
 
-    with _open(database).engine.connect() as c:
+    with open_register(database).engine.connect() as c:
         recall = propagate(c, incident_id, from_root=from_root)
     if fmt == "json":
         click.echo(_dump(asdict(recall)))
@@ -455,7 +431,7 @@ def log_head(database: str | None, fmt: str) -> None:
 
     Example: modtrace log head
     """
-    head = _open(database).head()
+    head = open_register(database).head()
     click.echo(_dump(asdict(head)) if fmt == "json" else f"size {head.size}\nroot {head.root}")
 
 
@@ -475,7 +451,7 @@ def log_verify(expect: str | None, database: str | None) -> None:
         if not size.isdigit() or len(root) != 64:
             raise RegisterError([("--expect", "expected SIZE:ROOT with a 64-character hex root")])
         expected = Head(int(size), root)
-    audit = _open(database).verify(expected)
+    audit = open_register(database).verify(expected)
     click.echo(f"size {audit.size}\nroot {audit.root}")
     if audit.ok:
         click.echo("verified: the log and the register agree")
@@ -509,7 +485,7 @@ def log_prove(kind: str, ref: str, database: str | None) -> None:
 
     Example: modtrace log prove filing 1
     """
-    proof = _open(database).prove(kind, ref)
+    proof = open_register(database).prove(kind, ref)
     click.echo(_dump({**asdict(proof), "verified": proof.verify()}))
 
 
@@ -547,7 +523,7 @@ def export_card(
     from modtrace.documentation.card import updated_card
     from modtrace.documentation.record import derived_model
 
-    _write(updated_card(derived_model(_open(database), model_id), parent_card), output)
+    _write(updated_card(derived_model(open_register(database), model_id), parent_card), output)
 
 
 @export_group.command("bom")
@@ -564,7 +540,7 @@ def export_bom(model_id: str, output: Path | None, database: str | None) -> None
     from modtrace.documentation.bom import ml_bom_json
     from modtrace.documentation.record import derived_model
 
-    _write(ml_bom_json(derived_model(_open(database), model_id)) + "\n", output)
+    _write(ml_bom_json(derived_model(open_register(database), model_id)) + "\n", output)
 
 
 @click.group("token")
@@ -588,7 +564,7 @@ def token_create(role: str, subject: str, label: str | None, database: str | Non
     """
     from modtrace.registry.tokens import create_token
 
-    click.echo(create_token(_open(database), role, subject, label))
+    click.echo(create_token(open_register(database), role, subject, label))
 
 
 @click.command("serve")

@@ -1,0 +1,38 @@
+"""Options and helpers that every command group shares."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from modtrace.registry.register import Register
+
+database_option = click.option(
+    "--database",
+    "database",
+    default=None,
+    metavar="URL",
+    help="Register database URL (default: $MODTRACE_DATABASE_URL or the user's SQLite file).",
+)
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a readable explanation; json: the machine-readable record.",
+)
+
+
+def open_register(database: str | None) -> Register:
+    """Open the register for this command; its connections close when the command ends."""
+    from modtrace.registry.register import Register
+
+    register = Register.open(database)
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(register.engine.dispose)
+    return register
