@@ -25,7 +25,8 @@ from modtrace.api.schemas import (
     ReviewRequest,
 )
 from modtrace.determination.assess import assess
-from modtrace.facts.loader import facts_from_mapping, validation_issues
+from modtrace.documents import validation_issues
+from modtrace.facts.loader import facts_from_mapping
 from modtrace.facts.model import Facts
 from modtrace.lineage.graph import GraphCache
 from modtrace.lineage.recall import propagate

@@ -18,12 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from modtrace.documents import load_model
 from modtrace.evidence.compare import Comparison, high_risk
 from modtrace.evidence.runs import EvidenceError
-from modtrace.facts.loader import validation_issues
 from modtrace.facts.model import Facts
 
 Status = Literal["holds", "fails", "no-evidence"]
@@ -83,14 +82,7 @@ class SafetyCase(BaseModel):
 
 def load_safety_case(path: Path) -> SafetyCase:
     """Read and validate a safety-case file; errors name the field."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise EvidenceError([(str(path), f"cannot be read: {exc}")]) from None
-    try:
-        return SafetyCase.model_validate(data)
-    except ValidationError as exc:
-        raise EvidenceError(validation_issues(exc)) from None
+    return load_model(path, SafetyCase, EvidenceError)
 
 
 @dataclass(frozen=True)

@@ -6,40 +6,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from modtrace.documents import parse_yaml, validation_issues
 from modtrace.errors import FactsError
 from modtrace.facts.model import Facts
 
-try:  # the C loader is several times faster; fall back when libyaml is absent
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
-
 
 def parse_document(text: str, *, source: str = "<facts>") -> Any:
-    """Parse YAML (a superset of JSON) and report syntax errors with their position."""
-    try:
-        return yaml.load(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
-        raise FactsError([(source, f"malformed YAML at {where}: {exc.problem}")]) from None
-    except yaml.YAMLError as exc:
-        raise FactsError([(source, f"malformed YAML: {exc}")]) from None
-
-
-def validation_issues(exc: ValidationError) -> list[tuple[str, str]]:
-    """Turn pydantic's errors into ``(dotted.field, problem)`` pairs."""
-    issues = []
-    for error in exc.errors(include_url=False):
-        field = ".".join(str(part) for part in error["loc"]) or "<root>"
-        problem = error["msg"]
-        if error["type"] == "extra_forbidden":
-            problem = "unknown field (check its spelling against `modtrace schema facts`)"
-        issues.append((field, problem))
-    return issues
+    """Parse a facts document's YAML (or JSON); syntax errors give their position."""
+    return parse_yaml(text, source=source, error=FactsError)
 
 
 def facts_from_mapping(data: Any, *, source: str = "<facts>") -> Facts:

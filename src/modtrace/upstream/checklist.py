@@ -9,13 +9,13 @@ decisions.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from modtrace.facts.loader import validation_issues
+from modtrace.documents import read_yaml, validation_issues
 from modtrace.upstream.terms import Terms, TermsError
 
 DUTIES_FILE = Path(__file__).parent / "data" / "provider_obligations.yaml"
@@ -23,6 +23,8 @@ DUTIES_FILE = Path(__file__).parent / "data" / "provider_obligations.yaml"
 
 class Duty(BaseModel):
     """One duty and where it comes from."""
+
+    model_config = ConfigDict(frozen=True)
 
     id: str
     kind: Literal["obligation", "guidance"]
@@ -50,17 +52,15 @@ class Line:
     gap: str | None
 
 
-def duties() -> list[Duty]:
-    """Every duty on the checklist."""
-    return [Duty.model_validate(d) for d in yaml.safe_load(DUTIES_FILE.read_text(encoding="utf-8"))]
+@cache
+def duties() -> tuple[Duty, ...]:
+    """Every duty on the checklist (the shipped file, read once per process)."""
+    return tuple(Duty.model_validate(d) for d in read_yaml(DUTIES_FILE))
 
 
 def load_filled(path: Path) -> dict[str, Entry]:
     """A provider's filled checklist; unknown duty ids and bad statuses name the field."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise TermsError([(str(path), f"cannot be read: {exc}")]) from None
+    data = read_yaml(path, TermsError) or {}
     if not isinstance(data, dict):
         raise TermsError([(str(path), "expected a mapping of duty id to status and evidence")])
     known = {d.id for d in duties()}

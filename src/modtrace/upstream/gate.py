@@ -16,9 +16,9 @@ from typing import Any, Literal
 import cedarpy
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from modtrace.documents import read_yaml, validation_issues
 from modtrace.ecosystem.safeguards import classify as removal_signal
 from modtrace.errors import InputError
-from modtrace.facts.loader import parse_document, validation_issues
 from modtrace.registry.register import Register
 from modtrace.upstream.kyc import Entry, screen
 from modtrace.upstream.screening import screen_sample
@@ -99,11 +99,7 @@ def parse_request(data: Any, source: str = "request") -> GateRequest:
 
 def load_request(path: Path) -> GateRequest:
     """Read a request file (YAML or JSON)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError([(str(path), f"cannot be read: {exc}")]) from None
-    return parse_request(parse_document(text, source=str(path)), str(path))
+    return parse_request(read_yaml(path), str(path))
 
 
 def _sample(data: DataDescription) -> tuple[list[str] | None, str | None]:

@@ -14,11 +14,10 @@ import json
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from modtrace.documents import load_model
 from modtrace.errors import InputError
-from modtrace.facts.loader import validation_issues
 
 
 class TermsError(InputError):
@@ -92,14 +91,7 @@ class Terms(BaseModel):
 
 def load_terms(path: Path) -> Terms:
     """Read and validate a terms file; errors name the field."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise TermsError([(str(path), f"cannot be read: {exc}")]) from None
-    try:
-        return Terms.model_validate(data)
-    except ValidationError as exc:
-        raise TermsError(validation_issues(exc)) from None
+    return load_model(path, Terms, TermsError)
 
 
 def _strings(values: list[str]) -> str:
