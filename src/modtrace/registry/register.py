@@ -71,6 +71,14 @@ def _row(connection: Connection, table: Any, row_id: int, what: str) -> dict[str
     return dict(found)
 
 
+def _rows_where(
+    connection: Connection, table: Any, column: str, value: Any
+) -> list[dict[str, Any]]:
+    """The rows whose ``column`` equals ``value``, oldest first."""
+    stmt = select(table).where(table.c[column] == value).order_by(table.c.id)
+    return [dict(r) for r in connection.execute(stmt).mappings()]
+
+
 def _insert(connection: Connection, table: Any, kind: str, values: dict[str, Any]) -> int:
     key = connection.execute(insert(table).values(**values)).inserted_primary_key
     if key is None:  # pragma: no cover - every tracked table has an integer key
@@ -262,14 +270,7 @@ class Register:
     def determinations_of(self, modification_id: int) -> list[dict[str, Any]]:
         """Every determination recorded for a modification, oldest first."""
         with self.engine.connect() as c:
-            return [
-                dict(r)
-                for r in c.execute(
-                    select(determinations)
-                    .where(determinations.c.modification_id == modification_id)
-                    .order_by(determinations.c.id)
-                ).mappings()
-            ]
+            return _rows_where(c, determinations, "modification_id", modification_id)
 
     # ---- filings --------------------------------------------------------------------------
 
@@ -355,14 +356,7 @@ class Register:
         """A filing with its review history."""
         with self.engine.connect() as c:
             row = _row(c, filings, filing_id, "filing")
-            row["reviews"] = [
-                dict(r)
-                for r in c.execute(
-                    select(filing_reviews)
-                    .where(filing_reviews.c.filing_id == filing_id)
-                    .order_by(filing_reviews.c.id)
-                ).mappings()
-            ]
+            row["reviews"] = _rows_where(c, filing_reviews, "filing_id", filing_id)
         return row
 
     # ---- incidents ------------------------------------------------------------------------
@@ -447,14 +441,7 @@ class Register:
     def notices(self, model_id: str) -> list[dict[str, Any]]:
         """Every notice published for a model, oldest first."""
         with self.engine.connect() as c:
-            return [
-                dict(r)
-                for r in c.execute(
-                    select(provider_notices)
-                    .where(provider_notices.c.model_id == model_id)
-                    .order_by(provider_notices.c.id)
-                ).mappings()
-            ]
+            return _rows_where(c, provider_notices, "model_id", model_id)
 
     # ---- evidence -----------------------------------------------------------------------------
 
@@ -479,14 +466,7 @@ class Register:
     def evidence_of(self, modification_id: int) -> list[dict[str, Any]]:
         """Evidence recorded for a modification, oldest first."""
         with self.engine.connect() as c:
-            return [
-                dict(r)
-                for r in c.execute(
-                    select(evidence_records)
-                    .where(evidence_records.c.modification_id == modification_id)
-                    .order_by(evidence_records.c.id)
-                ).mappings()
-            ]
+            return _rows_where(c, evidence_records, "modification_id", modification_id)
 
     # ---- gate decisions -----------------------------------------------------------------------
 
