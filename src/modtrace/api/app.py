@@ -79,6 +79,7 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
     app.state.register = register
     app.state.ecosystem_dir = ecosystem_dir
     app.state.graph_cache = GraphCache(register.engine)
+    screening_list = tuple(load_list())  # the shipped list, read once rather than per request
     errors.install(app)
 
     def need(who: Principal, *roles: str) -> None:
@@ -179,7 +180,7 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
         ):
             raise not_found("model")
         request = parse_request(body.request)
-        screening = load_list() + breach_entries(register)
+        screening = [*screening_list, *breach_entries(register)]
         decision = gate_check_request(
             request, terms, screening, register.kyc_verdicts(request.requester.name)
         )
