@@ -108,8 +108,8 @@ def assess(
 
     Example: modtrace assess examples/meditron-70b.yaml --param upstream_threshold_flop=1e23
     """
-    from modtrace.cli.render import comparison_table, determination_text
     from modtrace.determination.assess import assess as run_assessment
+    from modtrace.determination.explain import comparison_table, determination_text
     from modtrace.facts.loader import facts_from_mapping, load_facts, merge, parse_document
     from modtrace.regimes.loader import default_catalog, parse_param_options, with_overrides
 
@@ -205,7 +205,7 @@ def regimes_show(regime_id: str, at: dt.datetime | None, params: tuple[str, ...]
 
     Example: modtrace regimes show eu-ai-act-gpai
     """
-    from modtrace.cli.render import regime_text
+    from modtrace.determination.explain import regime_text
     from modtrace.regimes.loader import default_catalog, parse_param_options, with_overrides
     from modtrace.regimes.model import regime_to_data
 
@@ -259,8 +259,8 @@ def compute_estimate(
 
     Example: modtrace compute estimate --parameters 70e9 --tokens 48.1e9 --epochs 1 --method full
     """
-    from modtrace.cli.render import estimate_line
     from modtrace.compute.estimate import estimate_all
+    from modtrace.determination.explain import estimate_line
     from modtrace.facts.flatten import facts_to_row
     from modtrace.facts.loader import facts_from_mapping, load_facts
 

@@ -12,8 +12,8 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from modtrace.api import access, store
-from modtrace.cli.render import determination_text
 from modtrace.determination.assess import assess
+from modtrace.determination.explain import determination_text
 from modtrace.errors import InputError
 from modtrace.facts.loader import facts_from_mapping
 from modtrace.facts.model import Technique

@@ -1,4 +1,7 @@
-"""Plain-text views of determinations, regimes and estimates, for the terminal."""
+"""Plain-text explanations of determinations, regimes and estimates.
+
+The terminal prints them and the self-assessment page shows the same text.
+"""
 
 from __future__ import annotations
 
