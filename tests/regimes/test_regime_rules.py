@@ -256,6 +256,13 @@ def test_version_selection_by_date(catalog: Catalog) -> None:
     assert regime.in_force_on(dt.date(2026, 2, 1))
 
 
+def test_in_force_gives_each_regimes_version_for_the_day(catalog: Catalog) -> None:
+    day = dt.date(2026, 2, 1)
+    regimes = catalog.in_force(day)
+    assert [r.id for r in regimes] == catalog.ids()
+    assert regimes == [catalog.get(i, day) for i in catalog.ids()]
+
+
 def test_timeline_overlap_and_gap_are_rejected(catalog: Catalog) -> None:
     v1 = catalog.get("govai-2025")
     overlapping = dataclasses.replace(v1, effective_until=dt.date(2026, 6, 1))

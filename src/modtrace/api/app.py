@@ -26,6 +26,7 @@ from modtrace.api.schemas import (
 )
 from modtrace.determination.assess import assess
 from modtrace.documents import validation_issues
+from modtrace.errors import RegisterError
 from modtrace.facts.loader import facts_from_mapping
 from modtrace.facts.model import Facts
 from modtrace.lineage.graph import GraphCache
@@ -204,8 +205,7 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
                 "a modifier files only its own modifications",
                 [("facts.modifier.name", f"must be {who.subject!r}, the token's subject")],
             )
-        catalog = default_catalog()
-        determined = [assess(facts, catalog.get(i)) for i in catalog.ids()]
+        determined = [assess(facts, r) for r in default_catalog().in_force()]
         mod_id = register.record_modification(
             facts, model_id=request.model_id, determined=determined
         )
@@ -268,7 +268,7 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
     def _incident_visible(who: Principal, incident_id: int) -> dict[str, Any]:
         try:
             incident = register.incident(incident_id)
-        except Exception:  # RegisterError: unknown id
+        except RegisterError:  # no incident with that id
             raise not_found("incident") from None
         mine = who.role == "provider" and any(
             access.known_as(who.subject, str(m).split("/", 1)[0]) for m in incident["model_ids"]
@@ -326,7 +326,7 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
             _filing_or_404(who, int(ref))
         try:
             proof = register.prove(kind, ref)
-        except Exception:
+        except RegisterError:  # an unknown kind or a record not in the log
             raise not_found("record") from None
         return {"ok": True, "proof": asdict(proof), "verified": proof.verify()}
 

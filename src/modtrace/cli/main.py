@@ -137,7 +137,7 @@ def assess(
     overrides = parse_param_options(params)
     day = _date(at)
     if all_regimes:
-        regimes = [catalog.get(i, day) for i in catalog.ids()]
+        regimes = catalog.in_force(day)
         unknown = [n for n in overrides if not any(n in r.parameters for r in regimes)]
         if unknown:
             raise ParameterError(

@@ -282,8 +282,7 @@ def filing_submit(
     from modtrace.regimes.loader import default_catalog
 
     facts = load_facts(facts_file)
-    catalog = default_catalog()
-    determined = [assess(facts, catalog.get(i)) for i in catalog.ids()]
+    determined = [assess(facts, r) for r in default_catalog().in_force()]
     register = open_register(database)
     mod_id = register.record_modification(facts, model_id=model_id, determined=determined)
     filing_id = register.file(mod_id, contact=contact, confidential=confidential)

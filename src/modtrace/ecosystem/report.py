@@ -54,7 +54,7 @@ def build_report(
     """Run every regime, the sweeps and the breakdowns."""
     assume = SCENARIOS[scenario]
     catalog = default_catalog()
-    regimes: list[Regime] = [catalog.get(i) for i in catalog.ids()]
+    regimes: list[Regime] = catalog.in_force()
     report = Report(scenario, population.height, population["developer"].n_unique())
     outcome_columns = []
     for regime in regimes:

@@ -306,6 +306,10 @@ class Catalog:
                 chosen = version
         return chosen
 
+    def in_force(self, at: dt.date | None = None) -> list[Regime]:
+        """The version of every regime in force on ``at`` (default today), by id."""
+        return [self.get(i, at) for i in self.ids()]
+
     def summary(self) -> list[dict[str, str | int]]:
         """One row per regime version: id, version, title, status, jurisdiction, start."""
         return [

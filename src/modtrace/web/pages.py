@@ -113,8 +113,7 @@ def install(app: FastAPI) -> None:
             return assess_page(
                 request, values, status=400, error="Some answers need fixing", errors=exc.issues
             )
-        catalog = default_catalog()
-        results = [assess(facts, catalog.get(i)) for i in catalog.ids()]
+        results = [assess(facts, r) for r in default_catalog().in_force()]
         return assess_page(
             request, values, results=results, facts_json=json.dumps(facts.model_dump(mode="json"))
         )
@@ -149,11 +148,10 @@ def install(app: FastAPI) -> None:
                 status=403,
                 error=f"You file as {who.subject}; the facts name {parsed.modifier.name}.",
             )
-        catalog = default_catalog()
         mod_id = register.record_modification(
             parsed,
             model_id=model_id or None,
-            determined=[assess(parsed, catalog.get(i)) for i in catalog.ids()],
+            determined=[assess(parsed, r) for r in default_catalog().in_force()],
         )
         filing_id = register.file(
             mod_id, contact=contact or None, confidential=confidential == "true", owner=who.subject
