@@ -3,8 +3,9 @@
 Loading every edge once costs about a second on the full Hub snapshot; after that a family walk
 is pure Python and an order of magnitude faster than the recursive query (``bench/register.py``
 measures both). Edges are append-only in the register, so the graph is reloaded when the
-highest edge id changes. ``walk`` gives exactly what :func:`modtrace.lineage.trace.walk` gives
-(tested).
+highest edge id changes; a model's provider or ``external`` flag changed without a new edge
+shows at the next reload (``docs/register.md``). ``walk`` gives exactly what
+:func:`modtrace.lineage.trace.walk` gives (tested).
 """
 
 from __future__ import annotations
