@@ -90,6 +90,25 @@ def test_a_filing_needs_an_intended_use(register: Register, tmp_path) -> None:  
     assert info.value.issues[0][0] == "intended_use"
 
 
+def test_a_refused_submission_leaves_nothing_behind(register: Register) -> None:
+    facts = load_facts(EXAMPLES / "abliterated-llama-3.1-405b.yaml")
+    no_use = facts.model_copy(
+        update={"modification": facts.modification.model_copy(update={"intended_use": None})}
+    )
+    determined = [assess(no_use, r) for r in default_catalog().in_force()]
+    with pytest.raises(RegisterError) as info:
+        register.submit_filing(no_use, determined=determined)
+    assert info.value.issues[0][0] == "intended_use"
+    assert register.head().size == 0
+    with register.engine.connect() as c:
+        assert c.execute(text("SELECT COUNT(*) FROM modifications")).scalar_one() == 0
+
+    mod_id, filing_id = register.submit_filing(facts, determined=determined, owner="x")
+    assert register.filing(filing_id)["modification_id"] == mod_id
+    assert len(register.determinations_of(mod_id)) == len(determined)
+    assert register.head().size == 2 + len(determined)  # modification, determinations, filing
+
+
 def test_bad_edges_are_refused_without_writing(register: Register) -> None:
     with pytest.raises(RegisterError, match="derive from itself"):
         register.add_edges([Edge("a/x", "b/y", "finetune"), Edge("a/a", "a/a", "finetune")])

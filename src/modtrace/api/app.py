@@ -206,11 +206,13 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
                 [("facts.modifier.name", f"must be {who.subject!r}, the token's subject")],
             )
         determined = [assess(facts, r) for r in default_catalog().in_force()]
-        mod_id = register.record_modification(
-            facts, model_id=request.model_id, determined=determined
-        )
-        filing_id = register.file(
-            mod_id, contact=request.contact, confidential=request.confidential, owner=who.subject
+        _, filing_id = register.submit_filing(
+            facts,
+            determined=determined,
+            model_id=request.model_id,
+            contact=request.contact,
+            confidential=request.confidential,
+            owner=who.subject,
         )
         filing, facts_data, dets, reviews = _filing_or_404(who, filing_id)
         return {"ok": True, "filing": access.filing_view(who, filing, facts_data, dets, reviews)}

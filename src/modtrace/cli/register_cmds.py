@@ -283,9 +283,13 @@ def filing_submit(
 
     facts = load_facts(facts_file)
     determined = [assess(facts, r) for r in default_catalog().in_force()]
-    register = open_register(database)
-    mod_id = register.record_modification(facts, model_id=model_id, determined=determined)
-    filing_id = register.file(mod_id, contact=contact, confidential=confidential)
+    mod_id, filing_id = open_register(database).submit_filing(
+        facts,
+        determined=determined,
+        model_id=model_id,
+        contact=contact,
+        confidential=confidential,
+    )
     click.echo(f"modification {mod_id} recorded; filing {filing_id} submitted")
     for d in determined:
         click.echo(f"  {d.regime.id} v{d.regime.version}: {d.outcome}")

@@ -89,6 +89,33 @@ def _insert(connection: Connection, table: Any, kind: str, values: dict[str, Any
     return new_id
 
 
+def _filing_values(
+    facts: Facts,
+    intended_use: str | None,
+    contact: str | None,
+    confidential: bool,
+    owner: str | None,
+) -> dict[str, Any]:
+    """A filing's columns, or the fields a registration lacks."""
+    use = intended_use or facts.modification.intended_use
+    if not use:
+        raise RegisterError([("intended_use", "a registration must state the intended use")])
+    techniques = facts.modification.techniques
+    if not techniques:
+        raise RegisterError(
+            [("modification.techniques", "a registration must state the modifications made")]
+        )
+    return {
+        "model_modified": facts.original.id,
+        "modifications_made": ", ".join(t.value for t in techniques),
+        "intended_use": use,
+        "contact": contact,
+        "confidential": confidential,
+        "status": "submitted",
+        "owner": owner,
+    }
+
+
 def provider_of(model_id: str) -> str:
     """The Hub namespace of a model id (its developer on the Hub)."""
     return model_id.split("/", 1)[0] if "/" in model_id else model_id
@@ -202,20 +229,29 @@ class Register:
     ) -> int:
         """Store a modification's facts and the determinations made on them."""
         with self.engine.begin() as c:
-            mod_id = _insert(
-                c,
-                modifications,
-                "modification",
-                {
-                    "model_id": model_id,
-                    "original_id": facts.original.id,
-                    "modifier": facts.modifier.name,
-                    "facts": facts.model_dump(mode="json"),
-                    "schema_version": facts.schema_version,
-                },
-            )
-            for d in determined:
-                self._store_determination(c, mod_id, d)
+            return self._store_modification(c, facts, model_id, determined)
+
+    def _store_modification(
+        self,
+        c: Connection,
+        facts: Facts,
+        model_id: str | None,
+        determined: Sequence[Determination],
+    ) -> int:
+        mod_id = _insert(
+            c,
+            modifications,
+            "modification",
+            {
+                "model_id": model_id,
+                "original_id": facts.original.id,
+                "modifier": facts.modifier.name,
+                "facts": facts.model_dump(mode="json"),
+                "schema_version": facts.schema_version,
+            },
+        )
+        for d in determined:
+            self._store_determination(c, mod_id, d)
         return mod_id
 
     def _store_determination(self, c: Connection, mod_id: int, d: Determination) -> int:
@@ -285,31 +321,31 @@ class Register:
     ) -> int:
         """File the registration obligation for a stored modification (status: submitted)."""
         facts = self.facts_of(modification_id)
-        use = intended_use or facts.modification.intended_use
-        if not use:
-            raise RegisterError([("intended_use", "a registration must state the intended use")])
-        techniques = facts.modification.techniques
-        if not techniques:
-            raise RegisterError(
-                [("modification.techniques", "a registration must state the modifications made")]
-            )
-        made = ", ".join(t.value for t in techniques)
+        values = _filing_values(facts, intended_use, contact, confidential, owner)
         with self.engine.begin() as c:
-            return _insert(
-                c,
-                filings,
-                "filing",
-                {
-                    "modification_id": modification_id,
-                    "model_modified": facts.original.id,
-                    "modifications_made": made,
-                    "intended_use": use,
-                    "contact": contact,
-                    "confidential": confidential,
-                    "status": "submitted",
-                    "owner": owner,
-                },
-            )
+            return _insert(c, filings, "filing", {"modification_id": modification_id, **values})
+
+    def submit_filing(
+        self,
+        facts: Facts,
+        *,
+        determined: Sequence[Determination] = (),
+        model_id: str | None = None,
+        intended_use: str | None = None,
+        contact: str | None = None,
+        confidential: bool = False,
+        owner: str | None = None,
+    ) -> tuple[int, int]:
+        """Record a modification and file its registration in one transaction.
+
+        A filing that cannot be accepted leaves nothing behind. Returns the modification's id
+        and the filing's.
+        """
+        values = _filing_values(facts, intended_use, contact, confidential, owner)
+        with self.engine.begin() as c:
+            mod_id = self._store_modification(c, facts, model_id, determined)
+            filing_id = _insert(c, filings, "filing", {"modification_id": mod_id, **values})
+        return mod_id, filing_id
 
     def review(
         self, filing_id: int, to_status: str, *, reviewer: str, comment: str | None = None

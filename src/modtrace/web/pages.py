@@ -148,13 +148,13 @@ def install(app: FastAPI) -> None:
                 status=403,
                 error=f"You file as {who.subject}; the facts name {parsed.modifier.name}.",
             )
-        mod_id = register.record_modification(
+        _, filing_id = register.submit_filing(
             parsed,
-            model_id=model_id or None,
             determined=[assess(parsed, r) for r in default_catalog().in_force()],
-        )
-        filing_id = register.file(
-            mod_id, contact=contact or None, confidential=confidential == "true", owner=who.subject
+            model_id=model_id or None,
+            contact=contact or None,
+            confidential=confidential == "true",
+            owner=who.subject,
         )
         return assess_page(
             request, {}, notice=f"Filing {filing_id} submitted. The regulator will review it."
