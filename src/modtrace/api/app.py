@@ -26,7 +26,7 @@ from modtrace.api.schemas import (
 )
 from modtrace.determination.assess import assess
 from modtrace.documents import validation_issues
-from modtrace.errors import RegisterError
+from modtrace.errors import FactsError, RegisterError
 from modtrace.facts.loader import facts_from_mapping
 from modtrace.facts.model import Facts
 from modtrace.lineage.graph import GraphCache
@@ -49,10 +49,11 @@ RowId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 def _facts(data: dict[str, Any]) -> Facts:
     try:
         return facts_from_mapping(data, source="facts")
-    except Exception as exc:  # FactsError carries the fields; prefix them with "facts."
-        issues = getattr(exc, "issues", [("facts", str(exc))])
+    except FactsError as exc:  # its fields are relative to the facts; prefix them
         raise ApiError(
-            400, "invalid facts", [(f if f == "facts" else f"facts.{f}", p) for f, p in issues]
+            400,
+            "invalid facts",
+            [(f if f == "facts" else f"facts.{f}", p) for f, p in exc.issues],
         ) from None
 
 
