@@ -69,18 +69,18 @@ def monitor(register: Register) -> list[Monitored]:
             if verdict == "confirmed":
                 of(requester).signals.append(f"KYC match confirmed: {entry}")
         owned: dict[str, str] = {}
-        for modifier, model_id, mod_id in c.execute(
-            select(modifications.c.modifier, modifications.c.model_id, modifications.c.id)
+        for modifier, model_id in c.execute(
+            select(modifications.c.modifier, modifications.c.model_id).order_by(modifications.c.id)
         ):
             if model_id:
                 owned[model_id] = modifier
-            for (document,) in c.execute(
-                select(evidence_records.c.document).where(
-                    evidence_records.c.modification_id == mod_id
-                )
-            ):
-                if signal := _evidence_signals(document):
-                    of(modifier).signals.append(f"{signal} (modification {mod_id})")
+        for modifier, mod_id, document in c.execute(  # one query, not one per modification
+            select(modifications.c.modifier, modifications.c.id, evidence_records.c.document)
+            .join(evidence_records, evidence_records.c.modification_id == modifications.c.id)
+            .order_by(modifications.c.id, evidence_records.c.id)
+        ):
+            if signal := _evidence_signals(document):
+                of(modifier).signals.append(f"{signal} (modification {mod_id})")
         for title, model_ids in c.execute(select(incidents.c.title, incidents.c.model_ids)):
             for model_id in model_ids:
                 if model_id in owned:
