@@ -15,32 +15,14 @@ from typing import Any
 
 import click
 
+from modtrace.cli.errors import HouseGroup
 from modtrace.cli.options import format_option
-from modtrace.errors import FactsError, InputError, ModtraceError, ParameterError
+from modtrace.errors import FactsError, ParameterError
 from modtrace.facts.model import Facts, Technique, TrainingMethod
 
 EXIT_DECIDED = 0
 EXIT_BAD_INPUT = 2
 EXIT_INDETERMINATE = 3
-
-
-def _fail(exc: InputError) -> None:
-    for field, problem in exc.issues:
-        click.echo(f"error: {field}: {problem}", err=True)
-    sys.exit(EXIT_BAD_INPUT)
-
-
-class _Group(click.Group):
-    """Turns library errors into one-line messages instead of tracebacks."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except InputError as exc:
-            _fail(exc)
-        except ModtraceError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
 
 
 def _date(value: dt.datetime | None) -> dt.date | None:
@@ -51,7 +33,7 @@ def _dump(data: Any) -> str:
     return json.dumps(data, indent=2, default=str, allow_nan=False)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=HouseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="modtrace")
 def cli() -> None:
     """Assess downstream modifications of foundation models under several regimes.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 import click
@@ -29,9 +30,14 @@ format_option = click.option(
 
 def open_register(database: str | None) -> Register:
     """Open the register for this command; its connections close when the command ends."""
+    from modtrace.registry.db import ENV_URL, DatabaseUrlError
     from modtrace.registry.register import Register
 
-    register = Register.open(database)
+    try:
+        register = Register.open(database)
+    except DatabaseUrlError as exc:  # name the option or variable the URL came from
+        source = "--database" if database else ENV_URL if os.environ.get(ENV_URL) else "database"
+        raise DatabaseUrlError([(source, problem) for _, problem in exc.issues]) from None
     context = click.get_current_context(silent=True)
     if context is not None:
         context.call_on_close(register.engine.dispose)

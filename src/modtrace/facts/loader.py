@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from modtrace.documents import parse_yaml, validation_issues
+from modtrace.documents import parse_text, parse_yaml, read_text, validate
 from modtrace.errors import FactsError
 from modtrace.facts.model import Facts
 
@@ -25,10 +22,7 @@ def facts_from_mapping(data: Any, *, source: str = "<facts>") -> Facts:
         raise FactsError(
             [(source, f"expected a mapping with original, modifier, modification; got {kind}")]
         )
-    try:
-        return Facts.model_validate(data)
-    except ValidationError as exc:
-        raise FactsError(validation_issues(exc)) from None
+    return validate(data, Facts, FactsError, schema="facts")
 
 
 def merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
@@ -47,19 +41,6 @@ def merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
 def load_facts(path: str | Path) -> Facts:
     """Load and validate a facts file. Raises :class:`FactsError` naming each bad field."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise FactsError([(str(path), "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FactsError([(str(path), f"cannot be read: {exc}")]) from None
-    if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise FactsError(
-                [(str(path), f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]
-            ) from None
-    else:
-        data = parse_document(text, source=str(path))
+    text = read_text(path, FactsError)
+    data = parse_text(text, source=str(path), error=FactsError, suffix=path.suffix)
     return facts_from_mapping(data, source=str(path))

@@ -11,8 +11,23 @@ from alembic.config import Config
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+from modtrace.errors import InputError
 
 ENV_URL = "MODTRACE_DATABASE_URL"
+CONNECT_TIMEOUT_S = 5
+"""How long to wait for a database server before saying it cannot be reached."""
+
+
+class DatabaseUrlError(InputError):
+    """The register's database URL is malformed, or names a database that cannot be opened."""
+
+
+def _reason(exc: BaseException) -> str:
+    original = getattr(exc, "orig", None) or exc
+    text = " ".join(str(original).split())
+    return text[:200] or type(original).__name__
 
 
 def default_url() -> str:
@@ -32,24 +47,54 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str | None = None) -> Engine:
-    """An engine for ``url`` (default: :func:`default_url`), creating a SQLite file's folder."""
+    """An engine for ``url`` (default: :func:`default_url`), creating a SQLite file's folder.
+
+    Raises :class:`DatabaseUrlError` for a URL that is not one, or names no known database.
+    """
+    field = "database"
     url = url or default_url()
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed)
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(parsed, pool_pre_ping=True)
+    try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                folder = Path(parsed.database).parent
+                if folder.exists() and not folder.is_dir():
+                    raise DatabaseUrlError([(field, f"{folder} is a file, not a folder")])
+                folder.mkdir(parents=True, exist_ok=True)
+                if Path(parsed.database).is_dir():
+                    raise DatabaseUrlError([(field, f"{parsed.database} is a folder, not a file")])
+            engine = create_engine(parsed)
+            event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        connect_args = (
+            {"connect_timeout": CONNECT_TIMEOUT_S} if parsed.get_backend_name() == "postgresql" else {}
+        )
+        return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    except ArgumentError:
+        raise DatabaseUrlError(
+            [(field, "not a database URL (e.g. sqlite:///register.sqlite3 or postgresql://...)")]
+        ) from None
+    except NoSuchModuleError:
+        raise DatabaseUrlError(
+            [(field, f"unknown database kind {url.partition(':')[0]!r}; use sqlite or postgresql")]
+        ) from None
+    except (ImportError, OSError, ValueError) as exc:
+        raise DatabaseUrlError([(field, f"cannot be opened: {_reason(exc)}")]) from None
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (each migration runs in a transaction)."""
+    """Bring the schema to the newest migration (each migration runs in a transaction).
+
+    Raises :class:`DatabaseUrlError` when the database cannot be reached or is not a database.
+    """
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except DBAPIError as exc:
+        where = engine.url.render_as_string(hide_password=True)
+        raise DatabaseUrlError([("database", f"{where} cannot be opened: {_reason(exc)}")]) from None

@@ -1,0 +1,111 @@
+"""The one place where errors become the CLI's house format.
+
+Every failure a user can cause ends as ``error: <field>: <problem>`` on stderr, one line per
+problem, and exit code 2: a library :class:`~modtrace.errors.InputError` (its issues), and
+click's own usage errors (``error: --at: '2025-13-01' is not a valid date (YYYY-MM-DD)``).
+Other :class:`~modtrace.errors.ModtraceError` exit 1. Anything else is a bug: it prints one
+``error: internal: ...`` line and exits 1; ``MODTRACE_DEBUG=1`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+import click
+
+from modtrace.errors import InputError, ModtraceError
+
+EXIT_BAD_INPUT = 2
+EXIT_FAILED = 1
+DEBUG_ENV = "MODTRACE_DEBUG"
+
+
+def fail(issues: Sequence[tuple[str, str]]) -> NoReturn:
+    """Print each ``(field, problem)`` as ``error: field: problem`` and exit 2."""
+    for field, problem in issues:
+        click.echo(f"error: {field}: {problem}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _sentence(text: str) -> str:
+    """click's messages as a clause: first letter lower-case, no final full stop."""
+    text = " ".join(text.split())
+    if text[:1].isupper() and not text[1:2].isupper():
+        text = text[0].lower() + text[1:]
+    return text.removesuffix(".")
+
+
+def _param_name(param: click.Parameter | None) -> str | None:
+    if param is None:
+        return None
+    if isinstance(param, click.Option) and param.opts:
+        return max(param.opts, key=len)
+    return param.human_readable_name
+
+
+def usage_issue(exc: click.UsageError) -> tuple[str, str]:
+    """The field and problem of one of click's usage errors."""
+    command = exc.ctx.command_path if exc.ctx is not None else "modtrace"
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        group = exc.ctx.command
+        names = ", ".join(group.list_commands(exc.ctx)) if isinstance(group, click.Group) else ""
+        return command, f"missing command; one of: {names} (see --help)"
+    if isinstance(exc, click.MissingParameter):
+        name = _param_name(exc.param) or command
+        return name, "is required" + (f" ({_sentence(exc.message)})" if exc.message else "")
+    if isinstance(exc, click.BadParameter):
+        name = exc.param_hint if isinstance(exc.param_hint, str) else _param_name(exc.param)
+        return (name or command).strip("'\""), _sentence(exc.message)
+    if isinstance(exc, click.NoSuchOption):
+        hint = f" (did you mean {', '.join(exc.possibilities)}?)" if exc.possibilities else ""
+        return exc.option_name, f"no such option{hint}; see {command} --help"
+    if isinstance(exc, click.BadOptionUsage):
+        return exc.option_name, _sentence(exc.message)
+    return command, _sentence(exc.message) + f"; see {command} --help"
+
+
+class HouseGroup(click.Group):
+    """A click group whose every error, its own or the library's, is in the house format."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the command line; in standalone mode exit with its status."""
+        try:
+            result = super().main(
+                args, prog_name, complete_var, standalone_mode=False, **extra
+            )
+        except click.UsageError as exc:
+            fail([usage_issue(exc)])
+        except click.ClickException as exc:
+            click.echo(f"error: {_sentence(exc.format_message())}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("error: aborted", err=True)
+            sys.exit(EXIT_FAILED)
+        except InputError as exc:
+            fail(exc.issues)
+        except ModtraceError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_FAILED)
+        except Exception as exc:
+            if os.environ.get(DEBUG_ENV):
+                raise
+            first = (str(exc).strip().splitlines() or [""])[0][:300]
+            click.echo(
+                f"error: internal: {type(exc).__name__}: {first} (a bug in modtrace; "
+                f"{DEBUG_ENV}=1 shows where)",
+                err=True,
+            )
+            sys.exit(EXIT_FAILED)
+        if not standalone_mode:
+            return result
+        sys.exit(result if isinstance(result, int) else 0)
