@@ -153,8 +153,10 @@ def parse_json(text: str, *, source: str, error: type[InputError] = InputError) 
     return _checked(data, source, error)
 
 
-def read_text(path: Path, error: type[InputError] = InputError) -> str:
-    """A document's text, refused by its size before it is read, with a named reason."""
+def read_text(
+    path: Path, error: type[InputError] = InputError, *, limit: int = MAX_DOCUMENT_BYTES
+) -> str:
+    """A file's text, refused by its size (over ``limit`` bytes) before it is read."""
     try:
         size = path.stat().st_size
         if path.is_dir():
@@ -163,13 +165,13 @@ def read_text(path: Path, error: type[InputError] = InputError) -> str:
         raise error([(str(path), "no such file")]) from None
     except OSError as exc:
         raise error([(str(path), f"cannot be read: {exc.strerror or exc}")]) from None
-    if size > MAX_DOCUMENT_BYTES:
+    if size > limit:
         raise error(
             [
                 (
                     str(path),
-                    f"is {size / 2**20:.1f} MiB; documents are limited to "
-                    f"{MAX_DOCUMENT_BYTES // 2**20} MiB (docs/limits.md)",
+                    f"is {size / 2**20:.1f} MiB; such files are limited to "
+                    f"{limit / 2**20:g} MiB (docs/limits.md)",
                 )
             ]
         )

@@ -127,7 +127,7 @@ def test_terms_compile_to_cedar_and_bad_terms_name_the_field(tmp_path: Path) -> 
     with pytest.raises(TermsError) as info:
         load_terms(bad)
     fields = {f for f, _ in info.value.issues}
-    assert {"terms.0.effect", "terms.1.when"} <= fields
+    assert {f"{bad}: terms.0.effect", f"{bad}: terms.1.when"} <= fields  # the file, then the field
     with pytest.raises(InputError, match="these terms are for"):
         check(request(model="other/model"), terms, [])
 
@@ -170,7 +170,7 @@ def test_cli_records_and_exit_codes(tmp_path: Path) -> None:
     bad.write_text("requester: {name: ''}\nmodel: m\ntechniques: []\n")
     result = CliRunner().invoke(cli, ["gate", "check", str(bad), "--terms", str(TERMS)])
     assert result.exit_code == 2
-    assert "error: requester.name:" in result.output
+    assert f"error: {bad}: requester.name:" in result.output
 
 
 def test_http_endpoint_for_the_provider_only(tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ import polars as pl
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import ValidationError
 
 from modtrace import __version__
 from modtrace.api import access, errors, store
@@ -25,8 +24,8 @@ from modtrace.api.schemas import (
     ReviewRequest,
 )
 from modtrace.determination.assess import assess
-from modtrace.documents import validation_issues
-from modtrace.errors import FactsError, RegisterError
+from modtrace.documents import validate
+from modtrace.errors import FactsError, InputError, RegisterError
 from modtrace.facts.loader import facts_from_mapping
 from modtrace.facts.model import Facts
 from modtrace.lineage.graph import GraphCache
@@ -171,17 +170,22 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
         """Run a provider's gate on a modification request and record the decision."""
         need(who, "provider", "regulator")
         try:
-            terms = Terms.model_validate(body.terms)
-        except ValidationError as exc:
+            terms = validate(body.terms, Terms, schema="terms")
+        except InputError as exc:
             raise ApiError(
-                400, "invalid terms", [(f"terms.{f}", p) for f, p in validation_issues(exc)]
+                400, "invalid terms", [(f"terms.{f}", p) for f, p in exc.issues]
+            ) from None
+        try:
+            request = parse_request(body.request)
+        except InputError as exc:
+            raise ApiError(
+                400, "invalid request", [(f"request.{f}", p) for f, p in exc.issues]
             ) from None
         if who.role == "provider" and not (
             access.known_as(who.subject, terms.provider)
             or access.known_as(who.subject, terms.model.split("/", 1)[0])
         ):
             raise not_found("model")
-        request = parse_request(body.request)
         screening = [*screening_list, *breach_entries(register)]
         decision = gate_check_request(
             request, terms, screening, register.kyc_verdicts(request.requester.name)

@@ -26,14 +26,28 @@ scenario_option = click.option(
 )
 
 
+def _data_paths(data: Path) -> tuple[Path, Path | None, Path | None]:
+    """The inputs under ``--data``, checked before anything is read or shown.
+
+    hf-lineage/ is needed; hub-stats/ and epoch/ are used when present.
+    """
+    if not data.is_dir():
+        raise ParameterError([("--data", f"{data} is not a folder")])
+    if not (data / "hf-lineage").is_dir():
+        raise ParameterError([("--data", f"{data} has no hf-lineage/ folder")])
+    hub_stats = data / "hub-stats" / "hub_stats_frozen.parquet"
+    epoch = data / "epoch"
+    return (
+        data / "hf-lineage",
+        hub_stats if hub_stats.is_file() else None,
+        epoch if epoch.is_dir() else None,
+    )
+
+
 def _population(data: Path):  # type: ignore[no-untyped-def]
     from modtrace.ecosystem.population import build_population
 
-    if not (data / "hf-lineage").is_dir():
-        raise ParameterError([("--data", f"{data} has no hf-lineage/ folder")])
-    return build_population(
-        data / "hf-lineage", data / "hub-stats" / "hub_stats_frozen.parquet", data / "epoch"
-    )
+    return build_population(*_data_paths(data))
 
 
 @click.group("ecosystem")
@@ -84,7 +98,8 @@ def simulate_cmd(
     multiple=True,
     required=True,
     metavar="NAME=START:STOP:N[:log]",
-    help="A parameter and its values; give one or two.",
+    help="A parameter and N values from START to STOP; with :log, START and STOP are powers "
+    "of ten (23:26 is 1e23 to 1e26). Give one or two.",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the curve as CSV.")
 @data_option
@@ -96,31 +111,13 @@ def sweep_cmd(
 
     Example: modtrace ecosystem sweep --range upstream_threshold_flop=23:26:50:log
     """
-    from modtrace.ecosystem.report import log_range
+    from modtrace.cli.ranges import parse_ranges
     from modtrace.ecosystem.simulate import SCENARIOS, sweep
     from modtrace.regimes.loader import default_catalog
 
-    grid: dict[str, list[float]] = {}
-    for spec in ranges:
-        name, _, values = spec.partition("=")
-        parts = values.split(":")
-        try:
-            start, stop, n = float(parts[0]), float(parts[1]), int(parts[2])
-        except (IndexError, ValueError):
-            raise ParameterError(
-                [("--range", f"expected NAME=START:STOP:N[:log], got {spec!r}")]
-            ) from None
-        if n < 2:
-            raise ParameterError([("--range", "N must be at least 2")])
-        log = len(parts) > 3 and parts[3] == "log"
-        grid[name] = (
-            log_range(start, stop, n)
-            if log
-            else [start + i * (stop - start) / (n - 1) for i in range(n)]
-        )
-    if len(grid) > 2:
-        raise ParameterError([("--range", "give one or two parameters")])
-    curve = sweep(_population(data), default_catalog().get(regime_id), grid, SCENARIOS[scenario])
+    regime = default_catalog().get(regime_id)
+    grid = parse_ranges(ranges, regime)  # checked before the population is loaded
+    curve = sweep(_population(data), regime, grid, SCENARIOS[scenario])
     if output:
         curve.write_csv(output)
         click.echo(f"wrote {output}")
@@ -146,6 +143,7 @@ def report_cmd(out: Path, data: Path, scenario: str) -> None:
 
     from modtrace.ecosystem.report import build_report, summary_text, write_report
 
+    _data_paths(data)  # before the progress bar: a bad --data fails with no partial bar
     with tqdm(total=8, desc="ecosystem report", unit="step") as bar:
         bar.set_postfix_str("building the population")
         population = _population(data)
@@ -181,6 +179,8 @@ def digest_cmd(since: dt.datetime, until: dt.datetime, data: Path) -> None:
     from modtrace.ecosystem.simulate import run
     from modtrace.regimes.loader import default_catalog
 
+    if since >= until:
+        raise ParameterError([("--until", f"must be after --since ({since.date()})")])
     population = _population(data)
     outcomes = run(population, default_catalog().get("govai-2025")).join(
         population.select("derived_model", "root"),

@@ -54,11 +54,15 @@ def usage_issue(exc: click.UsageError) -> tuple[str, str]:
         names = ", ".join(group.list_commands(exc.ctx)) if isinstance(group, click.Group) else ""
         return command, f"missing command; one of: {names} (see --help)"
     if isinstance(exc, click.MissingParameter):
-        name = _param_name(exc.param) or command
-        return name, "is required" + (f" ({_sentence(exc.message)})" if exc.message else "")
+        return _param_name(exc.param) or command, "is required" + (
+            f" ({_sentence(exc.message)})" if exc.message else ""
+        )
     if isinstance(exc, click.BadParameter):
-        name = exc.param_hint if isinstance(exc.param_hint, str) else _param_name(exc.param)
-        return (name or command).strip("'\""), _sentence(exc.message)
+        hint = exc.param_hint if isinstance(exc.param_hint, str) else _param_name(exc.param)
+        message = _sentence(exc.message).replace(
+            "does not match the format '%Y-%m-%d'", "is not a valid date (YYYY-MM-DD)"
+        )
+        return (hint or command).strip("'\""), message
     if isinstance(exc, click.NoSuchOption):
         hint = f" (did you mean {', '.join(exc.possibilities)}?)" if exc.possibilities else ""
         return exc.option_name, f"no such option{hint}; see {command} --help"
@@ -70,7 +74,7 @@ def usage_issue(exc: click.UsageError) -> tuple[str, str]:
 class HouseGroup(click.Group):
     """A click group whose every error, its own or the library's, is in the house format."""
 
-    def main(  # type: ignore[override]
+    def main(
         self,
         args: Sequence[str] | None = None,
         prog_name: str | None = None,
@@ -80,9 +84,7 @@ class HouseGroup(click.Group):
     ) -> Any:
         """Run the command line; in standalone mode exit with its status."""
         try:
-            result = super().main(
-                args, prog_name, complete_var, standalone_mode=False, **extra
-            )
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as exc:
             fail([usage_issue(exc)])
         except click.ClickException as exc:

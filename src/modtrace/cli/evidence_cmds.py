@@ -134,14 +134,12 @@ def safety_case_cmd(
     """
     import sys
 
-    from modtrace.evidence.compare import comparison_from_dict
+    from modtrace.evidence.compare import load_comparison
     from modtrace.evidence.safety_case import check, claim_status, load_safety_case, similarly_safe
     from modtrace.facts.loader import load_facts
 
     case = load_safety_case(case_file)
-    loaded = [
-        comparison_from_dict(json.loads(p.read_text(encoding="utf-8")), str(p)) for p in comparisons
-    ]
+    loaded = [load_comparison(p) for p in comparisons]
     facts = load_facts(facts_file) if facts_file else None
     checks = check(case, loaded, facts)
     click.echo(f"safety case {case.id} ({case.provider}, {case.model})")

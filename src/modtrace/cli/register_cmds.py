@@ -572,7 +572,14 @@ def token_create(role: str, subject: str, label: str | None, database: str | Non
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8000, show_default=True, envvar="MODTRACE_PORT")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    envvar="MODTRACE_PORT",
+    help="TCP port, 1-65535.",
+)
 @click.option(
     "--ecosystem",
     type=click.Path(file_okay=False, path_type=Path),

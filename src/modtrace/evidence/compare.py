@@ -8,8 +8,10 @@ partial: over-refusal). A change counts as significant when McNemar's exact test
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
+from modtrace.documents import parse_json, read_text
 from modtrace.evidence.judge import judge_labels
 from modtrace.evidence.learned import shipped
 from modtrace.evidence.refusal import COMPLIANCE, PARTIAL, REFUSAL, classify
@@ -187,15 +189,23 @@ def facts_patch(comparison: Comparison) -> dict[str, Any]:
     return patch
 
 
-def comparison_from_dict(data: dict[str, Any], source: str = "<json>") -> Comparison:
+def load_comparison(path: Path) -> Comparison:
+    """A comparison file written by ``modtrace evidence compare --json``."""
+    data = parse_json(read_text(path, EvidenceError), source=str(path), error=EvidenceError)
+    return comparison_from_dict(data, str(path))
+
+
+def comparison_from_dict(data: Any, source: str = "<json>") -> Comparison:
     """A comparison read back from ``modtrace evidence compare --json``."""
+    if not isinstance(data, dict):
+        raise EvidenceError([(source, "not a comparison from `modtrace evidence compare --json`")])
     try:
         data = dict(data)
         data["overall"] = Paired(**data["overall"])
         data["by_category"] = {k: Paired(**v) for k, v in data["by_category"].items()}
         data["excluded"] = [tuple(x) for x in data.get("excluded", [])]
         return Comparison(**data)
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, AttributeError) as exc:
         raise EvidenceError(
             [(source, f"not a comparison from `modtrace evidence compare --json`: {exc}")]
         ) from None

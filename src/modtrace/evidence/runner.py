@@ -15,7 +15,8 @@ from pathlib import Path
 
 import httpx
 
-from modtrace.evidence.runs import EvidenceError
+from modtrace.documents import read_text
+from modtrace.evidence.runs import MAX_RUN_BYTES, EvidenceError
 
 RETRY_STATUSES = {408, 409, 425, 429, 500, 502, 503, 504}
 
@@ -32,13 +33,20 @@ class RunnerReport:
 def read_prompts(path: Path) -> list[tuple[str, str]]:
     """``(id, prompt)`` pairs from CSV or JSONL (columns ``id`` or ``prompt_id``, and "
     "``prompt``)."""
-    text = path.read_text(encoding="utf-8")
-    if path.suffix.lower() in (".jsonl", ".ndjson"):
-        records = [json.loads(line) for line in text.splitlines() if line.strip()]
-    else:
-        records = list(csv.DictReader(text.splitlines()))
+    text = read_text(path, EvidenceError, limit=MAX_RUN_BYTES)
+    try:
+        if path.suffix.lower() in (".jsonl", ".ndjson"):
+            records = [json.loads(line) for line in text.splitlines() if line.strip()]
+        else:
+            records = list(csv.DictReader(text.splitlines()))
+    except (ValueError, csv.Error) as exc:
+        raise EvidenceError([(str(path), f"not a prompt file ({exc})")]) from None
+    if not records:
+        raise EvidenceError([(str(path), "no prompts")])
     out = []
     for n, record in enumerate(records, 1):
+        if not isinstance(record, dict):
+            raise EvidenceError([(f"{path}:{n}", "each line must be a JSON object")])
         prompt_id = str(record.get("prompt_id") or record.get("id") or "").strip()
         prompt = record.get("prompt")
         if not prompt_id or not prompt:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from modtrace.documents import read_text
 from modtrace.errors import InputError
 from modtrace.evidence.refusal import HUMAN_LABELS
 
@@ -118,16 +119,29 @@ def _inspect(path: Path, log: dict[str, Any], run: Run) -> Run:
     return run
 
 
+MAX_RUN_BYTES = 512 * 1024 * 1024
+"""The largest evaluation run read (512 MiB)."""
+
+
 def read_run(path: Path) -> Run:
     """Read a run: CSV or JSONL per prompt, lm-evaluation-harness samples, or an Inspect log.
 
-    Unusable rows are excluded with a reason; duplicate ids are refused.
+    Unusable rows are excluded with a reason; duplicate ids are refused; a file that is not
+    text, or whose records are not shaped as a run's, is refused naming the file.
     """
-    run = Run(str(path))
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise EvidenceError([(str(path), f"cannot be read: {exc}")]) from None
+        return _read_run(path)
+    except (AttributeError, KeyError, TypeError, ValueError, csv.Error) as exc:
+        if isinstance(exc, InputError):
+            raise
+        raise EvidenceError(
+            [(str(path), f"not a run this reader understands ({type(exc).__name__}: {exc})")]
+        ) from None
+
+
+def _read_run(path: Path) -> Run:
+    run = Run(str(path))
+    text = read_text(path, EvidenceError, limit=MAX_RUN_BYTES)
     if path.suffix.lower() == ".json":
         try:
             log = json.loads(text)

@@ -365,6 +365,10 @@ def parse_override(regime: Regime, name: str, raw: str | float | bool) -> float 
         raise ParameterError([(f"--param {name}", f"expected a number, got {raw!r}")]) from None
     if not math.isfinite(value) or value < 0:
         raise ParameterError([(f"--param {name}", f"must be a finite number >= 0, got {raw!r}")])
+    if regime.parameters[name].unit.startswith("fraction") and not 0 < value <= 1:
+        raise ParameterError(
+            [(f"--param {name}", f"a fraction must be above 0 and at most 1, got {raw!r}")]
+        )
     return value
 
 

@@ -69,7 +69,9 @@ def make_engine(url: str | None = None) -> Engine:
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine
         connect_args = (
-            {"connect_timeout": CONNECT_TIMEOUT_S} if parsed.get_backend_name() == "postgresql" else {}
+            {"connect_timeout": CONNECT_TIMEOUT_S}
+            if parsed.get_backend_name() == "postgresql"
+            else {}
         )
         return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
     except ArgumentError:
@@ -97,4 +99,6 @@ def migrate(engine: Engine) -> None:
             command.upgrade(config, "head")
     except DBAPIError as exc:
         where = engine.url.render_as_string(hide_password=True)
-        raise DatabaseUrlError([("database", f"{where} cannot be opened: {_reason(exc)}")]) from None
+        raise DatabaseUrlError(
+            [("database", f"{where} cannot be opened: {_reason(exc)}")]
+        ) from None

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import cedarpy
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from modtrace.documents import read_yaml, validation_issues
+from modtrace.countries import is_country
+from modtrace.documents import in_file, read_yaml, validate
 from modtrace.ecosystem.safeguards import classify as removal_signal
 from modtrace.errors import InputError
 from modtrace.registry.register import Register
@@ -34,8 +35,17 @@ class Requester(BaseModel):
 
     name: str = Field(min_length=1)
     aliases: list[str] = Field(default_factory=list)
-    country: str | None = Field(default=None, min_length=2, max_length=3)
+    country: str | None = Field(
+        default=None, description="ISO 3166-1 country code (alpha-2 or alpha-3)."
+    )
     identifiers: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        if value is not None and not is_country(value):
+            raise ValueError(f"{value!r} is not an ISO 3166-1 country code (e.g. DE or DEU)")
+        return value
 
 
 class DataDescription(BaseModel):
@@ -88,18 +98,19 @@ class GateDecision:
 
 
 def parse_request(data: Any, source: str = "request") -> GateRequest:
-    """Validate a request; errors name the field."""
+    """Validate a request; errors name the field (see ``modtrace schema gate-request``)."""
     if not isinstance(data, dict):
-        raise InputError([(source, "expected a mapping")])
-    try:
-        return GateRequest.model_validate(data)
-    except ValidationError as exc:
-        raise InputError(validation_issues(exc)) from None
+        raise InputError([(source, "expected a mapping (see `modtrace schema gate-request`)")])
+    return validate(data, GateRequest, InputError, schema="gate-request")
 
 
 def load_request(path: Path) -> GateRequest:
-    """Read a request file (YAML or JSON)."""
-    return parse_request(read_yaml(path), str(path))
+    """Read a request file (YAML or JSON); errors name the file and the field."""
+    data = read_yaml(path)
+    try:
+        return parse_request(data, str(path))
+    except InputError as exc:
+        raise InputError(in_file(path, exc)) from None
 
 
 def _sample(data: DataDescription) -> tuple[list[str] | None, str | None]:

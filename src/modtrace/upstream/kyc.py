@@ -10,6 +10,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from modtrace.documents import read_text
+from modtrace.errors import InputError
 from modtrace.names import fold
 
 SAMPLE_LIST = Path(__file__).parent / "data" / "sample_screening_list.csv"
@@ -39,18 +41,37 @@ class Hit:
 
 
 def load_list(path: Path = SAMPLE_LIST) -> list[Entry]:
-    """A screening list as CSV: name, aliases (separated by ``;``), country, list, reason."""
-    with path.open(newline="", encoding="utf-8") as handle:
-        return [
-            Entry(
-                r["name"],
-                tuple(a for a in (r.get("aliases") or "").split(";") if a),
-                r.get("country") or "",
-                r.get("list") or path.stem,
-                r.get("reason") or "",
-            )
-            for r in csv.DictReader(handle)
-        ]
+    """A screening list as CSV: name, aliases (separated by ``;``), country, list, reason.
+
+    A file that is not UTF-8 CSV with a ``name`` column, or that lists nobody, is refused:
+    screening against an empty list would clear every requester silently.
+    """
+    text = read_text(path, InputError)
+    try:
+        rows = list(csv.DictReader(text.splitlines()))
+    except csv.Error as exc:
+        raise InputError([(str(path), f"not a CSV screening list ({exc})")]) from None
+    if not rows or "name" not in rows[0]:
+        raise InputError(
+            [
+                (
+                    str(path),
+                    "a screening list needs a header with name (and aliases, country, "
+                    "list, reason) and at least one entry",
+                )
+            ]
+        )
+    return [
+        Entry(
+            r["name"],
+            tuple(a for a in (r.get("aliases") or "").split(";") if a),
+            r.get("country") or "",
+            r.get("list") or path.stem,
+            r.get("reason") or "",
+        )
+        for r in rows
+        if (r.get("name") or "").strip()
+    ]
 
 
 def screen(names: list[str], entries: list[Entry]) -> list[Hit]:

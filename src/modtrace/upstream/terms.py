@@ -14,8 +14,9 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from modtrace.countries import is_country
 from modtrace.documents import load_model
 from modtrace.errors import InputError
 
@@ -33,8 +34,18 @@ class Condition(BaseModel):
     data_domains_any: list[str] | None = None
     compute_fraction_over: float | None = Field(default=None, ge=0)
     data_tokens_over: int | None = Field(default=None, ge=0)
-    jurisdiction_in: list[str] | None = None
+    jurisdiction_in: list[str] | None = Field(
+        default=None, description="ISO 3166-1 country codes (alpha-2 or alpha-3)."
+    )
     refusal_removal_requested: bool | None = None
+
+    @field_validator("jurisdiction_in")
+    @classmethod
+    def _known_countries(cls, value: list[str] | None) -> list[str] | None:
+        unknown = [c for c in value or [] if not is_country(c)]
+        if unknown:
+            raise ValueError(f"not ISO 3166-1 country codes: {', '.join(map(repr, unknown))}")
+        return value
 
     @model_validator(mode="after")
     def _not_empty(self) -> Condition:
@@ -91,7 +102,7 @@ class Terms(BaseModel):
 
 def load_terms(path: Path) -> Terms:
     """Read and validate a terms file; errors name the field."""
-    return load_model(path, Terms, TermsError)
+    return load_model(path, Terms, TermsError, schema="terms")
 
 
 def _strings(values: list[str]) -> str:

@@ -16,7 +16,13 @@ from sqlalchemy import Connection, insert, select, update
 from tqdm import tqdm
 
 from modtrace.registry.ingest.nodes import add_external
-from modtrace.registry.ingest.progress import ImportReport, Problem, position, record
+from modtrace.registry.ingest.progress import (
+    ImportInputError,
+    ImportReport,
+    Problem,
+    position,
+    record,
+)
 from modtrace.registry.register import RELATIONS, Edge, Register, provider_of
 from modtrace.registry.tables import models
 
@@ -89,7 +95,7 @@ def import_cards(
     """
     paths = card_paths(directory)
     if not paths:
-        raise FileNotFoundError(f"no */README.md cards under {directory}")
+        raise ImportInputError([(str(directory), "no model cards (<model>/README.md) in it")])
     namespace = namespace or directory.name
     source_key = f"model-cards:{directory.name}"
     report = ImportReport()

@@ -14,7 +14,9 @@ Whatever stays unmatched is reported.
 from __future__ import annotations
 
 import csv
+import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,11 +25,12 @@ import yaml
 from rapidfuzz import fuzz, process
 from sqlalchemy import insert, select, update
 
-from modtrace.registry.ingest.progress import record
+from modtrace.registry.ingest.progress import ImportInputError, csv_header, record
 from modtrace.registry.register import Register, provider_of
 from modtrace.registry.tables import lineage_edges, models
 
 ALIASES = Path(__file__).with_name("epoch_aliases.yaml")
+HEADER = ("Model", "Training compute (FLOP)")
 FILES = ("notable_ai_models.csv", "all_ai_models.csv")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
@@ -89,6 +92,21 @@ def _same_maker(organization: str, hub_id: str) -> bool:
     )
 
 
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _readable(path: Path, rows: Iterator[dict[str, str]]) -> Iterator[dict[str, str]]:
+    try:
+        yield from rows
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ImportInputError([(str(path), f"cannot be read: {exc}")]) from None
+
+
 def read_epoch(directory: Path) -> list[EpochModel]:
     """Epoch models with training compute; the notable table wins over the larger one."""
     out: dict[str, EpochModel] = {}
@@ -96,21 +114,21 @@ def read_epoch(directory: Path) -> list[EpochModel]:
         path = directory / name
         if not path.exists():
             continue
+        csv_header(path, HEADER)
         with path.open(newline="", encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
+            for row in _readable(path, csv.DictReader(handle)):
                 compute = row.get("Training compute (FLOP)") or ""
                 if not compute or row["Model"] in out:
                     continue
-                try:
-                    value = float(compute)
-                except ValueError:
+                value = _number(compute)
+                if value is None:
                     continue
                 params = row.get("Parameters") or ""
                 out[row["Model"]] = EpochModel(
                     row["Model"],
                     row.get("Organization", ""),
                     value,
-                    float(params) if params else None,
+                    _number(params),
                 )
     return list(out.values())
 
@@ -178,7 +196,9 @@ def import_epoch(register: Register, directory: Path, *, threshold: float = 95.0
     """Resolve Epoch's table against the register's models and record compute on each match."""
     epoch = read_epoch(directory)
     if not epoch:
-        raise FileNotFoundError(f"no Epoch model table with training compute under {directory}")
+        raise ImportInputError(
+            [(str(directory), f"no Epoch model table with training compute ({', '.join(FILES)})")]
+        )
     with register.engine.connect() as c:
         candidates = sorted(
             set(c.execute(select(lineage_edges.c.parent_id).distinct()).scalars())

@@ -15,7 +15,14 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 from tqdm import tqdm
 
-from modtrace.registry.ingest.progress import ImportReport, Problem, position, record
+from modtrace.registry.ingest.progress import (
+    ImportInputError,
+    ImportReport,
+    Problem,
+    csv_header,
+    position,
+    record,
+)
 from modtrace.registry.register import Edge, Register, provider_of
 from modtrace.registry.tables import lineage_edges, models
 
@@ -27,6 +34,7 @@ RELATION_BY_TYPE = {
     "": "other",
 }
 BATCH = 5000
+HEADER = ("Model ID", "Type", "Base Model")
 
 
 def lineage_files(directory: Path) -> list[Path]:
@@ -177,7 +185,11 @@ def import_hf_lineage(
     """Import every weekly file under ``directory``; resumes unfinished files, skips done ones."""
     files = lineage_files(directory)
     if not files:
-        raise FileNotFoundError(f"no added_model_*.csv files under {directory}")
+        raise ImportInputError(
+            [(str(directory), "no added_model_*.csv files here or in its added/ folder")]
+        )
+    for path in files:  # every file's header, before the first row is imported
+        csv_header(path, HEADER)
     report = ImportReport()
     with register.engine.connect() as c:
         state = {f.name: position(c, f"hf-lineage:{f.name}") for f in files}
@@ -191,7 +203,13 @@ def import_hf_lineage(
         rows = _rows(path, start)
         done = False
         while not done:
-            batch = list(islice(rows, batch_size))
+            try:
+                batch = list(islice(rows, batch_size))
+            except (UnicodeDecodeError, csv.Error) as exc:
+                bar.close()  # the batches before this one are imported; a re-run resumes here
+                raise ImportInputError(
+                    [(f"{path}:{start + 2}", f"cannot be read after this line: {exc}")]
+                ) from None
             done = len(batch) < batch_size
             with register.engine.begin() as c:
                 _import_batch(register, c, path.name, batch, report)

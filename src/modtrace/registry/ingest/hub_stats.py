@@ -11,7 +11,13 @@ import polars as pl
 from sqlalchemy import insert, select, update
 
 from modtrace.registry.ingest.nodes import add_external
-from modtrace.registry.ingest.progress import ImportReport, Problem, position, record
+from modtrace.registry.ingest.progress import (
+    ImportInputError,
+    ImportReport,
+    Problem,
+    position,
+    record,
+)
 from modtrace.registry.register import RELATIONS, Edge, Register, provider_of
 from modtrace.registry.tables import models
 
@@ -33,6 +39,28 @@ def _card(text: Any) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+COLUMNS = ("id", "author", "cardData", "safetensors", "baseModels", "pipeline_tag", "library_name")
+
+
+def read_hub_stats(parquet: Path) -> pl.DataFrame:
+    """The columns the import needs; a file that is not such a Parquet file is refused by name."""
+    try:
+        schema = pl.read_parquet_schema(parquet)
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        first = (str(exc).splitlines() or [""])[0][:160]
+        raise ImportInputError([(str(parquet), f"not a Parquet file ({first})")]) from None
+    missing = [c for c in COLUMNS if c not in schema]
+    if missing:
+        raise ImportInputError(
+            [(str(parquet), f"not a hub-stats snapshot: no column {', '.join(missing)}")]
+        )
+    try:
+        return pl.read_parquet(parquet, columns=list(COLUMNS))
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        first = (str(exc).splitlines() or [""])[0][:160]
+        raise ImportInputError([(str(parquet), f"cannot be read: {first}")]) from None
+
+
 def import_hub_stats(register: Register, parquet: Path) -> ImportReport:
     """Import one hub-stats Parquet file in one transaction (it is small)."""
     source = f"hub-stats:{parquet.name}"
@@ -41,18 +69,7 @@ def import_hub_stats(register: Register, parquet: Path) -> ImportReport:
         if position(c, source)[1]:
             report.skipped_sources = 1
             return report
-    frame = pl.read_parquet(
-        parquet,
-        columns=[
-            "id",
-            "author",
-            "cardData",
-            "safetensors",
-            "baseModels",
-            "pipeline_tag",
-            "library_name",
-        ],
-    )
+    frame = read_hub_stats(parquet)
     with register.engine.begin() as c:
         edges: list[Edge] = []
         for line, row in enumerate(frame.iter_rows(named=True), start=1):

@@ -2,11 +2,40 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Connection, insert, select, update
 
+from modtrace.errors import InputError
 from modtrace.registry.tables import import_progress
+
+
+class ImportInputError(InputError):
+    """Import input that cannot be read at all: no files, not text, not the expected columns."""
+
+
+def csv_header(path: Path, expected: tuple[str, ...]) -> list[str]:
+    """The first line of a CSV file, refused unless it is UTF-8 text naming ``expected``.
+
+    Checked before anything is imported, so that the wrong file fails at once, by name.
+    """
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            header = next(csv.reader(handle), [])
+    except UnicodeDecodeError:
+        raise ImportInputError([(str(path), "not UTF-8 text (a binary file?)")]) from None
+    except (OSError, csv.Error) as exc:
+        raise ImportInputError([(str(path), f"cannot be read: {exc}")]) from None
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    missing = [column for column in expected if column not in header]
+    if missing:
+        got = ",".join(header)[:120] or "an empty file"
+        raise ImportInputError(
+            [(str(path), f"expected a CSV header with {', '.join(expected)}; got {got!r}")]
+        )
+    return header
 
 
 @dataclass(frozen=True)
