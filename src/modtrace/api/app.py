@@ -126,6 +126,8 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
         limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
     ) -> dict[str, Any]:
         """One step back or forward, or the whole ancestry or descendants (public data)."""
+        if register.model(model_id) is None:
+            raise ApiError(404, "model not found", [("model_id", "not in the register")])
         graph = app.state.graph_cache.current()  # in memory: reloaded when edges are added
         if direction in ("back", "forward"):
             links = graph.one_step(model_id, direction)

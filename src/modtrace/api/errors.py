@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -35,6 +36,43 @@ def body(status: int, error: str, errors: list[tuple[str, str]]) -> dict[str, An
     }
 
 
+_SOURCES = ("body", "query", "path", "header", "cookie")
+
+
+def json_fields(issues: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Issues as a JSON client reads them: the library's ``--param x`` is ``params.x`` here."""
+    return [
+        (f"params.{field.removeprefix('--param ')}" if field.startswith("--param ") else field, p)
+        for field, p in issues
+    ]
+
+
+def _position(doc: Any, pos: Any) -> str:
+    if not isinstance(doc, str | bytes) or not isinstance(pos, int):
+        return "unknown position"
+    text = doc.decode("utf-8", "replace") if isinstance(doc, bytes) else doc
+    before = text[:pos]
+    line = before.count("\n") + 1
+    return f"line {line}, column {pos - (before.rfind(chr(10)) + 1) + 1}"
+
+
+def request_issues(errors: Sequence[Any], doc: Any = None) -> list[tuple[str, str]]:
+    """FastAPI's validation errors as ``(field, problem)``: the JSON field's dotted path (no
+    ``body.`` prefix); malformed JSON says where it broke."""
+    issues = []
+    for e in errors:
+        loc = list(e.get("loc") or ())
+        if e.get("type") == "json_invalid":
+            where = _position(doc, loc[1] if len(loc) > 1 else None)
+            reason = (e.get("ctx") or {}).get("error") or e.get("msg")
+            issues.append(("body", f"malformed JSON at {where}: {reason}"))
+            continue
+        if loc and loc[0] in _SOURCES:
+            loc = loc[1:]
+        issues.append((".".join(str(p) for p in loc) or "body", str(e.get("msg"))))
+    return issues
+
+
 def not_found(what: str) -> ApiError:
     """404 that says nothing about whether the thing exists for someone else."""
     return ApiError(404, f"{what} not found")
@@ -49,15 +87,16 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(InputError)
     async def _input(_: Request, exc: InputError) -> JSONResponse:
-        return JSONResponse(body(400, "invalid input", exc.issues), status_code=400)
+        return JSONResponse(body(400, "invalid input", json_fields(exc.issues)), status_code=400)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        issues = [
-            (".".join(str(p) for p in e["loc"] if p != "body") or "body", e["msg"])
-            for e in exc.errors()
-        ]
-        return JSONResponse(body(422, "invalid request", issues), status_code=422)
+        issues = request_issues(exc.errors(), exc.body)
+        malformed = any(e.get("type") == "json_invalid" for e in exc.errors())
+        return JSONResponse(
+            body(422, "malformed JSON" if malformed else "invalid request", issues),
+            status_code=422,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

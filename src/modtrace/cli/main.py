@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -244,14 +245,25 @@ def compute_estimate(
     from modtrace.compute.estimate import estimate_all
     from modtrace.determination.explain import estimate_line
     from modtrace.facts.flatten import facts_to_row
-    from modtrace.facts.loader import facts_from_mapping, load_facts
+    from modtrace.facts.loader import load_facts
 
+    given = [parameters, tokens, epochs, method, hours, peak, utilization, measured]
     if facts_file is not None:
         facts: Facts = load_facts(facts_file)
+    elif all(v is None for v in given) and not techniques:
+        raise ParameterError(
+            [
+                (
+                    "FACTS_FILE",
+                    "nothing to estimate: give a facts file, or --parameters and "
+                    "--tokens, or --hours and --peak (see --help)",
+                )
+            ]
+        )
     else:
         training = {"method": method, "tokens": tokens, "epochs": epochs}
         hardware = {"accelerator_hours": hours, "peak_flop_per_s": peak, "utilization": utilization}
-        facts = facts_from_mapping(
+        facts = _facts_from_options(
             {
                 "original": {
                     "id": "(not given)",
@@ -265,15 +277,51 @@ def compute_estimate(
                     "training": training,
                     "hardware": hardware,
                 },
-            },
-            source="options",
+            }
         )
     estimates = estimate_all(facts_to_row(facts))
+    if overflowing := [n for n, e in estimates.items() if _overflows(e.as_dict())]:
+        raise ParameterError(
+            [
+                (n, "the estimate overflows (over 1.8e308 FLOP); check the inputs")
+                for n in overflowing
+            ]
+        )
     if fmt == "json":
         click.echo(_dump({k: e.as_dict() for k, e in estimates.items()}))
         return
     for name, estimate in estimates.items():
         click.echo(f"{name}: {estimate_line(estimate.as_dict())}")
+
+
+_OPTION_OF_FIELD = {
+    "original.parameters": "--parameters",
+    "modification.training.tokens": "--tokens",
+    "modification.training.epochs": "--epochs",
+    "modification.training.method": "--method",
+    "modification.techniques": "--technique",
+    "modification.hardware.accelerator_hours": "--hours",
+    "modification.hardware.peak_flop_per_s": "--peak",
+    "modification.hardware.utilization": "--utilization",
+    "modification.compute_flop": "--measured",
+}
+
+
+def _facts_from_options(document: dict[str, Any]) -> Facts:
+    """Facts built from ``compute estimate``'s options; errors name the option, not the field."""
+    from modtrace.facts.loader import facts_from_mapping
+
+    try:
+        return facts_from_mapping(document, source="options")
+    except FactsError as exc:
+        raise FactsError([(_OPTION_OF_FIELD.get(f, f), p) for f, p in exc.issues]) from None
+
+
+def _overflows(estimate: dict[str, Any]) -> bool:
+    return any(
+        isinstance(estimate.get(k), float) and not math.isfinite(estimate[k])
+        for k in ("flop", "low")
+    )
 
 
 @cli.group()
@@ -288,6 +336,28 @@ def schema_facts() -> None:
     Example: modtrace schema facts > facts.schema.json
     """
     click.echo(_dump(Facts.model_json_schema()))
+
+
+@schema.command("terms")
+def schema_terms() -> None:
+    """Print the JSON Schema of a provider's terms file (`gate check --terms`).
+
+    Example: modtrace schema terms > terms.schema.json
+    """
+    from modtrace.upstream.terms import Terms
+
+    click.echo(_dump(Terms.model_json_schema()))
+
+
+@schema.command("gate-request")
+def schema_gate_request() -> None:
+    """Print the JSON Schema of a modification request (`gate check REQUEST`).
+
+    Example: modtrace schema gate-request > request.schema.json
+    """
+    from modtrace.upstream.gate import GateRequest
+
+    click.echo(_dump(GateRequest.model_json_schema()))
 
 
 def _register_commands() -> None:

@@ -13,12 +13,15 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from modtrace.cli.options import database_option, format_option, open_register
 from modtrace.errors import RegisterError
+
+if TYPE_CHECKING:
+    from modtrace.registry.register import Register
 
 
 def _dump(data: Any) -> str:
@@ -156,6 +159,15 @@ def import_epoch_cmd(
         unmatched.write_text("".join(f"{n}\n" for n in report.unmatched), encoding="utf-8")
 
 
+def _known(register: Register, field: str, model_ids: list[str]) -> None:
+    """Refuse model ids the register has never seen (a typo, or data not yet imported)."""
+    unknown = [m for m in model_ids if register.model(m) is None]
+    if unknown:
+        raise RegisterError(
+            [(field, f"{m} is not in the register (import it, or check the id)") for m in unknown]
+        )
+
+
 def _report(report: Any) -> None:
     click.echo(
         f"read {report.rows_read:,}; models added {report.models_added:,}; external models "
@@ -208,6 +220,9 @@ def trace_cmd(
     from modtrace.lineage.trace import one_step, paths_between, walk
 
     register = open_register(database)
+    _known(register, "MODEL_ID", [model_id])
+    if path_to:
+        _known(register, "--path-to", [path_to])
     with register.engine.connect() as c:
         if path_to:
             paths = paths_between(c, model_id, path_to)
@@ -362,7 +377,9 @@ def incident_report(
 
     Example: modtrace incident report --title "Deepfake abuse" --model some/model --severity high
     """
-    incident_id = open_register(database).report_incident(
+    register = open_register(database)
+    _known(register, "--model", list(model_ids))
+    incident_id = register.report_incident(
         title=title,
         model_ids=list(model_ids),
         date=date.date() if date else None,
