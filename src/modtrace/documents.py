@@ -218,7 +218,7 @@ def validation_issues(exc: ValidationError, schema: str | None = "facts") -> lis
     issues = []
     for err in exc.errors(include_url=False):
         field = ".".join(str(part) for part in err["loc"]) or "<root>"
-        problem = err["msg"]
+        problem = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             problem = "unknown field" + (
                 f" (check its spelling against `modtrace schema {schema}`)" if schema else ""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from modtrace.cli.options import database_option, open_register
+from modtrace.cli.options import ROW_ID, database_option, open_register
 
 
 @click.group("evidence")
@@ -49,7 +49,7 @@ def evidence_group() -> None:
 @click.option(
     "--record",
     "record_for",
-    type=int,
+    type=ROW_ID,
     default=None,
     metavar="MODIFICATION_ID",
     help="Keep the comparison in the register with this modification.",

@@ -93,18 +93,17 @@ def assess(
     """
     from modtrace.determination.assess import assess as run_assessment
     from modtrace.determination.explain import comparison_table, determination_text
-    from modtrace.facts.loader import facts_from_mapping, load_facts, merge, parse_document
+    from modtrace.documents import parse_text, read_text
+    from modtrace.facts.loader import facts_from_mapping, load_facts, merge
     from modtrace.regimes.loader import default_catalog, parse_param_options, with_overrides
 
     facts = load_facts(facts_file)
     if evidence_files:
         document = facts.model_dump(mode="json")
         for path in evidence_files:
-            try:
-                text = path.read_text(encoding="utf-8")
-            except OSError as exc:
-                raise FactsError([(str(path), f"cannot be read: {exc}")]) from None
-            patch = parse_document(text, source=str(path))
+            patch = parse_text(
+                read_text(path, FactsError), source=str(path), error=FactsError, suffix=path.suffix
+            )
             if not isinstance(patch, dict):
                 raise FactsError([(str(path), "a facts patch must be a mapping")])
             document = merge(document, patch)

@@ -10,6 +10,9 @@ import click
 if TYPE_CHECKING:
     from modtrace.registry.register import Register
 
+ROW_ID = click.IntRange(1, 2**31 - 1)
+"""A record's number in the register (filings, incidents, modifications)."""
+
 database_option = click.option(
     "--database",
     "database",

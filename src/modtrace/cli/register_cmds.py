@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from modtrace.cli.options import database_option, format_option, open_register
+from modtrace.cli.options import ROW_ID, database_option, format_option, open_register
 from modtrace.errors import RegisterError
 
 if TYPE_CHECKING:
@@ -311,7 +311,7 @@ def filing_submit(
 
 
 @filing_group.command("review")
-@click.argument("filing_id", type=int)
+@click.argument("filing_id", type=ROW_ID)
 @click.option(
     "--status",
     "to_status",
@@ -333,7 +333,7 @@ def filing_review(
 
 
 @filing_group.command("show")
-@click.argument("filing_id", type=int)
+@click.argument("filing_id", type=ROW_ID)
 @database_option
 def filing_show(filing_id: int, database: str | None) -> None:
     """Show a filing and its review history as JSON.
@@ -393,7 +393,7 @@ def incident_report(
 
 
 @incident_group.command("propagate")
-@click.argument("incident_id", type=int)
+@click.argument("incident_id", type=ROW_ID)
 @click.option(
     "--from-root", is_flag=True, help="Recall everything derived from the original models."
 )
@@ -614,6 +614,7 @@ def serve(host: str, port: int, ecosystem: Path, database: str | None) -> None:
 
     from modtrace.api.service import build
 
+    open_register(database).engine.dispose()  # a bad --database fails here, in the house format
     app = build(database, ecosystem)
     click.echo(f"modtrace on http://{host}:{port}/  (API docs: /docs, OpenAPI: /openapi.json)")
     uvicorn.run(app, host=host, port=port, log_level="warning")

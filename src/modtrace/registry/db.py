@@ -74,15 +74,20 @@ def make_engine(url: str | None = None) -> Engine:
             else {}
         )
         return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
-    except ArgumentError:
-        raise DatabaseUrlError(
-            [(field, "not a database URL (e.g. sqlite:///register.sqlite3 or postgresql://...)")]
-        ) from None
     except NoSuchModuleError:
         raise DatabaseUrlError(
             [(field, f"unknown database kind {url.partition(':')[0]!r}; use sqlite or postgresql")]
         ) from None
-    except (ImportError, OSError, ValueError) as exc:
+    except ArgumentError:
+        raise DatabaseUrlError(
+            [(field, "not a database URL (e.g. sqlite:///register.sqlite3 or postgresql://...)")]
+        ) from None
+    except ImportError:
+        kind = url.partition(":")[0].partition("+")[0]
+        raise DatabaseUrlError(
+            [(field, f"no driver for {kind!r} databases is installed; use sqlite or postgresql")]
+        ) from None
+    except (OSError, ValueError) as exc:
         raise DatabaseUrlError([(field, f"cannot be opened: {_reason(exc)}")]) from None
 
 
