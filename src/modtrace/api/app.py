@@ -32,6 +32,7 @@ from modtrace.lineage.graph import GraphCache
 from modtrace.lineage.recall import propagate
 from modtrace.regimes.loader import default_catalog, with_overrides
 from modtrace.regimes.model import regime_to_data
+from modtrace.registry.known import unknown_models
 from modtrace.registry.register import Register
 from modtrace.registry.tokens import PUBLIC, Principal, resolve
 from modtrace.upstream.gate import check as gate_check_request
@@ -126,7 +127,7 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
         limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
     ) -> dict[str, Any]:
         """One step back or forward, or the whole ancestry or descendants (public data)."""
-        if register.model(model_id) is None:
+        if unknown_models(register.engine, [model_id]):
             raise ApiError(404, "model not found", [("model_id", "not in the register")])
         graph = app.state.graph_cache.current()  # in memory: reloaded when edges are added
         if direction in ("back", "forward"):
@@ -165,6 +166,8 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
     @app.get("/api/models/{model_id:path}/notices", tags=["lineage"])
     def list_notices(model_id: str) -> dict[str, Any]:
         """Warnings and prohibited modifications published for a model (public)."""
+        if unknown_models(register.engine, [model_id]):
+            raise ApiError(404, "model not found", [("model_id", "not in the register")])
         return {"ok": True, "notices": register.notices(model_id)}
 
     @app.post("/api/gate/check", tags=["upstream"])

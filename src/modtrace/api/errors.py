@@ -40,11 +40,17 @@ _SOURCES = ("body", "query", "path", "header", "cookie")
 
 
 def json_fields(issues: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Issues as a JSON client reads them: the library's ``--param x`` is ``params.x`` here."""
-    return [
-        (f"params.{field.removeprefix('--param ')}" if field.startswith("--param ") else field, p)
-        for field, p in issues
-    ]
+    """Issues as a JSON client reads them: the library's ``--param x`` is ``params.x`` here,
+    ``--regime`` is ``regime``."""
+    return [(_json_field(field), problem) for field, problem in issues]
+
+
+def _json_field(field: str) -> str:
+    if field.startswith("--param "):
+        return f"params.{field.removeprefix('--param ')}"
+    if field.startswith("--"):
+        return field.removeprefix("--").replace("-", "_")
+    return field
 
 
 def _position(doc: Any, pos: Any) -> str:

@@ -161,8 +161,9 @@ def import_epoch_cmd(
 
 def _known(register: Register, field: str, model_ids: list[str]) -> None:
     """Refuse model ids the register has never seen (a typo, or data not yet imported)."""
-    unknown = [m for m in model_ids if register.model(m) is None]
-    if unknown:
+    from modtrace.registry.known import unknown_models
+
+    if unknown := unknown_models(register.engine, model_ids):
         raise RegisterError(
             [(field, f"{m} is not in the register (import it, or check the id)") for m in unknown]
         )
