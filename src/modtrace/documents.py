@@ -80,7 +80,8 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
-def _json_object(pairs: list[tuple[str, Any]]) -> _Mapping:
+def json_object(pairs: list[tuple[str, Any]]) -> _Mapping:
+    """``json.loads``'s ``object_pairs_hook``: a mapping that remembers duplicate keys."""
     data = _Mapping(pairs)
     if len(data) < len(pairs):
         counts = Counter(key for key, _ in pairs)
@@ -143,7 +144,7 @@ def parse_yaml(text: str, *, source: str, error: type[InputError] = InputError) 
 def parse_json(text: str, *, source: str, error: type[InputError] = InputError) -> Any:
     """Parse JSON; syntax errors give their line and column."""
     try:
-        data = json.loads(text, object_pairs_hook=_json_object)
+        data = json.loads(text, object_pairs_hook=json_object)
     except json.JSONDecodeError as exc:
         raise error(
             [(source, f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]

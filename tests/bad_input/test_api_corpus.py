@@ -95,7 +95,7 @@ def api_routes(service: Service) -> set[str]:
         f"{method} {route.path}"
         for route in app.routes
         if isinstance(route, APIRoute) and route.path.startswith("/api")
-        for method in route.methods
+        for method in route.methods or ()
     }
 
 

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from modtrace.api.bodies import BodyError, CheckedRoute
 from modtrace.errors import InputError
 
 
@@ -86,6 +87,12 @@ def not_found(what: str) -> ApiError:
 
 def install(app: FastAPI) -> None:
     """Route every error through the canonical body."""
+
+    app.router.route_class = CheckedRoute  # bodies checked as documents are (api/bodies.py)
+
+    @app.exception_handler(BodyError)
+    async def _body(_: Request, exc: BodyError) -> JSONResponse:
+        return JSONResponse(body(400, "invalid input", exc.issues), status_code=400)
 
     @app.exception_handler(ApiError)
     async def _api(_: Request, exc: ApiError) -> JSONResponse:
