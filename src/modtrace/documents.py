@@ -211,7 +211,7 @@ def _not_finite(value: Any) -> bool:
     return False
 
 
-def validation_issues(exc: ValidationError, schema: str | None = "facts") -> list[tuple[str, str]]:
+def validation_issues(exc: ValidationError, schema: str | None = None) -> list[tuple[str, str]]:
     """Turn pydantic's errors into ``(dotted.field, problem)`` pairs.
 
     ``schema`` names the ``modtrace schema`` command that lists the fields (None: no hint).
@@ -270,11 +270,11 @@ def load_model(
     schema: str | None = None,
 ) -> M:
     """Read a file and validate it as ``model``; every problem names the file and its field."""
-    data = read_yaml(path, error)
-    if not isinstance(data, dict):
-        kind = "an empty document" if data is None else f"a {type(data).__name__}"
-        raise error([(str(path), f"expected a mapping; got {kind}")])
     try:
+        data = read_yaml(path, error)
+        if not isinstance(data, dict):
+            kind = "an empty document" if data is None else f"a {type(data).__name__}"
+            raise error([(str(path), f"expected a mapping; got {kind}")])
         return validate(data, model, error, schema=schema)
     except InputError as exc:
         raise error(in_file(path, exc)) from None

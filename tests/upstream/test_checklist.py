@@ -52,7 +52,7 @@ def test_bad_checklists_name_the_field(tmp_path: Path) -> None:
     bad.write_text("monitoring: {status: done}\n")
     with pytest.raises(TermsError) as info:
         load_filled(bad)
-    assert info.value.issues[0][0] == "monitoring.status"
+    assert info.value.issues[0][0] == f"{bad}: monitoring.status"  # the file, then the field
     unknown = tmp_path / "u.yaml"
     unknown.write_text("telepathy: {status: met}\n")
     with pytest.raises(TermsError, match="not a duty"):

@@ -274,6 +274,15 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
     def report_incident(request: IncidentRequest, who: Who) -> dict[str, Any]:
         """Record an incident (regulators, providers)."""
         need(who, "regulator", "provider")
+        if unknown := unknown_models(register.engine, request.model_ids):
+            raise ApiError(
+                400,
+                "invalid input",
+                [
+                    (f"model_ids.{request.model_ids.index(m)}", f"{m} is not in the register")
+                    for m in unknown
+                ],
+            )
         incident_id = register.report_incident(**request.model_dump())
         return {"ok": True, "incident_id": incident_id}
 

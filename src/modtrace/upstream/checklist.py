@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from modtrace.documents import read_yaml, validation_issues
+from modtrace.documents import in_file, read_yaml, validate
+from modtrace.errors import InputError
 from modtrace.upstream.terms import Terms, TermsError
 
 DUTIES_FILE = Path(__file__).parent / "data" / "provider_obligations.yaml"
@@ -59,8 +60,14 @@ def duties() -> tuple[Duty, ...]:
 
 
 def load_filled(path: Path) -> dict[str, Entry]:
-    """A provider's filled checklist; unknown duty ids and bad statuses name the field."""
-    data = read_yaml(path, TermsError) or {}
+    """A provider's filled checklist; unknown duty ids and bad statuses name the file and field."""
+    try:
+        return _filled(read_yaml(path, TermsError), path)
+    except InputError as exc:
+        raise TermsError(in_file(path, exc)) from None
+
+
+def _filled(data: Any, path: Path) -> dict[str, Entry]:
     if not isinstance(data, dict):
         raise TermsError([(str(path), "expected a mapping of duty id to status and evidence")])
     known = {d.id for d in duties()}
@@ -72,9 +79,9 @@ def load_filled(path: Path) -> dict[str, Entry]:
     out = {}
     for key, value in data.items():
         try:
-            out[key] = Entry.model_validate(value)
-        except ValidationError as exc:
-            raise TermsError([(f"{key}.{f}", p) for f, p in validation_issues(exc)]) from None
+            out[key] = validate(value, Entry, TermsError)
+        except InputError as exc:
+            raise TermsError([(f"{key}.{f}", p) for f, p in exc.issues]) from None
     return out
 
 

@@ -106,9 +106,8 @@ def parse_request(data: Any, source: str = "request") -> GateRequest:
 
 def load_request(path: Path) -> GateRequest:
     """Read a request file (YAML or JSON); errors name the file and the field."""
-    data = read_yaml(path)
     try:
-        return parse_request(data, str(path))
+        return parse_request(read_yaml(path), str(path))
     except InputError as exc:
         raise InputError(in_file(path, exc)) from None
 
