@@ -88,6 +88,9 @@ def make_files(tmp: Path) -> Files:
     paths["lineage_bin"] = str(tmp / "lineage-bin")
     put("lineage_header", "lineage-header/added_model_0101.csv", "id,kind\na/b,finetune\n")
     paths["lineage_header"] = str(tmp / "lineage-header")
+    put("lineage_mixed", "lineage-mixed/added_model_0101.csv", "Model ID,Type,Base Model\na/b,,\n")
+    put("lineage_mixed", "lineage-mixed/added_model_0102.csv", "Model,Kind\nc/d,finetune\n")
+    paths["lineage_mixed"] = str(tmp / "lineage-mixed")  # a good week, then a bad one
     put("epoch_header", "epoch-header/notable_ai_models.csv", "Name,FLOP\nx,1e20\n")
     paths["epoch_header"] = str(tmp / "epoch-header")
     put("epoch_bin", "epoch-bin/notable_ai_models.csv", BINARY)

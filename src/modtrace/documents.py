@@ -89,10 +89,6 @@ def json_object(pairs: list[tuple[str, Any]]) -> _Mapping:
     return data
 
 
-def _join(path: tuple[Any, ...], key: Any) -> tuple[Any, ...]:
-    return (*path, key)
-
-
 def _dotted(path: tuple[Any, ...], source: str) -> str:
     return ".".join(str(p) for p in path) or source
 
@@ -105,12 +101,12 @@ def document_issues(data: Any, *, source: str = "<document>") -> list[tuple[str,
         path, value = stack.pop()
         if isinstance(value, dict):
             issues.extend(
-                (_dotted(_join(path, k), source), "duplicate key")
+                (_dotted((*path, k), source), "duplicate key")
                 for k in getattr(value, "duplicates", ())
             )
-            stack.extend((_join(path, k), v) for k, v in reversed(value.items()))
+            stack.extend(((*path, k), v) for k, v in reversed(value.items()))
         elif isinstance(value, list | tuple):
-            stack.extend((_join(path, i), v) for i, v in reversed(list(enumerate(value))))
+            stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(value))))
         elif isinstance(value, float) and not math.isfinite(value):
             issues.append((_dotted(path, source), NOT_FINITE))
         elif isinstance(value, _BadDate):

@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from hostile_files import Files, make_files
 from modtrace.cli.main import cli
+from modtrace.registry.register import Register
 
 CORPUS: dict[str, list[dict[str, Any]]] = yaml.safe_load(
     (Path(__file__).parent / "cli.yaml").read_text(encoding="utf-8")
@@ -113,3 +114,15 @@ def test_the_installed_entry_point_gives_no_traceback(files: Files, args: list[s
     assert "Traceback" not in done.stderr
     assert done.stdout == ""
     assert all(ERROR_LINE.match(line) for line in done.stderr.splitlines()), done.stderr
+
+
+def test_a_bad_week_among_good_ones_imports_nothing(files: Files, tmp_path: Path) -> None:
+    """Every file's header is checked before the first row is imported, and before any bar."""
+    url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    result = CliRunner().invoke(
+        cli, ["import", "hf-lineage", files.fill("{lineage_mixed}"), "--database", url]
+    )
+    assert result.exit_code == 2
+    register = Register.open(url)
+    assert register.model("a/b") is None
+    register.engine.dispose()
