@@ -59,6 +59,13 @@ def make_files(tmp: Path) -> Files:
     )
     original = '{"original": {"id": "a/b", "provider": "P", "training_compute_flop": %s}, '
     rest = '"modifier": {"name": "m"}, "modification": {"techniques": ["fine-tuning"]}}'
+    put(
+        "overflow",
+        "overflow.yaml",
+        "original: {id: a/b, provider: P, parameters: 1e300}\n"
+        "modifier: {name: m}\nmodification: {techniques: [fine-tuning], "
+        "training: {method: full, tokens: 1e300, epochs: 1}}\n",
+    )
     put("nan_json", "nan.json", original % "NaN" + rest)
     put("infinity_json", "infinity.json", original % '"Infinity"' + rest)
     put("big", "big.yaml", "# padding\n" * (5 * 2**20 // 10 + 1))

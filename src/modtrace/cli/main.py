@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -279,13 +278,6 @@ def compute_estimate(
             }
         )
     estimates = estimate_all(facts_to_row(facts))
-    if overflowing := [n for n, e in estimates.items() if _overflows(e.as_dict())]:
-        raise ParameterError(
-            [
-                (n, "the estimate overflows (over 1.8e308 FLOP); check the inputs")
-                for n in overflowing
-            ]
-        )
     if fmt == "json":
         click.echo(_dump({k: e.as_dict() for k, e in estimates.items()}))
         return
@@ -314,13 +306,6 @@ def _facts_from_options(document: dict[str, Any]) -> Facts:
         return facts_from_mapping(document, source="options")
     except FactsError as exc:
         raise FactsError([(_OPTION_OF_FIELD.get(f, f), p) for f, p in exc.issues]) from None
-
-
-def _overflows(estimate: dict[str, Any]) -> bool:
-    return any(
-        isinstance(estimate.get(k), float) and not math.isfinite(estimate[k])
-        for k in ("flop", "low")
-    )
 
 
 @cli.group()

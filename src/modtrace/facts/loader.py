@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,26 @@ def facts_from_mapping(data: Any, *, source: str = "<facts>") -> Facts:
         raise FactsError(
             [(source, f"expected a mapping with original, modifier, modification; got {kind}")]
         )
-    return validate(data, Facts, FactsError, schema="facts")
+    facts = validate(data, Facts, FactsError, schema="facts")
+    if issues := overflow_issues(facts):
+        raise FactsError(issues)
+    return facts
+
+
+def overflow_issues(facts: Facts) -> list[tuple[str, str]]:
+    """Compute estimates whose inputs are finite but whose product is not (1e300 · 1e300)."""
+    # imported here: modtrace.compute imports the facts package, which imports this module
+    from modtrace.compute.estimate import estimate_all  # noqa: PLC0415
+    from modtrace.facts.flatten import facts_to_row  # noqa: PLC0415
+
+    return [
+        (name, "the estimate overflows (over 1.8e308 FLOP); check the inputs")
+        for name, estimate in estimate_all(facts_to_row(facts)).items()
+        if any(
+            isinstance(value, float) and not math.isfinite(value)
+            for value in (estimate.flop, estimate.low)
+        )
+    ]
 
 
 def merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
