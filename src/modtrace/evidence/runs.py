@@ -132,8 +132,6 @@ def read_run(path: Path) -> Run:
     try:
         return _read_run(path)
     except (AttributeError, KeyError, TypeError, ValueError, csv.Error) as exc:
-        if isinstance(exc, InputError):
-            raise
         raise EvidenceError(
             [(str(path), f"not a run this reader understands ({type(exc).__name__}: {exc})")]
         ) from None

@@ -5,6 +5,7 @@ of past breaches, robust to transliteration (accents folded) and word order.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def load_list(path: Path = SAMPLE_LIST) -> list[Entry]:
     """
     text = read_text(path, InputError)
     try:
-        rows = list(csv.DictReader(text.splitlines()))
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         raise InputError([(str(path), f"not a CSV screening list ({exc})")]) from None
     if not rows or "name" not in rows[0]:
