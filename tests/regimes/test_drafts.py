@@ -297,3 +297,14 @@ def test_example_draft_in_repo_matches_the_guide(tmp_path: Path) -> None:
     )
     shutil.copy(shipped, tmp_path / "copy.yaml")
     assert check_file(tmp_path / "copy.yaml").problems == []
+
+
+def test_every_app_b_criterion_in_the_guide_names_real_facts() -> None:
+    text = GUIDE.read_text(encoding="utf-8").split("<!-- criteria -->", 1)[1]
+    table = text.split("\n\n", 1)[0]
+    rows = [ln for ln in table.splitlines() if ln.startswith("| ") and "---" not in ln][1:]
+    assert len(rows) >= 15
+    quantities = {"modification.compute", "original.training_compute"}
+    for row in rows:
+        for path in re.findall(r"`([a-z_.]+)`", row):
+            assert path in FACT_COLUMNS or path in quantities, path

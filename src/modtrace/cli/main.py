@@ -89,7 +89,8 @@ def cli() -> None:
     "terms_file",
     type=click.Path(path_type=Path),
     default=None,
-    help="The provider's terms: their published warnings set modification.upstream_warned.",
+    help="The provider's terms: their published warnings set modification.upstream_warned, "
+    "their restrictions original.upstream.permits_significant_modifications.",
 )
 @regime_file_option
 @format_option
@@ -133,12 +134,16 @@ def assess(
             document = merge(document, patch)
         facts = facts_from_mapping(document, source="facts with evidence")
     if terms_file is not None:
+        from modtrace.upstream.permissions import permissions_patch
         from modtrace.upstream.terms import load_terms
         from modtrace.upstream.warnings import warning_patch
 
-        patch = warning_patch(facts, load_terms(terms_file))
-        if patch is not None:
-            facts = facts_from_mapping(merge(facts.model_dump(mode="json"), patch), source="facts")
+        terms = load_terms(terms_file)
+        for patch in (warning_patch(facts, terms), permissions_patch(facts, terms)):
+            if patch is not None:
+                facts = facts_from_mapping(
+                    merge(facts.model_dump(mode="json"), patch), source="facts"
+                )
     overrides = parse_param_options(params)
     day = _date(at)
     if all_regimes:
