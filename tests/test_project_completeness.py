@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import modtrace
 from modtrace.cli.main import cli
 from modtrace.regimes.loader import default_catalog
@@ -60,3 +62,10 @@ def test_public_api_is_what_all_says() -> None:
     )
     for name in modtrace.__all__:
         assert hasattr(modtrace, name)
+
+
+def test_every_public_name_resolves_and_unknown_names_fail() -> None:
+    for name in modtrace.__all__:
+        assert getattr(modtrace, name) is not None, name
+    with pytest.raises(AttributeError, match="no_such_name"):
+        getattr(modtrace, "no_such_name")  # noqa: B009

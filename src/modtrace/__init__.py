@@ -1,21 +1,57 @@
 """modtrace: assess, register and trace downstream modifications of foundation models.
 
-The public API is listed in ``__all__``; everything else is internal.
+The public API is listed in ``__all__``; everything else is internal. Names load on first use
+(PEP 562), so that ``import modtrace`` — and every ``modtrace`` command — pays only for the
+parts it touches.
 """
 
-from modtrace.determination import Determination, assess, assess_row
-from modtrace.errors import (
-    FactsError,
-    InputError,
-    ModtraceError,
-    ParameterError,
-    RegimeDefinitionError,
-    UnknownRegimeError,
-)
-from modtrace.facts import Facts, facts_to_row, load_facts
-from modtrace.regimes.loader import Catalog, default_catalog, with_overrides
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from modtrace.determination import Determination, assess, assess_row
+    from modtrace.errors import (
+        FactsError,
+        InputError,
+        ModtraceError,
+        ParameterError,
+        RegimeDefinitionError,
+        UnknownRegimeError,
+    )
+    from modtrace.facts import Facts, facts_to_row, load_facts
+    from modtrace.regimes.loader import Catalog, default_catalog, with_overrides
 
 __version__ = "0.1.0"
+
+_WHERE = {
+    "Determination": "modtrace.determination",
+    "assess": "modtrace.determination",
+    "assess_row": "modtrace.determination",
+    "FactsError": "modtrace.errors",
+    "InputError": "modtrace.errors",
+    "ModtraceError": "modtrace.errors",
+    "ParameterError": "modtrace.errors",
+    "RegimeDefinitionError": "modtrace.errors",
+    "UnknownRegimeError": "modtrace.errors",
+    "Facts": "modtrace.facts",
+    "facts_to_row": "modtrace.facts",
+    "load_facts": "modtrace.facts",
+    "Catalog": "modtrace.regimes.loader",
+    "default_catalog": "modtrace.regimes.loader",
+    "with_overrides": "modtrace.regimes.loader",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'modtrace' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Catalog",

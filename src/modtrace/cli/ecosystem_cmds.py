@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from modtrace.cli.options import open_catalog, regime_file_option
 from modtrace.errors import ParameterError
 
 data_option = click.option(
@@ -67,19 +68,47 @@ def ecosystem_group() -> None:
     show_default=True,
 )
 @click.option("--top", type=click.IntRange(min=1), default=15, show_default=True)
+@click.option(
+    "--against",
+    "against_id",
+    default=None,
+    metavar="ID",
+    help="Compare with this regime: counts under both and who changes outcome.",
+)
+@regime_file_option
 @data_option
 @scenario_option
 def simulate_cmd(
-    regime_id: str, params: tuple[str, ...], by: str, top: int, data: Path, scenario: str
+    regime_id: str,
+    params: tuple[str, ...],
+    by: str,
+    top: int,
+    against_id: str | None,
+    regime_files: tuple[Path, ...],
+    data: Path,
+    scenario: str,
 ) -> None:
     """Run one regime over every Hub derivative; counts with lower and upper bounds.
+
+    With --regime-file, --regime may name a draft; --against compares it with another regime.
 
     Example: modtrace ecosystem simulate --regime eu-ai-act-gpai --by root
     """
     from modtrace.ecosystem.simulate import SCENARIOS, breakdown, counts, run
-    from modtrace.regimes.loader import default_catalog, parse_param_options, with_overrides
+    from modtrace.regimes.loader import parse_param_options, with_overrides
 
-    regime = with_overrides(default_catalog().get(regime_id), parse_param_options(params))
+    catalog = open_catalog(regime_files)
+    if regime_files and regime_id == "govai-2025" and len(catalog.drafts) == 1:
+        regime_id = next(iter(catalog.drafts))  # the draft, when it is the only one given
+    regime = with_overrides(catalog.get(regime_id), parse_param_options(params))
+    if against_id is not None:
+        from modtrace.ecosystem.compare import compare, comparison_text
+
+        against = catalog.get(against_id)
+        click.echo(f"scenario: {scenario}")
+        click.echo(comparison_text(compare(_population(data), regime, against,
+                                           SCENARIOS[scenario], top)))
+        return
     result = run(_population(data), regime, SCENARIOS[scenario])
     c = counts(result)
     click.echo(
@@ -102,10 +131,16 @@ def simulate_cmd(
     "of ten (23:26 is 1e23 to 1e26). Give one or two.",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the curve as CSV.")
+@regime_file_option
 @data_option
 @scenario_option
 def sweep_cmd(
-    regime_id: str, ranges: tuple[str, ...], output: Path | None, data: Path, scenario: str
+    regime_id: str,
+    ranges: tuple[str, ...],
+    output: Path | None,
+    regime_files: tuple[Path, ...],
+    data: Path,
+    scenario: str,
 ) -> None:
     """Who is caught as one or two parameters move.
 
@@ -113,9 +148,8 @@ def sweep_cmd(
     """
     from modtrace.cli.ranges import parse_ranges
     from modtrace.ecosystem.simulate import SCENARIOS, sweep
-    from modtrace.regimes.loader import default_catalog
 
-    regime = default_catalog().get(regime_id)
+    regime = open_catalog(regime_files).get(regime_id)
     grid = parse_ranges(ranges, regime)  # checked before the population is loaded
     curve = sweep(_population(data), regime, grid, SCENARIOS[scenario])
     if output:

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from modtrace.cli.errors import HouseGroup
-from modtrace.cli.options import format_option
+from modtrace.cli.options import format_option, open_catalog, regime_file_option
 from modtrace.errors import FactsError, ParameterError
 from modtrace.facts.model import Facts, Technique, TrainingMethod
 
@@ -71,8 +71,10 @@ def cli() -> None:
     "terms_file",
     type=click.Path(path_type=Path),
     default=None,
-    help="The provider's terms: their published warnings set modification.upstream_warned.",
+    help="The provider's terms: their published warnings set modification.upstream_warned, "
+    "their restrictions original.upstream.permits_significant_modifications.",
 )
+@regime_file_option
 @format_option
 def assess(
     facts_file: Path,
@@ -82,11 +84,15 @@ def assess(
     at: dt.datetime | None,
     evidence_files: tuple[Path, ...],
     terms_file: Path | None,
+    regime_files: tuple[Path, ...],
     fmt: str,
 ) -> None:
     """Assess one facts file; explain who owes what, and why.
 
     Exit code 0 when decided, 3 when indeterminate, 2 on bad input.
+
+    With --regime-file, a draft regime can be named with --regime and is included in
+    --all-regimes.
 
     Example: modtrace assess examples/meditron-70b.yaml --param upstream_threshold_flop=1e23
     """
@@ -94,8 +100,9 @@ def assess(
     from modtrace.determination.explain import comparison_table, determination_text
     from modtrace.documents import parse_text, read_text
     from modtrace.facts.loader import facts_from_mapping, load_facts, merge
-    from modtrace.regimes.loader import default_catalog, parse_param_options, with_overrides
+    from modtrace.regimes.loader import parse_param_options, with_overrides
 
+    catalog = open_catalog(regime_files)
     facts = load_facts(facts_file)
     if evidence_files:
         document = facts.model_dump(mode="json")
@@ -108,13 +115,16 @@ def assess(
             document = merge(document, patch)
         facts = facts_from_mapping(document, source="facts with evidence")
     if terms_file is not None:
+        from modtrace.upstream.permissions import permissions_patch
         from modtrace.upstream.terms import load_terms
         from modtrace.upstream.warnings import warning_patch
 
-        patch = warning_patch(facts, load_terms(terms_file))
-        if patch is not None:
-            facts = facts_from_mapping(merge(facts.model_dump(mode="json"), patch), source="facts")
-    catalog = default_catalog()
+        terms = load_terms(terms_file)
+        for patch in (warning_patch(facts, terms), permissions_patch(facts, terms)):
+            if patch is not None:
+                facts = facts_from_mapping(
+                    merge(facts.model_dump(mode="json"), patch), source="facts"
+                )
     overrides = parse_param_options(params)
     day = _date(at)
     if all_regimes:
@@ -348,10 +358,13 @@ def _register_commands() -> None:
     from modtrace.cli.ecosystem_cmds import ecosystem_group
     from modtrace.cli.evidence_cmds import evidence_group
     from modtrace.cli.gate_cmds import gate_group
+    from modtrace.cli.regime_cmds import COMMANDS as REGIME_COMMANDS
     from modtrace.cli.register_cmds import COMMANDS
 
     for command in [*COMMANDS, ecosystem_group, evidence_group, gate_group]:
         cli.add_command(command)
+    for command in REGIME_COMMANDS:
+        regimes.add_command(command)
 
 
 _register_commands()

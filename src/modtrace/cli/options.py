@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
+    from modtrace.regimes.loader import Catalog
     from modtrace.registry.register import Register
 
 ROW_ID = click.IntRange(1, 2**31 - 1)
@@ -45,3 +47,25 @@ def open_register(database: str | None) -> Register:
     if context is not None:
         context.call_on_close(register.engine.dispose)
     return register
+
+
+regime_file_option = click.option(
+    "--regime-file",
+    "regime_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="A draft regime file (YAML) to use beside the bundled regimes; repeatable. "
+    "See docs/regimes/writing.md.",
+)
+
+
+def open_catalog(regime_files: tuple[Path, ...] | list[Path]) -> Catalog:
+    """The bundled regimes, plus any draft regime files (checked; problems exit 2 with lines)."""
+    from modtrace.regimes.loader import default_catalog
+
+    if not regime_files:
+        return default_catalog()
+    from modtrace.regimes.drafts import load_drafts
+
+    return load_drafts(regime_files)

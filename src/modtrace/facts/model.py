@@ -79,8 +79,34 @@ class Uplift(StrEnum):
     UNKNOWN = "unknown"
 
 
+class HazardDomain(StrEnum):
+    """Data type categories the data screening knows (App. B, "Type of data used for
+    fine-tuning"; src/modtrace/upstream/screening.py)."""
+
+    CBRN = "cbrn"
+    CYBER = "cyber"
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class UpstreamControls(_Strict):
+    """What the upstream developer permits and controls (App. B, "Characteristics of the
+    upstream developer"; Table 4, last row)."""
+
+    permits_significant_modifications: bool | None = Field(
+        default=None,
+        title="Upstream permits significant modifications",
+        description="The provider's terms permit 'more significant' or risky modifications, "
+        "e.g. fine-tuning above a set amount (App. B, permissible modifications).",
+    )
+    monitors_modifications: bool | None = Field(
+        default=None,
+        title="Upstream monitors modifications",
+        description="The provider has methods to monitor and mitigate risks from downstream "
+        "modifications (App. B, upstream developer controls).",
+    )
 
 
 class Original(_Strict):
@@ -106,6 +132,7 @@ class Original(_Strict):
         "safeguards removed (paper fn 91).",
     )
     modalities: list[str] | None = None
+    upstream: UpstreamControls = Field(default_factory=UpstreamControls)
 
 
 class Modifier(_Strict):
@@ -116,6 +143,18 @@ class Modifier(_Strict):
     employees: Annotated[int, Field(ge=0)] | None = None
     annual_revenue_usd: NonNegative | None = None
     jurisdiction: str | None = None
+    market_capitalisation_usd: NonNegative | None = Field(
+        default=None,
+        title="Market capitalisation (USD)",
+        description="The modifier's market capitalisation (App. B, size of the downstream "
+        "developer).",
+    )
+    controls_weights: bool | None = Field(
+        default=None,
+        title="Modifier controls the weights",
+        description="The modifier has control over the model's weights, not only an API "
+        "(App. B, degree of access / amount of control).",
+    )
 
 
 class Training(_Strict):
@@ -140,6 +179,12 @@ class Data(_Strict):
     examples: Annotated[int, Field(ge=0)] | None = None
     tokens: NonNegative | None = None
     domains: list[str] | None = None
+    hazard_domains: list[HazardDomain] | None = Field(
+        default=None,
+        title="Hazardous data categories",
+        description="Hazardous categories the training data contains, in the data screen's "
+        "vocabulary (App. B, type of data used for fine-tuning; e.g. CBRN).",
+    )
 
 
 class Safeguards(_Strict):
@@ -153,6 +198,33 @@ class Capabilities(_Strict):
     """Capability change on high-risk-domain tasks."""
 
     high_risk_uplift: Uplift | None = None
+    compute_equivalent_gain_flop: NonNegative | None = Field(
+        default=None,
+        title="Compute-equivalent gain (FLOP)",
+        description="Extra training compute the original would need to improve its benchmark "
+        "performance as much as the modification did (App. B, compute-equivalent gains).",
+    )
+    compute_equivalent_gain_method: str | None = Field(
+        default=None,
+        title="Compute-equivalent gain: method",
+        description="How the gain was estimated: benchmarks, scaling fit and its source.",
+    )
+
+
+class Deployment(_Strict):
+    """How far the modified model reaches (App. B, "How the modified model is released")."""
+
+    users: Annotated[int, Field(ge=0)] | None = Field(
+        default=None,
+        title="Users or deployers",
+        description="Users (or deploying organisations) of the modified model.",
+    )
+    open_ended: bool | None = Field(
+        default=None,
+        title="Released for open-ended use",
+        description="The modified model is released for use in open-ended environments "
+        "(App. B, how the modified model is released).",
+    )
 
 
 class Modification(_Strict):
@@ -170,6 +242,19 @@ class Modification(_Strict):
     capabilities: Capabilities = Field(default_factory=Capabilities)
     upstream_warned: bool | None = None
     other_reason_to_believe_unacceptable_risk: bool | None = None
+    internals_modified: bool | None = Field(
+        default=None,
+        title="Model internals modified",
+        description="The model's internals (weights or activations) were changed, as opposed "
+        "to prompting or scaffolding (App. B, type of modification).",
+    )
+    inference_cost_ratio: NonNegative | None = Field(
+        default=None,
+        title="Inference cost ratio",
+        description="Inference cost per task of the modified model divided by the original's "
+        "(App. B, increase in inference cost); 1.5 means 50 % more.",
+    )
+    deployment: Deployment = Field(default_factory=Deployment)
     release: Release | None = None
     open_source_license: bool | None = Field(
         default=None,

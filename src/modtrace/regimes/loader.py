@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import itertools
 import math
@@ -282,6 +283,19 @@ class Catalog:
             check_timeline(versions)
             versions.sort(key=lambda r: r.effective_from)
         self._by_id = by_id
+        self.drafts: frozenset[str] = frozenset()
+
+    def extended(self, regimes: list[Regime], sources: Mapping[str, Source]) -> Catalog:
+        """A copy with draft regimes (and the sources they cite) added; this one is untouched."""
+        new = copy.copy(self)
+        new.sources = {**self.sources, **sources}
+        new._by_id = {k: list(v) for k, v in self._by_id.items()}
+        for regime in regimes:
+            new._by_id.setdefault(regime.id, []).append(regime)
+        for versions in new._by_id.values():
+            versions.sort(key=lambda r: r.effective_from)
+        new.drafts = self.drafts | {r.id for r in regimes}
+        return new
 
     def ids(self) -> list[str]:
         """Regime ids, sorted."""
