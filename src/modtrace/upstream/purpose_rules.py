@@ -106,6 +106,8 @@ def normalise(text: str) -> str:
         r"[a-z]", m.group()) else m.group(), text)
     text = re.sub(r"[-_/]+", " ", text)
     text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"\bjail (brok|break)", r"jail\1", text)
+    text = re.sub(r"\bsafe guard", "safeguard", text)
     text = re.sub(r"\s*:\s*(none|off|removed|gone|disabled)\b", r" \1", text)
     text = re.sub(r"\b(?:over|false|unnecessary|excessive|spurious|exaggerated) ?refus\w*", "overrefusal", text)
     return re.sub(r"[a-z]+", lambda m: _fold_word(m.group()), text).strip()
@@ -122,7 +124,7 @@ _SAFETY_THING = (
 TARGET: Final = (
     r"(?:refusals?|refusal (?:direction|vector|feature|mechanism|behaviou?r|training|rate)s?"
     r"|guard ?rails?|safeguards?|safety(?: " + _SAFETY_THING + r")?|(?:safety )?alignment"
-    r"|harmlessness(?: training| objective)?|rlhf(?: safety)?(?: layer)?"
+    r"|harmlessness(?: " + _SAFETY_THING + r")?|rlhf(?: safety)?(?: layer)?"
     r"|censorship|(?:content |safety |built in content )?(?:filters?|filtering)"
     r"|(?:content )?moderation(?: layer)?|content (?:restrictions?|polic(?:y|ies)|rules)"
     r"|usage (?:restrictions?|polic(?:y|ies))|restrictions?(?! on (?:output|response|length))"
@@ -130,7 +132,9 @@ TARGET: Final = (
     r"|moralising|moralizing|lectures?|lecturing|guidelines|disclaimers and refusals"
     r"|(?:its|the) (?:rules|policies) it was aligned with"
     r"|i'?m sorry(?:,? i can'?t help(?: with that)?)?|as an ai(?: language model)?"
-    r"|i can'?t assist(?: with that)?|tendency to refuse|ability to say no)"
+    r"|i can'?t assist(?: with that)?|tendency to refuse|ability to say no"
+    r"|(?:what|whatever|anything|everything|the (?:part|thing|bit)s?) (?:that )?(?:makes?|causes?)"
+    r" (?:it|the model|them) (?:to )?(?:refuse|decline|say no))"
 )
 """A safeguard: the object that removal verbs act on."""
 
@@ -151,11 +155,12 @@ REMOVE: Final = (
 
 _POST_REMOVED = (
     r"(?:removed|removal|stripped|gone|disabled|off|free|none|ablated|ablation|bypassed|"
-    r"eliminated|undone|deleted|erased|suppression|lifted|turned off|switched off)"
+    r"eliminated|undone|deleted|erased|suppression|lifted|turned off|switched off|"
+    r"taken (?:out|off|away)|ripped out|stripped out)"
 )
 
 STATE: Final = (
-    r"(?:\bun ?censor\w*|\bde ?censor\w*|\bun ?filtered|\bun ?restricted|\bun ?aligned|"
+    r"(?:\bun ?censor\w*|\bun ?moderated|\bunshackled|\bunchained|\bde ?censor\w*|\bun ?filtered|\bun ?restricted|\bun ?aligned|"
     r"\bde ?align\w*|\bde ?restrict\w*|\bun ?align\w*|\bno longer (?:aligned|safe)\b|\bless safe\b|"
     r"\b(?:doesn'?t|does not|don'?t|do not|won'?t) have (?:any |the |its )?(?:safety|guard ?rails|"
     r"restrictions|filters|refusals|censorship|alignment)|\babliterat\w*|\bjailbroken|\bjailbreak (?:the |it\b|its |this |our |a |"
@@ -173,7 +178,9 @@ STATE: Final = (
 
 _REFUSE_VERB = (
     r"(?:refus(?:e|es|ed|ing)\b|declin\w*|say\w* no|said no|turn\w* down|push\w* back|object\w*|hesitat\w*"
-    r"|say\w* (?:it|they) (?:can'?t|cannot) help|say\w* it cannot|add\w* warnings)"
+    r"|say\w* (?:it|they) (?:can'?t|cannot) help|say\w* it cannot|add\w* warnings"
+    r"|(?:respond\w*|answer\w*|repl\w*) with (?:a )?refusals?|(?:giv|produc|issu)\w* refusals?"
+    r"|say\w* \"?(?:i|it) (?:can'?t|cannot|won'?t|am unable|'?m unable)|moralis\w*)"
 )
 _ANY = r"(?:any|every|all|everything|anything|whatever)"
 COMPLY: Final = (
@@ -192,7 +199,10 @@ COMPLY: Final = (
     r"|(?:no longer|never|stops?|to stop) (?:follow|obey|respect|adher|honou?r)\w*(?: to)? "
     + _DET
     + TARGET
-    + r"|(?:its|the) guidelines forbid"
+    + r"|(?:requests?|questions?|prompts?|things|topics) (?:that |which )?(?:the |its )?"
+    r"(?:original|base|instruct|aligned|current|stock)? ?(?:model|version|assistant|it) "
+    r"(?:\w+ ){0,2}?(?:refuses|declines|rejects|blocks|won'?t answer|will not answer)"
+    r"|(?:its|the) guidelines forbid"
     r"|(?:compl\w*|help\w*|answer\w*|willing\w*) (?:\w+ ){0,3}(?:harmful|dangerous|illegal)\b"
     r"|(?:requests?|prompts?|questions?) it (?:considers|deems|finds) (?:harmful|dangerous|unsafe)"
     r"|(?:fully|maximally|completely) (?:obedient|compliant)"
@@ -227,7 +237,7 @@ NEGATION: Final = re.compile(
 )
 _CLAUSE_BREAK: Final = re.compile(
     r"[.;!?:()\[\]]|,\s*(?=(?:but|while|whilst|only|just|and|we|it|so|the)\b)|"
-    r"\b(?:but|while|whilst|although|however|except|only)\b|, "
+    r"\b(?:but|while|whilst|although|however|except|only)\b"
 )
 
 
@@ -307,10 +317,29 @@ def _tail(clause: str, m: re.Match[str]) -> str:
 Verdict = Literal["removal", "clear", "none"]
 
 
+_ANAPHORA: Final = re.compile(
+    r"\b(?:(?:want|need|get|have)\s+(?:it|them|that|this|those)(?: behaviou?rs?)?\s+"
+    r"(?:gone|removed|taken out|out|disabled|off|turned off|stripped)"
+    r"|" + REMOVE + r"\s+(?:it|them|that|those|these)\b(?! (?:from|in|into|for|with|as)\b))"
+)
+"""A removal of "it" or "them": counts only when the text names a safeguard elsewhere."""
+
+
+def _anaphora(text: str) -> list[Finding]:
+    if not re.search(TARGET + r"|\brefus(?:e|es|ing)\b", normalise(text)):
+        return []
+    out = []
+    for clause in clauses(text):
+        for m in _ANAPHORA.finditer(clause):
+            before = clause[: m.start()]
+            out.append(Finding("act", m.group(), _negated(before), bool(re.search(FRAME, before))))
+    return out
+
+
 def verdict(text: str) -> tuple[Verdict, list[Finding]]:
     """``removal`` when any finding is live evidence of removal; ``clear`` when there is
     protective evidence and none for removal; ``none`` when the rules saw nothing."""
-    found = findings(text)
+    found = findings(text) + _anaphora(text)
     if any(f.removal for f in found):
         return "removal", found
     if any(f.protective for f in found):
