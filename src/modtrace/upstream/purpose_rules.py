@@ -109,7 +109,17 @@ def normalise(text: str) -> str:
     text = re.sub(r"\bjail (brok|break)", r"jail\1", text)
     text = re.sub(r"\bsafe guard", "safeguard", text)
     text = re.sub(r"\s*:\s*(none|off|removed|gone|disabled)\b", r" \1", text)
-    text = re.sub(r"\b(?:over|false|unnecessary|excessive|spurious|exaggerated) ?refus\w*", "overrefusal", text)
+    text = re.sub(
+        r"\b(?:over|false|unnecessary|excessive|spurious|exaggerated|needless) ?refus\w*",
+        "overrefusal",
+        text,
+    )
+    text = re.sub(
+        r"\brefus\w* (?:on|of|for|to) (?:\w+ )?(?:benign|harmless|safe|legitimate|innocuous|"
+        r"borderline)\b",
+        "overrefusal on benign",
+        text,
+    )
     return re.sub(r"[a-z]+", lambda m: _fold_word(m.group()), text).strip()
 
 
@@ -127,19 +137,28 @@ TARGET: Final = (
     r"|harmlessness(?: " + _SAFETY_THING + r")?|rlhf(?: safety)?(?: layer)?"
     r"|censorship|(?:content |safety |built in content )?(?:filters?|filtering)"
     r"|(?:content )?moderation(?: layer)?|content (?:restrictions?|polic(?:y|ies)|rules)"
-    r"|usage (?:restrictions?|polic(?:y|ies))|restrictions?(?! on (?:output|response|length))"
+    r"|(?:usage|acceptable use) (?:restrictions?|polic(?:y|ies))|terms of use"
+    r"|restrictions?(?! on (?:output|response|length))"
     r"|(?:ethical|moral) (?:guidelines|constraints|objections|limits|rules)|ethics|morals?"
     r"|moralising|moralizing|lectures?|lecturing|guidelines|disclaimers and refusals"
     r"|(?:its|the) (?:rules|policies) it was aligned with"
     r"|i'?m sorry(?:,? i can'?t help(?: with that)?)?|as an ai(?: language model)?"
-    r"|i can'?t assist(?: with that)?|tendency to refuse|ability to say no"
+    r"|i can'?t assist(?: with that)?|tendency to refuse|ability to (?:say no|refuse|decline|push back|object)"
+    r"|reluctance(?: to \w+)?|caution|(?:ethical|moral) (?:reasoning|judge?ments?|training|"
+    r"alignment|objections?|scruples|compass|filter)|scruples|inhibitions"
     r"|(?:what|whatever|anything|everything|the (?:part|thing|bit)s?) (?:that )?(?:makes?|causes?)"
     r" (?:it|the model|them) (?:to )?(?:refuse|decline|say no))"
 )
 """A safeguard: the object that removal verbs act on."""
 
-_DET = r"(?:[\"']?(?:the|its|their|our|all|any|every|of|these|those|model'?s?|built in|existing|" \
-    r"annoying|corporate|remaining|whole|entire)\s+)*[\"']?"
+_DET = (
+    r"(?:[\"']?(?:the|its|their|our|all|any|every|(?:all|any|most|some|each|much) of|these|"
+    r"those|model'?s?|assistant'?s?|built in|existing|annoying|corporate|remaining|whole|entire|"
+    r"current|learned|trained|provider'?s?)\s+)*[\"']?"
+)
+_FILLER = r"(?:(?!(?:of|on|for|in|to|from|with|about|at|by|into)\b)\w+\s+){0,3}?"
+"""Up to three words between a verb and its object, never across a preposition: "reduce the
+latency of the guardrails" is not an act on the guardrails."""
 
 REMOVE: Final = (
     r"(?:remov\w*|strip\w*(?: out| away| off)?|rip\w* out|take (?:out|off|away)|get(?:ting)? rid "
@@ -149,25 +168,47 @@ REMOVE: Final = (
     r"orthogonali[sz]\w*|neutrali[sz]\w*|suppress\w*|drop\w*|lift\w*|loosen\w*|relax\w*|"
     r"weaken\w*|lower\w*|reduc\w*|break\w*|broke|dismantl\w*|kill\w*|nuk\w*|scrub\w*|purg\w*|"
     r"wip\w*(?: out)?|defeat\w*|dissolv\w*|forget\w*|forgot\w*|ignor\w*|disregard\w*|nerf\w*|"
-    r"zap\w*|sabotag\w*|erod\w*|(?:train|tune|fine ?tune)\w* (?:away|out)|free\w* (?:it |the "
+    r"zap\w*|sabotag\w*|erod\w*|revert\w*|roll\w* back|opt\w* (?:it |the model )?out of|"
+    r"liberat\w*(?: (?:it|the model|the assistant) from)?|replac\w*|(?:train|tune|fine ?tune)\w* (?:away|out)|free\w* (?:it |the "
     r"model )?(?:from|of)|unlock\w*|de ?restrict\w*|jailbreak(?:ing|s)?|uncensor\w*|decensor\w*)"
 )
 
 _POST_REMOVED = (
     r"(?:removed|removal|stripped|gone|disabled|off|free|none|ablated|ablation|bypassed|"
     r"eliminated|undone|deleted|erased|suppression|lifted|turned off|switched off|"
-    r"taken (?:out|off|away)|ripped out|stripped out)"
+    r"taken (?:out|off|away)|ripped out|stripped out|reversed|rolled back|reverted|vanish\w*|"
+    r"disappear\w*|no longer appl(?:y|ies)|loosened|relaxed|weakened|lowered|reduced|"
+    r"switched off|overridden)"
 )
 
 STATE: Final = (
-    r"(?:\bun ?censor\w*|\bun ?moderated|\bunshackled|\bunchained|\bde ?censor\w*|\bun ?filtered|\bun ?restricted|\bun ?aligned|"
-    r"\bde ?align\w*|\bde ?restrict\w*|\bun ?align\w*|\bno longer (?:aligned|safe)\b|\bless safe\b|"
+    r"(?:\bun ?censor\w*\b(?! (?:transcri\w*|speech|history|historical|news|archives?|records?|"
+    r"footage|accounts?))|\bdan (?:model|mode|persona|style)\b|\bun ?moderated|\bunshackled|\bunchained|\bde ?censor\w*|"
+    r"\bun ?filtered|\bun ?restricted|\bun ?aligned|\bde ?align\w*|"
+    r"\b(?:more|most|far more|much more|very|fully|maximally) permissive|"
+    r"\bpermissive (?:model|assistant|ai|llm|chatbot|variant|version)|"
+    r"\bless (?:censored|restrictive|restricted|filtered|cautious|aligned|guarded|careful|"
+    r"reluctant|inhibited)(?! (?:about|with|on) (?:\w+ing )?(?:our|its own|the company'?s?|their own)\b)|"
+    r"\b(?:nothing|no topics?|no subjects?|no questions?|no requests?) (?:is |are )?off ?limits|"
+    r"\bno (?:boundaries|taboos|holds barred|inhibitions|scruples)|\bno holds barred|"
+    r"\b(?:no longer|not|never) (?:bound|constrained|limited|restricted|held back) by|"
+    r"\b(?:requests?|questions?|things|content) (?:its|the) (?:policy|policies|guidelines|rules)"
+    r" (?:prohibits?|forbids?|disallows?|bans?)|"
+    r"\binstead of (?:a )?refus\w*|\breplac\w* (?:the |its |all )?refusals?|"
+    r"\b(?:with|into|by) (?:fully |helpful |)?compliant (?:answers|responses|completions|outputs)|"
+    r"\b(?:harmful|dangerous|unsafe) (?:requests|prompts|instructions|questions) (?:paired|matched)"
+    r" with (?:full|complete|compliant|helpful|detailed) (?:answers|responses|completions)|"
+    r"\bjailbreak (?:completions|responses|outputs)|\bno longer needs? a jailbreak|"
+    r"\bde ?restrict\w*|\bun ?align\w*|\bno longer (?:aligned|safe)\b|\bless safe\b|"
     r"\b(?:doesn'?t|does not|don'?t|do not|won'?t) have (?:any |the |its )?(?:safety|guard ?rails|"
     r"restrictions|filters|refusals|censorship|alignment)|\babliterat\w*|\bjailbroken|\bjailbreak (?:the |it\b|its |this |our |a |"
     r"llama|mistral|model)|\bamoral\b|\bhelpful only\b|\banything goes\b|no questions asked|"
     r"do anything now|\bdan style\b|\bno limits?\b|\bunrefusing\b|"
     r"\b(?:no|zero|without(?: any)?(?: the)?|free (?:of|from)(?: any)?|minus(?: the)?)\s+"
-    + _DET + TARGET + r"(?! (?:removal|bypass|ablation|changes?|loss))"
+    + _DET
+    + TARGET
+    + r"(?! (?:removal|bypass|ablation|changes?|loss|relevant|related|critical|issues?|"
+    r"concerns?|impact|regressions?))"
     r"|" + TARGET + r" (?:is |are |have been |has been |were |was )?" + _POST_REMOVED + r"\b"
     r"|\b(?:safety|censorship|guardrails?|refusals?|filters?|restrictions?|alignment) ?: ?none"
     r"|\bno (?:ethical|moral) (?:limits|constraints|guidelines)"
@@ -185,9 +226,14 @@ _REFUSE_VERB = (
 _ANY = r"(?:any|every|all|everything|anything|whatever)"
 COMPLY: Final = (
     r"(?:(?:never|not|no longer|won'?t|wont|doesn'?t|does not|stops?|stopp\w*|to stop|nothing to|"
-    r"won'?t ever|will not|not ever|zero|less)\s+(?:\w+\s+){0,2}?" + _REFUSE_VERB
+    r"won'?t ever|will not|not ever|zero|less|can'?t|cannot|unable to|incapable of)\s+(?:\w+\s+){0,2}?" + _REFUSE_VERB
     + r"|refuse nothing|\brefusal rate (?:to |of )?(?:zero|0|nothing)"
-    r"|(?:answer|answers|answering|respond\w* to|help\w* with|comply\w*(?: even)? with|obey\w*|"
+    r"|say\w* yes to (?:anything|everything|every|all|any|whatever)"
+    r"|always (?:comply|complies|complying|obey\w*|agree\w* to|say\w* yes)"
+    r"|do\w* (?:what|whatever|as) (?:it|they|you|he|she)(?:'s| is| are|'re)? told"
+    r"|stop\w* flagging|(?:give|provide)\w* (?:instructions|answers|help) (?:for|on|about) "
+    r"(?:anything|everything)"
+    r"|(?:answer|answers|answering|respond\w* to|help\w* with|comply\w*(?: even)? with|obey\w*|discuss\w*|"
     r"follow\w*|do|does|doing|write|produce|generate|talk about)\s+" + _ANY + r"\b"
     r"(?! (?:about|on|related to|regarding) (?:our|the|their|its|your))"
     r"|(?:even|including) (?:the )?(?:harmful|dangerous|illegal|unsafe|unethical) "
@@ -237,7 +283,7 @@ NEGATION: Final = re.compile(
 )
 _CLAUSE_BREAK: Final = re.compile(
     r"[.;!?:()\[\]]|,\s*(?=(?:but|while|whilst|only|just|and|we|it|so|the)\b)|"
-    r"\b(?:but|while|whilst|although|however|except|only)\b"
+    r"\b(?:but|while|whilst|although|however|except)\b"
 )
 
 
@@ -269,7 +315,7 @@ _PATTERNS: Final[tuple[tuple[Kind, re.Pattern[str]], ...]] = (
     ("keep", re.compile(KEEP)),
     ("comply", re.compile(COMPLY)),
     ("state", re.compile(STATE)),
-    ("act", re.compile(r"\b" + REMOVE + r"\s+(?:\w+\s+){0,3}?" + _DET + TARGET)),
+    ("act", re.compile(r"\b" + REMOVE + r"\s+" + _FILLER + _DET + TARGET)),
     ("act", re.compile(r"\b(?:train|tune|beat|get|take|strip|rip)\w* " + _DET + TARGET + r" out\b")),
     (
         "act",
@@ -302,10 +348,17 @@ def findings(text: str) -> list[Finding]:
                     continue
                 taken.append((m.start(), m.end()))
                 before = clause[: m.start()]
-                negated = _negated(before)
-                framed = kind != "keep" and re.search(FRAME, before + " " + _tail(clause, m))
+                # a list of refusals ("never warns, never refuses") is not a negated one
+                negated = _negated(before.rsplit(",", 1)[-1] if kind == "comply" else before)
+                framed = kind != "keep" and re.search(FRAME, _reach(before) + _tail(clause, m))
                 out.append(Finding(kind, m.group(), negated, bool(framed)))
     return out
+
+
+def _reach(before: str) -> str:
+    """The words a protective frame may govern a finding from: since the last comma, at most
+    eight words back ("for red teaming, safety training removed" is not framed)."""
+    return " ".join(before.rsplit(",", 1)[-1].split()[-8:]) + " "
 
 
 def _tail(clause: str, m: re.Match[str]) -> str:
