@@ -17,6 +17,7 @@ from modtrace.upstream.purpose_model import load_examples
 ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT = ROOT / "tests" / "upstream" / "data" / "purposes_heldout.csv"
 FRESH = ROOT / "tests" / "upstream" / "data" / "purposes_fresh.csv"
+FRESH2 = ROOT / "tests" / "upstream" / "data" / "purposes_fresh2.csv"
 
 
 def _cell(s: Score) -> str:
@@ -41,6 +42,7 @@ def render() -> str:
     shipped = load_examples()
     test = load_examples(HELD_OUT)
     fresh = load_examples(FRESH)
+    fresh2 = load_examples(FRESH2)
     counts = Counter((e.removal, e.category) for e in shipped)
     mix = ", ".join(
         f"{c} {'removal' if removal else 'benign'}/{cat}"
@@ -48,13 +50,14 @@ def render() -> str:
     )
     lines = [
         f"Shipped set: {len(shipped)} purposes ({mix}). Held-out set: {len(test)}. "
-        f"Fresh set: {len(fresh)}.",
+        f"Fresh sets: {len(fresh)} and {len(fresh2)}.",
         "",
         "| set | reader | precision | recall |",
         "|---|---|---|---|",
         *_rows("shipped, 10-fold", cross_validate(shipped)),
         *_rows("held-out", held_out(shipped, test)),
         *_rows("fresh", held_out(shipped, fresh)),
+        *_rows("fresh 2", held_out(shipped, fresh2)),
     ]
     return "\n".join(lines)
 

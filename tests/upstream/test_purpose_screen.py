@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from modtrace.api.service import build
 from modtrace.cli.main import cli
 from modtrace.errors import InputError
+from modtrace.facts.model import Technique
 from modtrace.registry.register import Register
 from modtrace.registry.tokens import create_token
 from modtrace.upstream.gate import check, load_request, parse_request
@@ -102,7 +103,7 @@ def test_screen_reads_scope_and_negation(purpose: str, outcome: str) -> None:
 
 
 def test_uncertain_purpose_escalates_only_where_terms_screen_purposes(tmp_path: Path) -> None:
-    text = "A model that never warns, never refuses, never moralises."
+    text = "we want it as compliant as the base model"
     assert screen_purpose(text).outcome == "uncertain"
     d = decide(purpose=text)
     assert d.decision == "escalate"
@@ -172,7 +173,9 @@ def test_cross_validated_precision_and_recall_meet_the_targets() -> None:
     assert report.deny.precision >= 0.9
 
 
-@pytest.mark.parametrize("name", ["purposes_heldout.csv", "purposes_fresh.csv"])
+@pytest.mark.parametrize(
+    "name", ["purposes_heldout.csv", "purposes_fresh.csv", "purposes_fresh2.csv"]
+)
 def test_held_out_precision_and_recall_meet_the_targets(name: str) -> None:
     report = held_out(SHIPPED, load_examples(DATA / name))
     assert report.not_allowed.recall >= 0.9
@@ -182,7 +185,8 @@ def test_held_out_precision_and_recall_meet_the_targets(name: str) -> None:
 
 def test_docs_show_the_recomputed_figures() -> None:
     spec = importlib.util.spec_from_file_location("figures", ROOT / "scripts/purpose_figures.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     docs = (ROOT / "docs" / "upstream.md").read_text(encoding="utf-8")
@@ -195,14 +199,17 @@ def test_docs_show_the_recomputed_figures() -> None:
 
 
 def test_vocabulary_is_the_facts_schema() -> None:
-    from modtrace.facts.model import Technique
-
     assert set(VOCABULARY) == {t.value for t in Technique}
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("abliteraton", "abliteration"), ("LoRA", "adapter"), ("rlhf", "rl"), ("fine tune", "fine-tuning")],
+    [
+        ("abliteraton", "abliteration"),
+        ("LoRA", "adapter"),
+        ("rlhf", "rl"),
+        ("fine tune", "fine-tuning"),
+    ],
 )
 def test_suggestions(value: str, expected: str) -> None:
     assert suggestions(value)[0] == expected

@@ -18,10 +18,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Final
 
-from modtrace.upstream.purpose_rules import NEGATION, clauses
+from modtrace.upstream.purpose_lexicon import NEGATION
+from modtrace.upstream.purpose_rules import clauses
 
 DATA: Final = Path(__file__).parent / "data" / "purposes.csv"
 """The labelled purposes: ``purpose``, ``label`` (``removal`` or ``benign``), ``category``."""
@@ -61,7 +63,7 @@ def features(text: str) -> set[str]:
                 continue
             marked.append(f"not:{word}" if negated else word)
         out.update(marked)
-        out.update(f"{a} {b}" for a, b in zip(marked, marked[1:], strict=False))
+        out.update(f"{a} {b}" for a, b in pairwise(marked))
         for word in words:
             padded = f"<{word}>"
             out.update(f"#{padded[i : i + 4]}" for i in range(len(padded) - 3))
