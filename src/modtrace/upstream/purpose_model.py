@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Final
@@ -49,7 +49,8 @@ def load_examples(path: Path = DATA) -> list[Example]:
     return out
 
 
-def features(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def features(text: str) -> frozenset[str]:
     """Word, word-pair and character 4-gram features of the normalised text."""
     out: set[str] = set()
     for clause in clauses(text):
@@ -67,7 +68,7 @@ def features(text: str) -> set[str]:
         for word in words:
             padded = f"<{word}>"
             out.update(f"#{padded[i : i + 4]}" for i in range(len(padded) - 3))
-    return out
+    return frozenset(out)
 
 
 @dataclass(frozen=True)

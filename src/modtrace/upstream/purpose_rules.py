@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final, Literal
 
 from modtrace.upstream.purpose_lexicon import (
@@ -98,6 +99,7 @@ def _distance(a: str, b: str) -> int:
 _PREFIXED: Final = r"(?:un|de|re|non)(?:censor|align|filter|restrict|strict|refus)"
 
 
+@lru_cache(maxsize=8192)
 def _fold_word(word: str) -> str:
     if len(word) < 5 or word in _PROTECTED or word in KEYWORDS or re.match(_PREFIXED, word):
         return word
@@ -106,11 +108,14 @@ def _fold_word(word: str) -> str:
         (_distance(word, key), -len(key), key)
         for key in KEYWORDS
         if abs(len(key) - len(word)) <= limit
+        and (word[0] == key[0] or word[1] == key[1])  # cheap: typos rarely hit both
+        and len(set(word) ^ set(key)) <= 2 * limit
     ]
     best = min(near, default=None)
     return best[2] if best is not None and best[0] <= limit else word
 
 
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     """Lower case, accents and digit-for-letter spellings folded, misspelt keywords fixed,
     hyphens and underscores as spaces, curly quotes straight."""
