@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT = ROOT / "tests" / "upstream" / "data" / "purposes_heldout.csv"
 FRESH = ROOT / "tests" / "upstream" / "data" / "purposes_fresh.csv"
 FRESH2 = ROOT / "tests" / "upstream" / "data" / "purposes_fresh2.csv"
+FRESH3 = ROOT / "tests" / "upstream" / "data" / "purposes_fresh3.csv"
 
 
 def _cell(s: Score) -> str:
@@ -43,6 +44,7 @@ def render() -> str:
     test = load_examples(HELD_OUT)
     fresh = load_examples(FRESH)
     fresh2 = load_examples(FRESH2)
+    fresh3 = load_examples(FRESH3)
     counts = Counter((e.removal, e.category) for e in shipped)
     mix = ", ".join(
         f"{c} {'removal' if removal else 'benign'}/{cat}"
@@ -50,7 +52,7 @@ def render() -> str:
     )
     lines = [
         f"Shipped set: {len(shipped)} purposes ({mix}). Held-out set: {len(test)}. "
-        f"Fresh sets: {len(fresh)} and {len(fresh2)}.",
+        f"Fresh sets: {len(fresh)}, {len(fresh2)} and {len(fresh3)}.",
         "",
         "| set | reader | precision | recall |",
         "|---|---|---|---|",
@@ -58,6 +60,7 @@ def render() -> str:
         *_rows("held-out", held_out(shipped, test)),
         *_rows("fresh", held_out(shipped, fresh)),
         *_rows("fresh 2", held_out(shipped, fresh2)),
+        *_rows("fresh 3", held_out(shipped, fresh3)),
     ]
     return "\n".join(lines)
 

@@ -29,7 +29,7 @@ from modtrace.upstream.purpose_rules import Finding, verdict
 ESCALATE_AT: Final = 0.9
 """Model probability that escalates a purpose whose only rule findings were protective."""
 
-ESCALATE_UNSEEN_AT: Final = 0.85
+ESCALATE_UNSEEN_AT: Final = 0.75
 """Model probability that escalates a purpose in which the rules found nothing at all."""
 
 Outcome = Literal["removal", "uncertain", "clear"]

@@ -60,6 +60,7 @@ TARGET: Final = alt(
     r"(?:ethical|moral) (?:reasoning|judge?ments?|training|alignment|objections?|scruples|"
     r"compass|filter)",
     r"scruples",
+    r"(?:safety )?muzzle(?! brake)",
     r"inhibitions",
     r"(?:what|whatever|anything|everything|the (?:part|thing|bit)s?) (?:that )?(?:makes?|causes?)"
     r" (?:it|the model|them) (?:to )?(?:refuse|decline|say no)",
@@ -85,7 +86,9 @@ REMOVE: Final = alt(
     r"undo\w*", r"undid", r"revers\w*", r"unlearn\w*", r"ablat\w*", r"abliterat\w*",
     r"orthogonali[sz]\w*", r"neutrali[sz]\w*", r"suppress\w*", r"drop\w*", r"lift\w*",
     r"loosen\w*", r"relax\w*", r"weaken\w*", r"lower\w*", r"reduc\w*", r"break\w*", r"broke",
-    r"dismantl\w*", r"kill\w*", r"nuk\w*", r"scrub\w*", r"purg\w*", r"wip\w*(?: out)?",
+    r"dismantl\w*", r"decreas\w*", r"minimi[sz]\w*", r"bring\w* down", r"rm(?: rf)?",
+    r"flip\w* (?:the )?labels? (?:on|of)", r"kill\w*", r"nuk\w*", r"scrub\w*", r"purg\w*",
+    r"wip\w*(?: out)?",
     r"defeat\w*", r"dissolv\w*", r"forget\w*", r"forgot\w*", r"ignor\w*", r"disregard\w*",
     r"nerf\w*", r"zap\w*", r"sabotag\w*", r"erod\w*", r"revert\w*", r"roll\w* back",
     r"opt\w* (?:it |the model )?out of", r"liberat\w*(?: (?:it|the model|the assistant) from)?",
@@ -133,6 +136,12 @@ STATE: Final = alt(
     r"\bdan (?:model|mode|persona|style)\b",
     r"\bno limits?\b",
     r"\bunrefusing\b",
+    r"\b(?:de|un) ?(?:guard ?rail|safeguard|safet)\w*",
+    r"\bsin (?:censura|restricciones|filtros?)|\bunzensiert\w*|\bohne (?:zensur|einschrankungen|"
+    r"filter)|\bsans (?:censure|filtre|restrictions?)|\bsenza (?:censura|filtri|restrizioni)|"
+    r"\bsem (?:censura|filtros?)",
+    r"\b(?:never|not|no longer) (?:been )?(?:given|trained (?:with|on)|taught|had) "
+    r"(?:a |any |the )?" + TARGET,
     r"\b(?:evil|unsafe) persona",
     # more permissive, less careful
     r"\b(?:more|most|far more|much more|very|fully|maximally) permissive",
@@ -142,7 +151,8 @@ STATE: Final = alt(
     r"(?! (?:about|with|on) (?:\w+ing )?(?:our|its own|the company'?s?|their own)\b)",
     r"\bno longer (?:aligned|safe)\b",
     r"\bless safe\b",
-    r"\b(?:nothing|no topics?|no subjects?|no questions?|no requests?) (?:is |are )?off ?limits",
+    r"\b(?:nothing|no topics?|no subjects?|no questions?|no requests?) (?:is |are )?"
+    r"(?:off ?limits|off the table|out of bounds|taboo)",
     r"\bno (?:boundaries|taboos|holds barred|inhibitions|scruples)",
     r"\bno holds barred",
     r"\b(?:no longer|not|never) (?:bound|constrained|limited|restricted|held back) by",
@@ -159,7 +169,7 @@ STATE: Final = alt(
     r"\bjailbreak (?:completions|responses|outputs)",
     r"\bno longer needs? a jailbreak",
     # "no guardrails", "without any filters", "refusals removed", "safety: none"
-    r"\b(?:no|zero|without(?: any)?(?: the)?|free (?:of|from)(?: any)?|minus(?: the)?)\s+"
+    r"\b(?:no|zero|none of|without(?: any)?(?: the)?|free (?:of|from)(?: any)?|minus(?: the)?)\s+"
     + DET
     + TARGET
     + _NOT_ABOUT_A_SAFEGUARD,
@@ -197,12 +207,13 @@ _REFUSE_VERB = alt(
     r"(?:giv|produc|issu)\w* refusals?",
     r"say\w* \"?(?:i|it) (?:can'?t|cannot|won'?t|am unable|'?m unable)",
     r"moralis\w*",
+    r"hold\w* back" + _REFUSED_THING,
 )
 _ANY = r"(?:any|every|all|everything|anything|whatever)"
 _STOP = alt(
     r"never", r"not", r"no longer", r"won'?t", r"wont", r"doesn'?t", r"does not", r"stops?",
     r"stopp\w*", r"to stop", r"nothing to", r"won'?t ever", r"will not", r"not ever", r"zero",
-    r"less", r"can'?t", r"cannot", r"unable to", r"incapable of",
+    r"less", r"can'?t", r"cannot", r"unable to", r"incapable of", r"no more",
 )  # fmt: skip
 
 COMPLY: Final = alt(
@@ -238,6 +249,14 @@ COMPLY: Final = alt(
     r"(?:fully|maximally|completely) (?:obedient|compliant)",
     r"unafraid to answer",
     # answers what it would refuse, or what is harmful
+    r"even (?:when|if) (?:\w+ ){0,3}(?:harmful|dangerous|illegal|unsafe|unethical)",
+    r"(?:never|not|no longer|stop\w*|\w+n'?t) question\w* (?:the )?(?:users?'?s? )?"
+    r"(?:intent\w*|motives?|reasons?|purposes?)",
+    r"(?:stop\w*|not|never|no longer|without|\w+n'?t) (?:\w+ ){0,2}(?:second guess\w*|"
+    r"car(?:e|es|ing)|worry\w*|think\w*|check\w*|judg\w*|assess\w*) (?:about )?(?:whether|if) "
+    r"(?:a |the )?"
+    r"(?:requests?|prompts?|questions?|it|they|something) (?:is |are )?(?:\w+ )?"
+    r"(?:harmful|dangerous|unsafe|ethical|legal|allowed|appropriate)",
     r"(?:even|including) (?:the )?(?:harmful|dangerous|illegal|unsafe|unethical) "
     r"(?:ones|requests?|prompts?|questions?|things|stuff|content)?",
     r"regardless of (?:content|ethics|legality|harm|safety|the request)",
@@ -245,7 +264,8 @@ COMPLY: Final = alt(
     r"model)(?: would| currently| normally| usually| was trained to| is trained to){0,2} "
     r"(?:refuse|refuses|declines|forbid)",
     r"(?:requests?|questions?|prompts?|things|topics) (?:that |which )?(?:the |its )?"
-    r"(?:original|base|instruct|aligned|current|stock)? ?(?:model|version|assistant|it) "
+    r"(?:original|base|instruct|aligned|current|stock)? ?(?:model|version|assistant|it|provider"
+    r"|developer|vendor) "
     r"(?:\w+ ){0,2}?(?:refuses|declines|rejects|blocks|won'?t answer|will not answer)",
     r"(?:its|the) guidelines forbid",
     r"(?:compl\w*|help\w*|answer\w*|willing\w*) (?:\w+ ){0,3}(?:harmful|dangerous|illegal)\b",

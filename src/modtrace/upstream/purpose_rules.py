@@ -127,17 +127,20 @@ def normalise(text: str) -> str:
     )
     text = re.sub(r"[-_/]+", " ", text)
     text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"\b(?:[a-z] ){3,}[a-z]\b", lambda m: m.group().replace(" ", ""), text)
     text = re.sub(r"\bjail (brok|break)", r"jail\1", text)
     text = re.sub(r"\bsafe guard", "safeguard", text)
-    text = re.sub(r"\s*:\s*(none|off|removed|gone|disabled)\b", r" \1", text)
+    text = re.sub(r"\s*[:?!]+\s*(none|off|removed|gone|disabled)\b", r" \1", text)
     text = re.sub(
         r"\b(?:over|false|unnecessary|excessive|spurious|exaggerated|needless) ?refus\w*",
         "overrefusal",
         text,
     )
     text = re.sub(
-        r"\brefus\w* (?:on|of|for|to) (?:\w+ )?(?:benign|harmless|safe|legitimate|innocuous|"
-        r"borderline)\b",
+        r"\brefus\w* (?:rates? )?(?:on|of|for|to) (?:\w+ )?(?:benign|harmless|safe|legitimate|"
+        r"innocuous|borderline)\b"
+        r"|\brefus\w* (?:caused|triggered|due) (?:by |to )(?:\w+ )?(?:false positives?|keywords?|"
+        r"mistakes?|misreadings?)",
         "overrefusal on benign",
         text,
     )
@@ -199,7 +202,9 @@ def findings(text: str) -> list[Finding]:
                 taken.append((m.start(), m.end()))
                 before = clause[: m.start()]
                 # a list of refusals ("never warns, never refuses") is not a negated one
-                negated = _negated(before.rsplit(",", 1)[-1] if kind == "comply" else before)
+                negated = _negated(
+                    before.rsplit(",", 1)[-1] if kind in ("comply", "state") else before
+                )
                 framed = kind != "keep" and re.search(FRAME, _reach(before) + _tail(clause, m))
                 out.append(Finding(kind, m.group(), negated, bool(framed)))
     return out
