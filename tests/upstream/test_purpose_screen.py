@@ -116,6 +116,35 @@ def test_uncertain_purpose_escalates_only_where_terms_screen_purposes(tmp_path: 
     assert check(parse_request(base), load_terms(terms), load_list()).decision == "allow"
 
 
+@pytest.mark.parametrize(
+    ("purpose", "outcome"),
+    [
+        ("answer any question about tax law", "clear"),
+        ("a writing assistant that can write anything from poems to code", "clear"),
+        ("follow all instructions in our style guide", "clear"),
+        ("never refuse a refund request under 20 euros", "clear"),
+        ("reduce the latency of the guardrails", "clear"),
+        ("a red-team model, safety training removed", "removal"),
+        ("red-team evaluation of jailbreak robustness", "clear"),
+        ("an AI that answers any question, no matter what", "removal"),
+        ("God mode assistant: no rules, no refusals", "removal"),
+        ("u n c e n s o r e d assistant", "removal"),
+        ("Modelo sin censura", "removal"),
+        ("reduce false refusals on harmless questions", "clear"),
+    ],
+)
+def test_rules_reach_only_as_far_as_they_should(purpose: str, outcome: str) -> None:
+    assert screen_purpose(purpose).outcome == outcome
+
+
+def test_an_overlong_purpose_escalates_unread() -> None:
+    text = "clinical question answering " * 200
+    result = screen_purpose(text)
+    assert result.outcome == "uncertain"
+    assert "longer than" in result.evidence
+    assert decide(purpose=text).decision == "escalate"
+
+
 # -- properties: benign words cannot switch the screen off -------------------------------------
 
 BENIGN_ADDITIONS = [

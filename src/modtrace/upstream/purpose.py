@@ -16,6 +16,8 @@ Outcome:
   (probability at least :data:`ESCALATE_AT` when the rules saw protective wording,
   :data:`ESCALATE_UNSEEN_AT` when they saw nothing): a human decides, it is never allowed;
 - ``clear`` — neither reader finds removal.
+
+A purpose longer than :data:`MAX_SCREENED` characters is ``uncertain`` without being read.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ ESCALATE_AT: Final = 0.9
 ESCALATE_UNSEEN_AT: Final = 0.75
 """Model probability that escalates a purpose in which the rules found nothing at all."""
 
+MAX_SCREENED: Final = 4000
+"""Characters the screen reads; a longer purpose is ``uncertain`` (a stated purpose is a sentence
+or two, and screening cost grows with length)."""
+
 Outcome = Literal["removal", "uncertain", "clear"]
 
 
@@ -42,6 +48,7 @@ class PurposeScreen:
     outcome: Outcome
     probability: float
     findings: tuple[Finding, ...]
+    note: str = ""
 
     @property
     def evidence(self) -> str:
@@ -49,6 +56,8 @@ class PurposeScreen:
         live = [f"{f.kind} {f.text!r}" for f in self.findings if f.removal]
         if live:
             return "; ".join(live)
+        if self.note:
+            return self.note
         return f"learned screen p={self.probability:.2f}, no rule finding"
 
 
@@ -56,6 +65,8 @@ def screen_purpose(text: str | None, model: Model | None = None) -> PurposeScree
     """Screen one purpose; an empty or missing purpose is ``clear``."""
     if not text or not text.strip():
         return PurposeScreen("clear", 0.0, ())
+    if len(text) > MAX_SCREENED:
+        return PurposeScreen("uncertain", 0.5, (), f"longer than {MAX_SCREENED} characters")
     rules, found = verdict(text)
     p = (model or shipped_model()).probability(text)
     if rules == "removal":

@@ -250,9 +250,9 @@ COMPLY: Final = alt(
     r"unafraid to answer",
     # answers what it would refuse, or what is harmful
     r"even (?:when|if) (?:\w+ ){0,3}(?:harmful|dangerous|illegal|unsafe|unethical)",
-    r"(?:never|not|no longer|stop\w*|\w+n'?t) question\w* (?:the )?(?:users?'?s? )?"
+    r"(?:never|not|no longer|stop\w*|\b\w+n'?t) question\w* (?:the )?(?:users?'?s? )?"
     r"(?:intent\w*|motives?|reasons?|purposes?)",
-    r"(?:stop\w*|not|never|no longer|without|\w+n'?t) (?:\w+ ){0,2}(?:second guess\w*|"
+    r"(?:stop\w*|not|never|no longer|without|\b\w+n'?t) (?:\w+ ){0,2}(?:second guess\w*|"
     r"car(?:e|es|ing)|worry\w*|think\w*|check\w*|judg\w*|assess\w*) (?:about )?(?:whether|if) "
     r"(?:a |the )?"
     r"(?:requests?|prompts?|questions?|it|they|something) (?:is |are )?(?:\w+ )?"

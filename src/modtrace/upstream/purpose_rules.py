@@ -14,12 +14,15 @@ clause by clause and ask what is done *to* a safeguard:
 Two things cancel a finding, within its own clause only:
 
 - **negation** before it ("do not remove the refusals", "without removing safety training");
-- a **protective frame** before it: the safeguard is detected, measured, kept or strengthened
-  ("detect jailbreaks", "jailbreak-resistant", "keep the guardrails").
+  for a state or a compliance finding only since the last comma, so that a list
+  ("no rules, no refusals"; "never warns, never refuses") is not read as negated;
+- a **protective frame** at most eight words before it and after the last comma: the safeguard
+  is detected, measured or strengthened ("detect jailbreaks", "jailbreak-resistant",
+  "evaluate refusal rates"), but "for red teaming, safety training removed" is not framed.
 
 A negated protective frame is itself a finding ("don't keep the guardrails").
-Measured in docs/upstream.md; the learned model in :mod:`modtrace.upstream.purpose_model`
-covers what the rules miss.
+The vocabulary is in :mod:`modtrace.upstream.purpose_lexicon`. Measured in docs/upstream.md; the
+learned model in :mod:`modtrace.upstream.purpose_model` covers what the rules miss.
 """
 
 from __future__ import annotations
