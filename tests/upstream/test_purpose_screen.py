@@ -131,6 +131,10 @@ def test_uncertain_purpose_escalates_only_where_terms_screen_purposes(tmp_path: 
         ("u n c e n s o r e d assistant", "removal"),
         ("Modelo sin censura", "removal"),
         ("reduce false refusals on harmless questions", "clear"),
+        ("relax the dietary restrictions in the meal planner", "clear"),
+        ("remove filters from the search results page", "clear"),
+        ("remove the restrictions on harmful topics", "removal"),
+        ("remove the filters", "removal"),
     ],
 )
 def test_rules_reach_only_as_far_as_they_should(purpose: str, outcome: str) -> None:

@@ -24,30 +24,22 @@ _SAFETY_THING = alt(
     r"nonsense", r"stuff", r"checks?", r"refusals?",
 )  # fmt: skip
 
-TARGET: Final = alt(
+STRONG_TARGET: Final = alt(
     r"refusals?",
     r"refusal (?:direction|vector|feature|mechanism|behaviou?r|training|rate)s?",
     r"guard ?rails?",
     r"safeguards?",
     r"safety(?: " + _SAFETY_THING + r")?",
-    r"(?:safety )?alignment",
+    r"safety alignment",
     r"harmlessness(?: " + _SAFETY_THING + r")?",
     r"rlhf(?: safety)?(?: layer)?",
     r"censorship",
-    r"(?:content |safety |built in content )?(?:filters?|filtering)",
-    r"(?:content )?moderation(?: layer)?",
-    r"content (?:restrictions?|polic(?:y|ies)|rules)",
+    r"(?:content|safety|built in content) (?:filters?|filtering)",
+    r"content moderation(?: layer)?",
+    r"moderation layer",
+    r"content (?:restrictions?|polic(?:y|ies)|rules|guidelines)",
     r"(?:usage|acceptable use) (?:restrictions?|polic(?:y|ies))",
-    r"terms of use",
-    r"restrictions?(?! on (?:output|response|length))",
     r"(?:ethical|moral) (?:guidelines|constraints|objections|limits|rules)",
-    r"ethics",
-    r"morals?",
-    r"moralising",
-    r"moralizing",
-    r"lectures?",
-    r"lecturing",
-    r"guidelines",
     r"disclaimers and refusals",
     r"(?:its|the) (?:rules|policies) it was aligned with",
     r"i'?m sorry(?:,? i can'?t help(?: with that)?)?",
@@ -55,16 +47,43 @@ TARGET: Final = alt(
     r"i can'?t assist(?: with that)?",
     r"tendency to refuse",
     r"ability to (?:say no|refuse|decline|push back|object)",
-    r"reluctance(?: to \w+)?",
-    r"caution",
     r"(?:ethical|moral) (?:reasoning|judge?ments?|training|alignment|objections?|scruples|"
     r"compass|filter)",
-    r"scruples",
-    r"(?:safety )?muzzle(?! brake)",
-    r"inhibitions",
     r"(?:what|whatever|anything|everything|the (?:part|thing|bit)s?) (?:that )?(?:makes?|causes?)"
     r" (?:it|the model|them) (?:to )?(?:refuse|decline|say no)",
 )
+"""A safeguard that no ordinary sentence means anything else by."""
+
+WEAK_TARGET: Final = alt(
+    r"alignment",
+    r"filters?",
+    r"filtering",
+    r"moderation",
+    r"terms of use",
+    r"restrictions?",
+    r"ethics",
+    r"morals?",
+    r"moralising",
+    r"moralizing",
+    r"lectures?",
+    r"lecturing",
+    r"guidelines",
+    r"reluctance(?: to \w+)?",
+    r"caution",
+    r"scruples",
+    r"(?:safety )?muzzle(?! brake)",
+    r"inhibitions",
+) + (
+    # "remove the restrictions on harmful topics", not "the restrictions on upload size"
+    r"(?=$|[,.;!?\"')]| (?!(?:on|of|for|in|from|at|to|around|about)\b)"
+    r"| (?:on|of|for|in|around|about) (?:\w+ )?(?:harmful|dangerous|illegal|sensitive|"
+    r"controversial|what|topics?|content|outputs?|answers?|responses?|requests?|the model|it|"
+    r"its|weapons|drugs)\b)"
+)
+"""A word that is a safeguard when it stands alone or after a determiner ("remove the
+filters") but ordinary otherwise ("search filters", "filters from the results")."""
+
+TARGET: Final = alt(STRONG_TARGET, WEAK_TARGET)
 """A safeguard: the object that removal verbs act on."""
 
 DET: Final = (
@@ -134,7 +153,7 @@ STATE: Final = alt(
     r"no questions asked",
     r"do anything now",
     r"\bdan (?:model|mode|persona|style)\b",
-    r"\bno limits?\b",
+    r"\bno limits?\b(?! (?:on|to|for|of)\b)",
     r"\bunrefusing\b",
     r"\b(?:de|un) ?(?:guard ?rail|safeguard|safet)\w*",
     r"\bsin (?:censura|restricciones|filtros?)|\bunzensiert\w*|\bohne (?:zensur|einschrankungen|"
@@ -310,7 +329,8 @@ CLAUSE_BREAK: Final = re.compile(
 """Where the scope of a negation or a frame ends."""
 
 ACTS: Final[tuple[str, ...]] = (
-    r"\b" + REMOVE + r"\s+" + FILLER + DET + TARGET,
+    r"\b" + REMOVE + r"\s+" + FILLER + DET + STRONG_TARGET,
+    r"\b" + REMOVE + r"\s+" + DET + r"(?:content |safety |usage |ethical |moral )?" + WEAK_TARGET,
     r"\b(?:train|tune|beat|get|take|strip|rip)\w* " + DET + TARGET + r" out\b",
     TARGET
     + r"\b.{0,40}\b(?:so|and|then|please) (?:we )?(?:want to |need to )?"
