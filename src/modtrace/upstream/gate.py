@@ -18,11 +18,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from modtrace.countries import is_country
 from modtrace.documents import in_file, read_yaml, validate
-from modtrace.ecosystem.safeguards import classify as removal_signal
 from modtrace.errors import InputError
 from modtrace.registry.register import Register
 from modtrace.upstream.kyc import Entry, screen
+from modtrace.upstream.purpose import screen_purpose
 from modtrace.upstream.screening import screen_sample
+from modtrace.upstream.techniques import TechniqueName
 from modtrace.upstream.terms import Terms, cedar_policies
 
 Decision = Literal["allow", "allow-with-conditions", "escalate", "deny"]
@@ -66,7 +67,7 @@ class GateRequest(BaseModel):
 
     requester: Requester
     model: str = Field(min_length=1)
-    techniques: list[str] = Field(min_length=1)
+    techniques: list[TechniqueName] = Field(min_length=1)
     estimated_compute_flop: float | None = Field(default=None, ge=0)
     data: DataDescription = Field(default_factory=DataDescription)
     purpose: str | None = None
@@ -168,7 +169,28 @@ def check(
 
     texts, unreadable = _sample(request.data)
     domains = set(request.data.domains or [])
-    removal = removal_signal(request.purpose or "") is not None
+    purpose = screen_purpose(request.purpose)
+    removal = purpose.outcome == "removal"
+    if removal:
+        reasons.append(
+            Reason(
+                "found",
+                "purpose:refusal-removal",
+                f"the purpose asks to remove safeguards ({purpose.evidence})",
+                "purpose screen, measured in docs/upstream.md",
+            )
+        )
+    if purpose.outcome == "uncertain" and any(
+        t.when.refusal_removal_requested for t in terms.terms
+    ):
+        reasons.append(
+            Reason(
+                "escalate",
+                "purpose:uncertain",
+                f"the purpose may ask to remove safeguards ({purpose.evidence})",
+                "gate: a purpose the screen cannot decide is never allowed",
+            )
+        )
     screened: list[str] = []
     if unreadable:
         reasons.append(

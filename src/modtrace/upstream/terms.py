@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from modtrace.countries import is_country
 from modtrace.documents import load_model
 from modtrace.errors import InputError
+from modtrace.upstream.techniques import TechniqueName
 
 
 class TermsError(InputError):
@@ -30,7 +31,7 @@ class Condition(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    techniques_any: list[str] | None = None
+    techniques_any: list[TechniqueName] | None = None
     data_domains_any: list[str] | None = None
     compute_fraction_over: float | None = Field(default=None, ge=0)
     data_tokens_over: int | None = Field(default=None, ge=0)
@@ -75,7 +76,7 @@ class Warning(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     description: str = Field(min_length=1)
-    techniques_any: list[str] | None = None
+    techniques_any: list[TechniqueName] | None = None
     data_domains_any: list[str] | None = None
 
 

@@ -1,0 +1,248 @@
+"""Rules that read a gate request's ``purpose`` for removing, weakening or bypassing safeguards.
+
+A word list fails both ways (issue #11, finding 11): a benign word ("guardrails", "detect")
+anywhere switched it off, and "jailbreak" anywhere switched it on. These rules read the purpose
+clause by clause and ask what is done *to* a safeguard:
+
+- **act**: a removal verb with a safeguard as its object ("strip out safety training"), or a
+  safeguard with a removal word after it ("refusals removed");
+- **state**: a model described without safeguards ("uncensored", "no guardrails",
+  "guardrail-free", "helpful-only");
+- **comply**: a model that answers everything or stops refusing ("never declines a request",
+  "answers questions it currently refuses").
+
+Two things cancel a finding, within its own clause only:
+
+- **negation** before it ("do not remove the refusals", "without removing safety training");
+  for a state or a compliance finding only since the last comma, so that a list
+  ("no rules, no refusals"; "never warns, never refuses") is not read as negated;
+- a **protective frame** at most eight words before it and after the last comma: the safeguard
+  is detected, measured or strengthened ("detect jailbreaks", "jailbreak-resistant",
+  "evaluate refusal rates"), but "for red teaming, safety training removed" is not framed.
+
+A negated protective frame is itself a finding ("don't keep the guardrails").
+The vocabulary is in :mod:`modtrace.upstream.purpose_lexicon`. Measured in docs/upstream.md; the
+learned model in :mod:`modtrace.upstream.purpose_model` covers what the rules miss.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Final, Literal
+
+from modtrace.upstream.purpose_lexicon import (
+    ACTS,
+    ANAPHORA,
+    CLAUSE_BREAK,
+    COMPLY,
+    FRAME,
+    KEEP,
+    MENTIONS_SAFEGUARD,
+    NEGATION,
+    STATE,
+)
+
+Kind = Literal["act", "state", "comply", "keep"]
+Verdict = Literal["removal", "clear", "none"]
+
+_LEET: Final = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a"})
+
+KEYWORDS: Final[tuple[str, ...]] = (
+    "refusal",
+    "refusals",
+    "refuse",
+    "refusing",
+    "safety",
+    "guardrail",
+    "guardrails",
+    "safeguard",
+    "safeguards",
+    "censor",
+    "censored",
+    "uncensored",
+    "censorship",
+    "jailbreak",
+    "jailbroken",
+    "abliterate",
+    "abliterated",
+    "abliteration",
+    "alignment",
+    "unaligned",
+    "unfiltered",
+    "unrestricted",
+    "restrictions",
+    "moderation",
+)
+"""Words that a misspelling ("refusels", "saftey", "uncensord") is folded back to."""
+
+_PROTECTED: Final = frozenset(
+    {"safely", "refuge", "refused", "refuses", "censer", "sensor", "sensors", "refute", "align"}
+)
+
+
+def _distance(a: str, b: str) -> int:
+    """Optimal-string-alignment edit distance (a transposition counts as one edit)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            d = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                d = min(d, prev2[j - 2] + 1)
+            cur.append(d)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+_PREFIXED: Final = r"(?:un|de|re|non)(?:censor|align|filter|restrict|strict|refus)"
+
+
+@lru_cache(maxsize=8192)
+def _fold_word(word: str) -> str:
+    if len(word) < 5 or word in _PROTECTED or word in KEYWORDS or re.match(_PREFIXED, word):
+        return word
+    limit = 1 if len(word) < 8 else 2
+    near = [
+        (_distance(word, key), -len(key), key)
+        for key in KEYWORDS
+        if abs(len(key) - len(word)) <= limit
+        and (word[0] == key[0] or word[1] == key[1])  # cheap: typos rarely hit both
+        and len(set(word) ^ set(key)) <= 2 * limit
+    ]
+    best = min(near, default=None)
+    return best[2] if best is not None and best[0] <= limit else word
+
+
+@lru_cache(maxsize=4096)
+def normalise(text: str) -> str:
+    """Lower case, accents and digit-for-letter spellings folded, misspelt keywords fixed,
+    hyphens and underscores as spaces, curly quotes straight."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    text = re.sub(
+        r"[a-z0-9@]+",
+        lambda m: m.group().translate(_LEET) if re.search(r"[a-z]", m.group()) else m.group(),
+        text,
+    )
+    text = re.sub(r"[-_/]+", " ", text)
+    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"\b(?:[a-z] ){3,}[a-z]\b", lambda m: m.group().replace(" ", ""), text)
+    text = re.sub(r"\bjail (brok|break)", r"jail\1", text)
+    text = re.sub(r"\bsafe guard", "safeguard", text)
+    text = re.sub(r"\s*[:?!]+\s*(none|off|removed|gone|disabled)\b", r" \1", text)
+    text = re.sub(
+        r"\b(?:over|false|unnecessary|excessive|spurious|exaggerated|needless) ?refus\w*",
+        "overrefusal",
+        text,
+    )
+    text = re.sub(
+        r"\brefus\w* (?:rates? )?(?:on|of|for|to) (?:\w+ )?(?:benign|harmless|safe|legitimate|"
+        r"innocuous|borderline)\b"
+        r"|\brefus\w* (?:caused|triggered|due) (?:by |to )(?:\w+ )?(?:false positives?|keywords?|"
+        r"mistakes?|misreadings?)",
+        "overrefusal on benign",
+        text,
+    )
+    return re.sub(r"[a-z]+", lambda m: _fold_word(m.group()), text).strip()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One piece of evidence in one clause, and whether negation or a frame cancelled it."""
+
+    kind: Kind
+    text: str
+    negated: bool
+    framed: bool
+
+    @property
+    def removal(self) -> bool:
+        """Evidence for removal: a live act/state/comply finding, or a negated keep."""
+        if self.kind == "keep":
+            return self.negated
+        return not self.negated and not self.framed
+
+    @property
+    def protective(self) -> bool:
+        """Evidence against removal: a kept safeguard, or a cancelled act/state/comply."""
+        if self.kind == "keep":
+            return not self.negated
+        return self.negated or self.framed
+
+
+_PATTERNS: Final[tuple[tuple[Kind, re.Pattern[str]], ...]] = (
+    ("keep", re.compile(KEEP)),
+    ("comply", re.compile(COMPLY)),
+    ("state", re.compile(STATE)),
+    *(("act", re.compile(p)) for p in ACTS),
+)
+
+
+def clauses(text: str) -> list[str]:
+    """The normalised purpose split where a negation's or a frame's scope ends."""
+    parts = CLAUSE_BREAK.split(normalise(text))
+    return [p.strip(" ,") for p in parts if p and p.strip(" ,")]
+
+
+def _negated(before: str) -> bool:
+    return NEGATION.search(before) is not None
+
+
+def findings(text: str) -> list[Finding]:
+    """Every finding in every clause of ``text``, overlapping matches kept once (patterns are
+    tried keep, comply, state, act: "not remove" inside "do not remove" is not a comply)."""
+    out: list[Finding] = []
+    for clause in clauses(text):
+        taken: list[tuple[int, int]] = []
+        for kind, pattern in _PATTERNS:
+            for m in pattern.finditer(clause):
+                if any(m.start() < e and s < m.end() for s, e in taken):
+                    continue
+                taken.append((m.start(), m.end()))
+                before = clause[: m.start()]
+                # a list of refusals ("never warns, never refuses") is not a negated one
+                negated = _negated(
+                    before.rsplit(",", 1)[-1] if kind in ("comply", "state") else before
+                )
+                framed = kind != "keep" and re.search(FRAME, _reach(before) + _tail(clause, m))
+                out.append(Finding(kind, m.group(), negated, bool(framed)))
+    return out
+
+
+def _reach(before: str) -> str:
+    """The words a protective frame may govern a finding from: since the last comma, at most
+    eight words back ("for red teaming, safety training removed" is not framed)."""
+    return " ".join(before.rsplit(",", 1)[-1].split()[-8:]) + " "
+
+
+def _tail(clause: str, m: re.Match[str]) -> str:
+    """The word right after a match: "jailbreak resistant", "refusal rates" frame it."""
+    rest = clause[m.end() :].split()
+    return rest[0] if rest and rest[0] in ("resistant", "robust", "proof", "aware") else ""
+
+
+def _anaphora(text: str) -> list[Finding]:
+    """Removals of "it"/"them" when the text names a safeguard anywhere."""
+    if not MENTIONS_SAFEGUARD.search(normalise(text)):
+        return []
+    out = []
+    for clause in clauses(text):
+        for m in ANAPHORA.finditer(clause):
+            before = clause[: m.start()]
+            out.append(Finding("act", m.group(), _negated(before), bool(re.search(FRAME, before))))
+    return out
+
+
+def verdict(text: str) -> tuple[Verdict, list[Finding]]:
+    """``removal`` when any finding is live evidence of removal; ``clear`` when there is
+    protective evidence and none for removal; ``none`` when the rules saw nothing."""
+    found = findings(text) + _anaphora(text)
+    if any(f.removal for f in found):
+        return "removal", found
+    if any(f.protective for f in found):
+        return "clear", found
+    return "none", found
