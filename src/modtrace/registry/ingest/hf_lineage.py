@@ -1,5 +1,8 @@
 """Import the Hub lineage snapshot (``Model ID,Type,Base Model`` CSVs, one file per week).
 
+When the folder also holds ``deleted/`` lists, the models they name are marked deleted (with
+the week) once every ``added`` file is in (:mod:`modtrace.registry.ingest.deletions`).
+
 Each batch of rows — models, edges, their log entries and the file position — is committed in
 one transaction, so a crash leaves no half-written batch and a re-run resumes where it stopped.
 """
@@ -15,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 from tqdm import tqdm
 
+from modtrace.registry.ingest.deletions import import_deletions
 from modtrace.registry.ingest.progress import ImportReport, Problem, position, record
 from modtrace.registry.register import Edge, Register, provider_of
 from modtrace.registry.tables import lineage_edges, models
@@ -204,4 +208,6 @@ def import_hf_lineage(
                 bar.close()
                 return report
     bar.close()
+    if (directory / "deleted").is_dir():
+        report.models_deleted = import_deletions(register, directory).models_deleted
     return report

@@ -30,6 +30,7 @@ class ImportReport:
     edges_added: int = 0
     rows_read: int = 0
     skipped_sources: int = 0
+    models_deleted: int = 0
     problems: list[Problem] = field(default_factory=list)
 
 
