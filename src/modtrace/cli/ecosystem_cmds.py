@@ -144,9 +144,11 @@ def report_cmd(out: Path, data: Path, scenario: str) -> None:
     """
     from tqdm import tqdm
 
+    from modtrace.ecosystem.estimate import Fitted
     from modtrace.ecosystem.report import build_report, summary_text, write_report
 
-    with tqdm(total=8, desc="ecosystem report", unit="step") as bar:
+    fitted = Fitted.from_epoch(data / "epoch") if (data / "epoch").is_dir() else None
+    with tqdm(total=9, desc="ecosystem report", unit="step") as bar:
         bar.set_postfix_str("building the population")
         population = _population(data)
         bar.update(1)
@@ -155,9 +157,9 @@ def report_cmd(out: Path, data: Path, scenario: str) -> None:
             bar.set_postfix_str(label)
             bar.update(1)
 
-        report = build_report(population, scenario, step)
+        report = build_report(population, scenario, step, fitted)
         files = write_report(report, out)
-        bar.update(8 - bar.n)
+        bar.update(9 - bar.n)
     click.echo(summary_text(report))
     for path in files:
         click.echo(f"wrote {path}")

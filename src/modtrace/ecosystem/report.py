@@ -14,7 +14,8 @@ import polars as pl
 
 from modtrace.ecosystem import assumptions
 from modtrace.ecosystem.charts import bar_chart, line_chart
-from modtrace.ecosystem.simulate import SCENARIOS, counts, run, sweep
+from modtrace.ecosystem.estimate import DRAWS, Estimate, Fitted, monte_carlo
+from modtrace.ecosystem.simulate import OBSERVABLE_ONLY, SCENARIOS, counts, run, sweep
 from modtrace.regimes.loader import default_catalog
 from modtrace.regimes.model import Regime
 
@@ -44,14 +45,18 @@ class Report:
     other_scenario: str = ""
     other_summary: dict[str, Any] = field(default_factory=dict)
     other_threshold_curve: pl.DataFrame | None = None
+    estimate: Estimate | None = None
 
 
 def build_report(
     population: pl.DataFrame,
     scenario: str = "strict",
     progress: Callable[[str], None] = lambda _: None,
+    fitted: Fitted | None = None,
+    draws: int = DRAWS,
 ) -> Report:
-    """Run every regime, the sweeps and the breakdowns."""
+    """Run every regime, the sweeps and the breakdowns; with ``fitted`` distributions, also the
+    Monte Carlo central estimate (under the observable-only scenario, which it prints)."""
     assume = SCENARIOS[scenario]
     catalog = default_catalog()
     regimes: list[Regime] = catalog.in_force()
@@ -108,6 +113,9 @@ def build_report(
         .sort("derivatives", descending=True)
         .head(15)
     )
+    if fitted is not None:
+        progress("sampling the central estimate")
+        report.estimate = monte_carlo(population, regimes, fitted, OBSERVABLE_ONLY, draws)
     report.outcomes = population.select(
         "derived_model",
         "developer",
@@ -117,7 +125,10 @@ def build_report(
         "depth",
         "week",
         "cyclic",
+        "root_via",
+        "deleted_at",
         "root_parameters",
+        "root_active_parameters",
         "root_parameters_source",
         "epoch_name",
         "epoch_confidence",
@@ -131,6 +142,10 @@ def build_report(
         "safeguard_removal",
         "safeguard_term",
     ).with_columns(outcome_columns)
+    if report.estimate is not None:
+        report.outcomes = report.outcomes.join(
+            report.estimate.probabilities, on="derived_model", how="left", maintain_order="left"
+        )
     return report
 
 
@@ -148,6 +163,16 @@ def summary_text(report: Report) -> str:
             f"{s['developers_in_scope']:>14,} {s['developers_upper']:>13,}"
         )
     lines.append("  (in scope is a lower bound; in scope + indeterminate an upper bound)")
+    if report.estimate is not None:
+        e = report.estimate
+        lines.append(
+            f"  central estimate ({e.draws} seeded draws, scenario observable-only): expected in "
+            "scope [90 % interval]"
+        )
+        for rid, v in e.expected.items():
+            lines.append(
+                f"  {rid:<16} {v['expected']:>9,.1f} [{v['low_90']:,.0f} to {v['high_90']:,.0f}]"
+            )
     return "\n".join(lines)
 
 
@@ -195,6 +220,24 @@ def write_report(report: Report, out: Path) -> list[Path]:
     curve = report.threshold_curve
     frac = report.fraction_curve
     summary = pl.DataFrame([{"regime": k, **v} for k, v in report.summary.items()])
+    estimate_html = ""
+    if report.estimate is not None:
+        e = report.estimate
+        estimate_html = (
+            f"<h3>Central estimate</h3><p>{e.draws} seeded draws (seed {e.seed}) of fine-tune "
+            "tokens and pre-training tokens per parameter, from log-normals fitted to Epoch "
+            "AI's table; scenario observable-only. Expected derivatives in scope with a 90 % "
+            "interval; the bounds above stay the guarantee. Per derivative: "
+            "<code>p_in_scope.&lt;regime&gt;</code> in population.parquet.</p>"
+            + _table(
+                pl.DataFrame(
+                    [
+                        {"regime": k, **{n: round(x, 1) for n, x in v.items()}}
+                        for k, v in e.expected.items()
+                    ]
+                )
+            )
+        )
     assumed = SCENARIOS[report.scenario]
     body = [
         "<h1>The downstream ecosystem under each regime</h1>",
@@ -216,6 +259,7 @@ def write_report(report: Report, out: Path) -> list[Path]:
         else "<p>No assumption: every fact the Hub does not show stays unknown.</p>",
         "<h2>Who each regime catches</h2>",
         _table(summary),
+        estimate_html,
         f"<h3>The same under the {html.escape(report.other_scenario)} scenario</h3>",
         (
             "<p>Assumed: "
