@@ -12,7 +12,7 @@ import polars as pl
 from modtrace.ecosystem import assumptions as a
 from modtrace.ecosystem import sizes as a_sizes
 from modtrace.ecosystem.roots import resolve_roots
-from modtrace.ecosystem.safeguards import flag_expr, term_expr
+from modtrace.ecosystem.safeguards import flag_expr, inherited, term_expr
 from modtrace.ecosystem.sizes import (
     family_sizes,
     gguf_total,
@@ -285,6 +285,25 @@ def build_population(
     root_high = 8.0 * active * a.PRETRAINING_TOKENS_MAX
     has_epoch = pl.col("epoch_compute").is_not_null()
 
+    pop = pop.with_columns(
+        flag_expr("signal_text").alias("safeguard_removal"),
+        term_expr("signal_text").alias("safeguard_term"),
+    )
+    flagged = set(pop.filter(pl.col("safeguard_removal"))["model_id"].to_list())
+    ancestors = pop.select("root").unique().rename({"root": "model_id"})
+    flagged |= set(
+        ancestors.filter(flag_expr("model_id"))["model_id"].to_list()
+    )  # originals outside the snapshot, by name
+    carried = inherited(edges, flagged)
+    pop = pop.with_columns(
+        pl.col("model_id")
+        .replace_strict(carried, default=None, return_dtype=pl.String)
+        .alias("safeguard_ancestor")
+    ).with_columns(
+        (~pl.col("safeguard_removal") & pl.col("safeguard_ancestor").is_not_null()).alias(
+            "safeguard_inherited"
+        )
+    )
     return pop.with_columns(
         pl.col("model_id").alias("derived_model"),
         namespace("model_id").alias("developer"),
@@ -309,8 +328,6 @@ def build_population(
             .when(n.is_not_null())
             .then(pl.lit("assumed-range")),
         ),
-        flag_expr("signal_text").alias("safeguard_removal"),
-        term_expr("signal_text").alias("safeguard_term"),
     ).with_columns(
         (pl.col("developer") == pl.col("root_developer")).alias("same_developer_as_root"),
     )

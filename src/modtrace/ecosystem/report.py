@@ -141,6 +141,8 @@ def build_report(
         "modification.compute.method",
         "safeguard_removal",
         "safeguard_term",
+        "safeguard_inherited",
+        "safeguard_ancestor",
     ).with_columns(outcome_columns)
     if report.estimate is not None:
         report.outcomes = report.outcomes.join(
@@ -312,6 +314,11 @@ def write_report(report: Report, out: Path) -> list[Path]:
             x_label="week",
             x_ticks=[str(d) for d in report.weekly["week"].to_list()],
         ),
+        f"<p>Safeguard-removal signal: {int(report.outcomes['safeguard_removal'].sum()):,} "
+        f"derivatives direct (their own name, tags or card), "
+        f"{int(report.outcomes['safeguard_inherited'].sum()):,} inherited from a flagged "
+        "ancestor (column <code>safeguard_ancestor</code>). The regimes read only the direct "
+        "signal.</p>",
         bar_chart(
             "Safeguard-removal derivatives by base",
             report.removal_by_base["root"].to_list(),
