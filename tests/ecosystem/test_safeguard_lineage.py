@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from modtrace.ecosystem.safeguards import classify, flag_expr, inherited
+from modtrace.registry.ingest.relations import disagrees, infer_relation
 
 RECALL = Path(__file__).resolve().parents[1] / "data" / "safeguard_recall_sample.csv"
 
@@ -51,3 +52,19 @@ def test_inherited_signal_names_the_nearest_flagged_ancestor() -> None:
     assert got == {"b/gguf": "a/abl", "c/merge": "a/abl"}
     assert inherited(edges, {"a/abl", "b/gguf"})["c/merge"] == "b/gguf"  # the nearest one
     assert inherited(edges, {"x"}) == {"y": "x"}  # a loop ends the climb
+
+
+RELATIONS = Path(__file__).resolve().parents[1] / "data" / "relation_sample.csv"
+
+
+def test_inferred_relations_on_the_hand_labelled_sample() -> None:
+    with RELATIONS.open(newline="", encoding="utf-8") as handle:
+        sample = list(csv.DictReader(handle))
+    right = 0
+    for row in sample:
+        shown = infer_relation(row["model_id"])
+        believed = shown if disagrees(row["declared"], shown) else row["declared"]
+        right += believed == row["truth"]
+    declared_right = sum(r["declared"] == r["truth"] for r in sample)
+    assert right / len(sample) >= 0.95, right
+    assert declared_right / len(sample) <= 0.5  # the sample is of disputed declarations

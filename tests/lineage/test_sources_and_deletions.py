@@ -145,3 +145,26 @@ def test_hf_lineage_import_marks_deletions(register: Register, tmp_path: Path) -
         dated = dict(c.execute(select(models.c.id, models.c.deleted_at)).all())
     assert dated["d/gone"] == dt.date(2025, 4, 2)
     assert dated["e/back"] is None
+
+
+def test_an_inferred_edge_sits_beside_a_contradicted_declaration(
+    register: Register, tmp_path: Path
+) -> None:
+    (tmp_path / "added").mkdir()
+    (tmp_path / "added" / "added_model_0319.csv").write_text(
+        "Model ID,Type,Base Model\n"
+        "q/x-Q4_K_M-GGUF,adapter,org/base\n"
+        "a/plain-tune,finetune,org/base\n"
+        'm/two,finetune,"org/base, org/other"\n',
+        encoding="utf-8",
+    )
+    report = import_hf_lineage(register, tmp_path, progress=False)
+    assert report.edges_added == 4
+    assert report.edges_inferred == 3  # the GGUF, and the two-base "fine-tune" twice
+    with register.engine.connect() as c:
+        links = one_step(c, "org/base", "forward")
+    got = {(x.model_id, x.relation, x.status) for x in links}
+    assert ("q/x-Q4_K_M-GGUF", "adapter", "declared") in got
+    assert ("q/x-Q4_K_M-GGUF", "quantized", "inferred") in got
+    assert ("m/two", "merge", "inferred") in got
+    assert not any(x.model_id == "a/plain-tune" and x.status == "inferred" for x in links)

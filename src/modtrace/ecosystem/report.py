@@ -143,6 +143,8 @@ def build_report(
         "safeguard_term",
         "safeguard_inherited",
         "safeguard_ancestor",
+        "relation_inferred",
+        "relation_disputed",
     ).with_columns(outcome_columns)
     if report.estimate is not None:
         report.outcomes = report.outcomes.join(

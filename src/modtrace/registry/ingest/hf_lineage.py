@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from modtrace.registry.ingest.deletions import import_deletions
 from modtrace.registry.ingest.progress import ImportReport, Problem, position, record
+from modtrace.registry.ingest.relations import disagrees, infer_relation
 from modtrace.registry.register import Edge, Register, provider_of
 from modtrace.registry.tables import lineage_edges, models
 
@@ -168,6 +169,15 @@ def _import_batch(
         relations[key] = edge.relation
         accepted.append(edge)
     report.edges_added += register.add_edges(accepted, connection)
+    bases_of: dict[str, int] = {}
+    for edge in accepted:
+        bases_of[edge.child_id] = bases_of.get(edge.child_id, 0) + 1
+    inferred = []
+    for edge in accepted:
+        shown = infer_relation(edge.child_id, (), bases_of[edge.child_id])
+        if shown is not None and disagrees(edge.relation, shown):
+            inferred.append(Edge(edge.parent_id, edge.child_id, shown, "inferred", source))
+    report.edges_inferred += register.add_edges(inferred, connection)
 
 
 def import_hf_lineage(
