@@ -45,7 +45,7 @@ def test_every_source_text_has_one_of_the_five_kinds(text: str) -> None:
 
 def test_unknown_kinds_are_refused() -> None:
     assert check_kinds([]) is None
-    assert check_kinds(["card", "hub-stats"]) == {"card", "hub-stats"}
+    assert check_kinds(["card", "hub-stats"]) == frozenset({"card", "hub-stats"})
     with pytest.raises(ValueError, match="unknown source web"):
         check_kinds(["web"])
 
