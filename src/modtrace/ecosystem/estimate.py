@@ -26,11 +26,14 @@ from typing import Any, Final
 
 import polars as pl
 
+from modtrace.determination.batch import assess_lazy
 from modtrace.ecosystem import assumptions as a
-from modtrace.ecosystem.simulate import run
+from modtrace.ecosystem.simulate import as_facts, run
+from modtrace.regimes.loader import with_overrides
 from modtrace.regimes.model import Regime
 
-DRAWS: Final = 40
+DRAWS: Final = 20
+CURVE_DRAWS: Final = 6
 SEED: Final = 20250319
 PRETRAINING_SINCE: Final = "2020-01-01"
 Z90: Final = 1.6448536269514722
@@ -235,3 +238,34 @@ def _quantile(ordered: list[int], q: float) -> float:
     lo = math.floor(pos)
     hi = min(lo + 1, len(ordered) - 1)
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def estimate_curve(
+    population: pl.DataFrame,
+    regime: Regime,
+    fitted: Fitted,
+    parameter: str,
+    values: list[float],
+    assume: Mapping[str, Any] | None = None,
+    draws: int = CURVE_DRAWS,
+    seed: int = SEED,
+) -> pl.DataFrame:
+    """Expected in-scope count with its 90 % interval at each value of one parameter (the band
+    on threshold charts); each draw is evaluated at every value."""
+    rng = random.Random(seed)
+    scores = normal_scores(population.height)
+    totals: list[list[int]] = [[] for _ in values]
+    for _ in range(draws):
+        facts = as_facts(_draw(population, fitted, scores, rng), assume).collect().lazy()
+        for i, value in enumerate(values):
+            variant = with_overrides(regime, {parameter: str(value)})
+            result = assess_lazy(facts, variant).select("outcome").collect()
+            totals[i].append(int((result["outcome"] == "in-scope").sum()))
+    return pl.DataFrame(
+        {
+            parameter: values,
+            "expected": [sum(t) / draws for t in totals],
+            "low_90": [_quantile(sorted(t), 0.05) for t in totals],
+            "high_90": [_quantile(sorted(t), 0.95) for t in totals],
+        }
+    )
