@@ -73,7 +73,7 @@ class LineageGraph:
             )
         for adjacency in (graph.forward, graph.back):
             for links in adjacency.values():
-                links.sort(key=lambda link: link.model_id)
+                links.sort(key=lambda link: (link.model_id, link.status, link.relation))
         graph.version = _version(connection)
         return graph
 

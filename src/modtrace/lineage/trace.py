@@ -111,7 +111,11 @@ def _links(connection: Connection, ids: list[str], direction: str) -> dict[str, 
     query, here, there = _link_query(direction)
     out: dict[str, list[Link]] = {}
     for chunk in _chunks(ids):
-        for row in connection.execute(query.where(here.in_(chunk)).order_by(here, there)):
+        for row in connection.execute(
+            query.where(here.in_(chunk)).order_by(
+                here, there, lineage_edges.c.status, lineage_edges.c.relation
+            )
+        ):
             out.setdefault(row[0], []).append(_link(row))
     return out
 
@@ -224,7 +228,9 @@ def walk(
     for row in connection.execute(_family_sql(direction), {"start": model_id}):
         adjacency.setdefault(row[0], []).append(_link(row))
     for links in adjacency.values():
-        links.sort(key=lambda link: link.model_id)  # the order walk_levels reads them in
+        links.sort(
+            key=lambda link: (link.model_id, link.status, link.relation)
+        )  # the order walk_levels reads them in
     return _breadth_first(
         model_id,
         direction,
