@@ -166,19 +166,42 @@ def sweep_cmd(
     default=Path("out/ecosystem"),
     show_default=True,
 )
+@click.option(
+    "--hours-per-registration",
+    type=click.FloatRange(min=0),
+    default=4.0,
+    show_default=True,
+    help="Stated assumption for the cost of regulation.",
+)
+@click.option(
+    "--hours-per-risk-demonstration",
+    type=click.FloatRange(min=0),
+    default=40.0,
+    show_default=True,
+    help="Stated assumption for the cost of regulation.",
+)
 @data_option
 @scenario_option
-def report_cmd(out: Path, data: Path, scenario: str) -> None:
+def report_cmd(
+    out: Path,
+    hours_per_registration: float,
+    hours_per_risk_demonstration: float,
+    data: Path,
+    scenario: str,
+) -> None:
     """Write the HTML report, the rows (Parquet, CSV) and the threshold curve.
 
     Example: modtrace ecosystem report --out out/ecosystem
     """
     from tqdm import tqdm
 
+    from modtrace.ecosystem.cost import Burden
+    from modtrace.ecosystem.estimate import Fitted
     from modtrace.ecosystem.report import build_report, summary_text, write_report
 
     _data_paths(data)  # before the progress bar: a bad --data fails with no partial bar
-    with tqdm(total=8, desc="ecosystem report", unit="step") as bar:
+    fitted = Fitted.from_epoch(data / "epoch") if (data / "epoch").is_dir() else None
+    with tqdm(total=10, desc="ecosystem report", unit="step") as bar:
         bar.set_postfix_str("building the population")
         population = _population(data)
         bar.update(1)
@@ -187,9 +210,10 @@ def report_cmd(out: Path, data: Path, scenario: str) -> None:
             bar.set_postfix_str(label)
             bar.update(1)
 
-        report = build_report(population, scenario, step)
+        burden = Burden(hours_per_registration, hours_per_risk_demonstration)
+        report = build_report(population, scenario, step, fitted, burden=burden)
         files = write_report(report, out)
-        bar.update(8 - bar.n)
+        bar.update(10 - bar.n)
     click.echo(summary_text(report))
     for path in files:
         click.echo(f"wrote {path}")

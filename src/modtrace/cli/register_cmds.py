@@ -78,7 +78,8 @@ def import_hf_lineage_cmd(
     click.echo(
         f"rows read {report.rows_read:,}; models added {report.models_added:,}; external "
         f"models {report.external_models:,}; edges added {report.edges_added:,}; files already "
-        f"done {report.skipped_sources}; problems {len(report.problems):,}"
+        f"done {report.skipped_sources}; marked deleted {report.models_deleted:,}; problems "
+        f"{len(report.problems):,}"
     )
     for problem in report.problems[:10]:
         click.echo(f"  {problem}")
@@ -203,6 +204,19 @@ def _report(report: Any) -> None:
     show_default=True,
     help="Rows shown in text output.",
 )
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    metavar="NAME",
+    help="Follow only edges from this source: hf-lineage, hub-stats, card, filing, manual "
+    "(repeatable; default: all).",
+)
+@click.option(
+    "--include-deleted",
+    is_flag=True,
+    help="Show models deleted from the Hub (default: leave them out and count them).",
+)
 @database_option
 @format_option
 def trace_cmd(
@@ -211,6 +225,8 @@ def trace_cmd(
     depth: int | None,
     path_to: str | None,
     limit: int,
+    sources: tuple[str, ...],
+    include_deleted: bool,
     database: str | None,
     fmt: str,
 ) -> None:
@@ -218,8 +234,14 @@ def trace_cmd(
 
     Example: modtrace trace meta-llama/Llama-3.1-8B-Instruct --direction descendants --depth 2
     """
-    from modtrace.lineage.trace import one_step, paths_between, walk
+    from modtrace.errors import ParameterError
+    from modtrace.lineage.sources import check_kinds, split_deleted
+    from modtrace.lineage.trace import by_kinds, one_step, paths_between, walk
 
+    try:
+        keep = by_kinds(check_kinds(sources))
+    except ValueError as exc:
+        raise ParameterError([("--source", str(exc))]) from None
     register = open_register(database)
     _known(register, "MODEL_ID", [model_id])
     if path_to:
@@ -236,7 +258,7 @@ def trace_cmd(
                     click.echo(f"no path from {model_id} to {path_to}")
             return
         if direction in ("back", "forward"):
-            links = one_step(c, model_id, direction)
+            links, left_out = split_deleted(one_step(c, model_id, direction, keep), include_deleted)
             if fmt == "json":
                 click.echo(_dump([x._asdict() for x in links]))
                 return
@@ -247,11 +269,15 @@ def trace_cmd(
                 click.echo(
                     f"  {x.relation:<12} {x.model_id}  developer {x.developer or '?'}"
                     f"  [{x.status}, {x.source}]{flag}"
+                    + (f" (deleted {x.deleted_at})" if x.deleted_at else "")
                 )
             if len(links) > limit:
                 click.echo(f"  ... {len(links) - limit} more (--limit, or --format json)")
+            if left_out:
+                click.echo(f"  deleted from the Hub, left out: {left_out} (--include-deleted)")
             return
-        result = walk(c, model_id, "back" if direction == "ancestry" else "forward", depth)
+        result = walk(c, model_id, "back" if direction == "ancestry" else "forward", depth, keep)
+    result.reached, left_out = split_deleted(result.reached, include_deleted)
     if fmt == "json":
         data = {**asdict(result), "reached": [r._asdict() for r in result.reached]}
         click.echo(_dump(data))
@@ -262,11 +288,17 @@ def trace_cmd(
     )
     for r in result.reached[:limit]:
         path = " -> ".join(f"{rel}:{m}" for m, rel in r.path)
-        click.echo(f"  depth {r.depth}  {r.model_id}  developer {r.developer or '?'}  via {path}")
+        gone = f" (deleted {r.deleted_at})" if r.deleted_at else ""
+        click.echo(
+            f"  depth {r.depth}  {r.model_id}  developer {r.developer or '?'}  via {path}"
+            f"  [{r.source_kind}]{gone}"
+        )
     if len(result.reached) > limit:
         click.echo(f"  ... {len(result.reached) - limit} more (--limit, or --format json)")
     for a, b in result.cycles:
         click.echo(f"  cycle in the data: {a} -> {b}")
+    if left_out:
+        click.echo(f"  deleted from the Hub, left out: {left_out} (--include-deleted)")
 
 
 @click.group("filing")

@@ -52,6 +52,8 @@ models = Table(
     Column("card", JSON),
     Column("external", Boolean, nullable=False, default=False),  # referenced, never described
     Column("source", String(120), nullable=False),
+    Column("deleted_at", Date),  # listed as deleted from the Hub that week (migration 0007)
+    Column("deleted_source", String(200)),
 )
 
 lineage_edges = Table(
