@@ -103,11 +103,13 @@ def simulate_cmd(
     regime = with_overrides(catalog.get(regime_id), parse_param_options(params))
     if against_id is not None:
         from modtrace.ecosystem.compare import compare, comparison_text
+        from modtrace.ecosystem.estimate import Fitted
 
         against = catalog.get(against_id)
+        fitted = Fitted.from_epoch(data / "epoch") if (data / "epoch").is_dir() else None
+        comparison = compare(_population(data), regime, against, SCENARIOS[scenario], top, fitted)
         click.echo(f"scenario: {scenario}")
-        click.echo(comparison_text(compare(_population(data), regime, against,
-                                           SCENARIOS[scenario], top)))
+        click.echo(comparison_text(comparison))
         return
     result = run(_population(data), regime, SCENARIOS[scenario])
     c = counts(result)
