@@ -56,7 +56,7 @@ def test_full_fine_tuning_is_six_n_d_per_epoch_with_recompute_ceiling() -> None:
 @pytest.mark.parametrize("method", ["lora", "qlora"])
 def test_adapters_cost_four_n_d(method: str) -> None:
     est = mod(
-        original__parameters=N,
+        original__parameters_active=N,
         modification__training__tokens=D,
         modification__training__epochs=1,
         modification__training__method=method,
@@ -108,14 +108,16 @@ def test_bounds_from_several_methods_intersect() -> None:
     est = mod(
         modification__hardware__accelerator_hours=10,
         modification__hardware__peak_flop_per_s=1e15,
-        modification__cost_usd=1,
+        modification__cost_usd=0.1,
     )
-    assert (est["method"], est["high"]) == ("bounds", MAX_FLOP_PER_USD)
+    assert (est["method"], est["high"]) == ("bounds", pytest.approx(0.1 * MAX_FLOP_PER_USD))
 
 
 def test_unknown_method_gives_bounds_not_a_guess() -> None:
     est = mod(
-        original__parameters=N, modification__training__tokens=D, modification__training__epochs=1
+        original__parameters_active=N,
+        modification__training__tokens=D,
+        modification__training__epochs=1,
     )
     assert est["flop"] is None
     assert (est["low"], est["high"]) == (pytest.approx(4 * N * D), pytest.approx(8 * N * D))

@@ -14,6 +14,7 @@ evaluated for one case by :mod:`modtrace.regimes.scalar` and compiled for a batc
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -29,12 +30,23 @@ from modtrace.facts.flatten import FACT_COLUMNS, Kind
 class Const:
     """A literal number."""
 
-    value: float
+    value: float | int
 
 
 @dataclass(frozen=True)
 class NumFact:
     """A numeric fact, e.g. ``modifier.annual_revenue_usd``."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A numeric fact read closed-world: absent means none was declared, i.e. 0.
+
+    For additions to a total that a person declares or does not (earlier runs, synthetic-data
+    compute, planned compute); an unknown addition would otherwise leave every total unknown.
+    """
 
     path: str
 
@@ -68,7 +80,7 @@ class Mul:
     right: Num
 
 
-Num = Const | NumFact | NumParam | Quantity | Sum | Mul
+Num = Const | NumFact | Declared | NumParam | Quantity | Sum | Mul
 
 # ---- boolean nodes -------------------------------------------------------------------------
 
@@ -161,7 +173,45 @@ class Known:
     item: Num
 
 
-Bool = BoolFact | Recorded | BoolParam | StepRef | All | AnyOf | Not | In | HasAny | Compare | Known
+@dataclass(frozen=True)
+class Stated:
+    """Whether a fact has a value at all (never unknown itself)."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class FactOr:
+    """A true/false fact when stated; else the fallback expression (a rebuttable presumption)."""
+
+    path: str
+    otherwise: Bool
+
+
+@dataclass(frozen=True)
+class Before:
+    """A date fact falls before a fixed day (unknown when the date is)."""
+
+    path: str
+    day: dt.date
+
+
+Bool = (
+    BoolFact
+    | Recorded
+    | BoolParam
+    | StepRef
+    | All
+    | AnyOf
+    | Not
+    | In
+    | HasAny
+    | Compare
+    | Known
+    | Stated
+    | FactOr
+    | Before
+)
 
 Node = Num | Bool
 
@@ -215,11 +265,13 @@ def parse_num(obj: Any, ctx: ParseContext, where: str = "expression") -> Num:
     if isinstance(obj, bool):
         raise _fail(ctx, where, "expected a number, got a boolean")
     if isinstance(obj, int | float):
-        return Const(float(obj))
+        return Const(obj)
     op, value = _single_key(obj, ctx, where)
     here = f"{where}.{op}"
     if op == "fact":
         return NumFact(_fact_path(value, (Kind.NUMBER,), ctx, here))
+    if op == "declared":
+        return Declared(_fact_path(value, (Kind.NUMBER,), ctx, here))
     if op == "param":
         if ctx.parameters.get(value) != "number":
             raise _fail(ctx, here, f"no numeric parameter {value!r}")
@@ -275,6 +327,25 @@ def parse_bool(obj: Any, ctx: ParseContext, where: str = "expression") -> Bool:
         )
     if op == "known":
         return Known(parse_num(value, ctx, here))
+    if op == "stated":
+        if not isinstance(value, str) or value not in FACT_COLUMNS:
+            raise _fail(ctx, here, f"unknown fact {value!r}")
+        return Stated(value)
+    if op == "fact_or":
+        path, otherwise = _pair(value, ctx, here)
+        return FactOr(
+            _fact_path(path, (Kind.BOOL,), ctx, here), parse_bool(otherwise, ctx, f"{here}[1]")
+        )
+    if op == "before":
+        path, day = _pair(value, ctx, here)
+        if isinstance(day, str):
+            try:
+                day = dt.date.fromisoformat(day)
+            except ValueError:
+                raise _fail(ctx, here, f"expected a date YYYY-MM-DD, got {day!r}") from None
+        if not isinstance(day, dt.date):
+            raise _fail(ctx, here, f"expected a date YYYY-MM-DD, got {day!r}")
+        return Before(_fact_path(path, (Kind.DATE,), ctx, here), day)
     raise _fail(ctx, here, f"unknown boolean operator {op!r}")
 
 
@@ -290,6 +361,8 @@ def children(node: Node) -> tuple[Node, ...]:
             return (left, right)
         case Not(item) | Known(item):
             return (item,)
+        case FactOr(_, otherwise):
+            return (otherwise,)
         case _:
             return ()
 
@@ -305,7 +378,9 @@ def referenced_facts(node: Node) -> list[str]:
     """Fact paths a tree reads directly (not through step references), in order, unique."""
     seen: dict[str, None] = {}
     for sub in walk(node):
-        if isinstance(sub, BoolFact | Recorded | NumFact | In | HasAny):
+        if isinstance(sub, FactOr | Before):
+            seen[sub.path] = None
+        if isinstance(sub, BoolFact | Recorded | NumFact | Declared | In | HasAny | Stated):
             seen[sub.path] = None
     return list(seen)
 
@@ -313,6 +388,11 @@ def referenced_facts(node: Node) -> list[str]:
 def referenced_params(node: Node) -> list[str]:
     """Parameter names a tree reads, in order, unique."""
     return list(dict.fromkeys(s.name for s in walk(node) if isinstance(s, BoolParam | NumParam)))
+
+
+def closed_world_facts(node: Node) -> list[str]:
+    """Facts a tree reads closed-world (absent = not recorded / none declared)."""
+    return list(dict.fromkeys(s.path for s in walk(node) if isinstance(s, Recorded | Declared)))
 
 
 def referenced_quantities(node: Node) -> list[str]:
@@ -327,6 +407,14 @@ def to_data(node: Node) -> Any:
             return value
         case NumFact(path) | BoolFact(path):
             return {"fact": path}
+        case Declared(path):
+            return {"declared": path}
+        case Stated(path):
+            return {"stated": path}
+        case FactOr(path, otherwise):
+            return {"fact_or": [path, to_data(otherwise)]}
+        case Before(path, day):
+            return {"before": [path, day.isoformat()]}
         case Recorded(path):
             return {"recorded": path}
         case NumParam(name) | BoolParam(name):
