@@ -136,7 +136,7 @@ RELATIVE_TIE: float = 1e-9
 def _close(a: pl.Expr, b: pl.Expr) -> pl.Expr:
     gap = (a - b).abs()
     scale = pl.max_horizontal(a.abs(), b.abs())
-    return (gap <= scale * RELATIVE_TIE).fill_nan(False).fill_null(False)
+    return (a.is_finite() & b.is_finite() & (gap <= scale * RELATIVE_TIE)).fill_null(False)
 
 
 def near_tie(trees: list[Bool], params: Mapping[str, Any]) -> pl.Expr:
