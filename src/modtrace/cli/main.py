@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from modtrace.cli.options import format_option
+from modtrace.cli.options import database_option, format_option, open_register
 from modtrace.errors import FactsError, InputError, ModtraceError, ParameterError
 from modtrace.facts.model import Facts, Technique, TrainingMethod
 
@@ -91,6 +91,13 @@ def cli() -> None:
     default=None,
     help="The provider's terms: their published warnings set modification.upstream_warned.",
 )
+@click.option(
+    "--register",
+    "use_register",
+    is_flag=True,
+    help="Read the register's provider notices: a shown-safe notice records the fn 91 showing.",
+)
+@database_option
 @format_option
 def assess(
     facts_file: Path,
@@ -100,6 +107,8 @@ def assess(
     at: dt.datetime | None,
     evidence_files: tuple[Path, ...],
     terms_file: Path | None,
+    use_register: bool,
+    database: str | None,
     fmt: str,
 ) -> None:
     """Assess one facts file; explain who owes what, and why.
@@ -131,6 +140,13 @@ def assess(
         from modtrace.upstream.warnings import warning_patch
 
         patch = warning_patch(facts, load_terms(terms_file))
+        if patch is not None:
+            facts = facts_from_mapping(merge(facts.model_dump(mode="json"), patch), source="facts")
+    if use_register:
+        from modtrace.determination.notices import shown_safe_patch
+
+        notices = open_register(database).notices(facts.original.id)
+        patch = shown_safe_patch(facts, notices)
         if patch is not None:
             facts = facts_from_mapping(merge(facts.model_dump(mode="json"), patch), source="facts")
     catalog = default_catalog()
