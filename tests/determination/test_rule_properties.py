@@ -118,7 +118,9 @@ def test_presumptions_decide_when_unstated(r: dict[str, Any], path: str) -> None
     forgotten = dict(r, **{path: None})
     for regime in REGIMES:
         after = assess_row(forgotten, regime)
-        candidates: list[Any] = [None, True, False] if path == "original.general_purpose" else [None]
+        candidates: list[Any] = (
+            [None, True, False] if path == "original.general_purpose" else [None]
+        )
         if path == "original.systemic_risk":
             candidates += ["designated", "presumed", "rebutted", "none"]
         outcomes = {assess_row(dict(r, **{path: v}), regime).outcome for v in candidates}
