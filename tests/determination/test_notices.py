@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from fastapi.testclient import TestClient
 
+from modtrace.api.app import create_app
 from modtrace.cli.main import cli
 from modtrace.determination.notices import SHOWN_SAFE, shown_safe_patch
 from modtrace.facts import facts_from_mapping
@@ -60,3 +62,16 @@ def test_assess_with_the_register_reads_the_showing(tmp_path: Path) -> None:
     step = next(t for t in after["trace"] if t["id"] == "safeguards_altered")
     assert step["answer"] == "false"
     assert step["exceptions"][0]["answer"] == "true"
+
+
+def test_the_api_reads_the_showing_from_its_register(tmp_path: Path) -> None:
+    register = Register.open(f"sqlite:///{tmp_path / 'register.sqlite3'}")
+    body = {"facts": FACTS, "regime": "govai-2025", "at": "2026-06-01"}
+    with TestClient(create_app(register)) as client:
+        before = client.post("/api/assessments", json=body).json()["determinations"][0]
+        register.publish_notice(
+            model_id="org/big", provider="Org", kind=SHOWN_SAFE, description="ablation study"
+        )
+        after = client.post("/api/assessments", json=body).json()["determinations"][0]
+    register.engine.dispose()
+    assert (before["outcome"], after["outcome"]) == ("in-scope", "out-of-scope")

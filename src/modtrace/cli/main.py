@@ -143,12 +143,9 @@ def assess(
         if patch is not None:
             facts = facts_from_mapping(merge(facts.model_dump(mode="json"), patch), source="facts")
     if use_register:
-        from modtrace.determination.notices import shown_safe_patch
+        from modtrace.determination.notices import with_notices
 
-        notices = open_register(database).notices(facts.original.id)
-        patch = shown_safe_patch(facts, notices)
-        if patch is not None:
-            facts = facts_from_mapping(merge(facts.model_dump(mode="json"), patch), source="facts")
+        facts = with_notices(facts, open_register(database).notices(facts.original.id))
     catalog = default_catalog()
     overrides = parse_param_options(params)
     day = _date(at)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from modtrace.facts.loader import facts_from_mapping, merge
 from modtrace.facts.model import Facts
 
 SHOWN_SAFE = "shown-safe"
@@ -47,3 +48,11 @@ def shown_safe_patch(facts: Facts, notices: Iterable[Mapping[str, Any]]) -> dict
             }
         ],
     }
+
+
+def with_notices(facts: Facts, notices: Iterable[Mapping[str, Any]]) -> Facts:
+    """``facts`` with what the register's notices establish (unchanged when none applies)."""
+    patch = shown_safe_patch(facts, notices)
+    if patch is None:
+        return facts
+    return facts_from_mapping(merge(facts.model_dump(mode="json"), patch), source="facts")
