@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-DETERMINATION_SCHEMA_VERSION = "1.0"
+DETERMINATION_SCHEMA_VERSION = "1.1"
 
 Answer = Literal["true", "false", "unknown"]
 Outcome = Literal["in-scope", "out-of-scope", "indeterminate"]

@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from typing import Final
 
-import pycountry
-
 MODALITIES: Final[dict[str, tuple[str, ...]]] = {
     "text": ("text", "code", "source-code", "language", "natural-language", "txt"),
     "audio": ("audio", "speech", "voice", "music", "sound"),
@@ -68,6 +66,8 @@ def normalise_jurisdiction(value: str) -> str:
         return UNION
     if upper in COUNTRY_ALIASES:
         return COUNTRY_ALIASES[upper]
+    import pycountry  # noqa: PLC0415 - its data loads lazily; only facts with a country need it
+
     try:
         return str(pycountry.countries.lookup(text).alpha_2)
     except LookupError:

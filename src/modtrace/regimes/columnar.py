@@ -136,7 +136,10 @@ RELATIVE_TIE: float = 1e-9
 def _close(a: pl.Expr, b: pl.Expr) -> pl.Expr:
     gap = (a - b).abs()
     scale = pl.max_horizontal(a.abs(), b.abs())
-    return (a.is_finite() & b.is_finite() & (gap <= scale * RELATIVE_TIE)).fill_null(False)
+    # zero is exact: a sum or product of non-negative values is 0 only when it truly is
+    both_zero = (a == 0) & (b == 0)
+    close = a.is_finite() & b.is_finite() & (gap <= scale * RELATIVE_TIE) & ~both_zero
+    return close.fill_null(False)
 
 
 def near_tie(trees: list[Bool], params: Mapping[str, Any]) -> pl.Expr:
