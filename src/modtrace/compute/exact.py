@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from functools import lru_cache
 
 Exact = Fraction
 """A finite exact value."""
@@ -28,7 +29,12 @@ def exact(value: float | int | Fraction) -> Fraction:
         return Fraction(value)
     if not math.isfinite(value):
         raise ValueError(f"not a finite number: {value!r}")
-    return Fraction(repr(float(value)))
+    return _from_float(float(value))
+
+
+@lru_cache(maxsize=8192)
+def _from_float(value: float) -> Fraction:
+    return Fraction(repr(value))
 
 
 def exact_bound(value: float | int | Fraction) -> Bound:

@@ -23,13 +23,12 @@ from modtrace.facts.model import Facts
 from modtrace.regimes.expr import (
     All,
     Bool,
-    Compare,
     Not,
-    StepRef,
+    comparisons,
     referenced_facts,
     referenced_params,
     referenced_quantities,
-    walk,
+    step_refs,
 )
 from modtrace.regimes.loader import default_catalog
 from modtrace.regimes.model import Citation, Regime, Source
@@ -63,12 +62,11 @@ def step_expression(regime: Regime, step_id: str) -> Bool:
 
 def _sensitive(expr: Bool, env: Env) -> bool:
     """True when a comparison was settled by central values although its bounds straddle."""
-    for node in walk(expr):
-        if isinstance(node, Compare):
-            (_, al, ah), (_, bl, bh) = eval_num(node.left, env), eval_num(node.right, env)
-            settled_by_bounds = al > bh or ah <= bl
-            if not settled_by_bounds and eval_bool(node, env) is not None:
-                return True
+    for node in comparisons(expr):
+        (_, al, ah), (_, bl, bh) = eval_num(node.left, env), eval_num(node.right, env)
+        settled_by_bounds = al > bh or ah <= bl
+        if not settled_by_bounds and eval_bool(node, env) is not None:
+            return True
     return False
 
 
@@ -88,9 +86,7 @@ def _trace_step(
         facts={path: env.row.get(path) for path in referenced_facts(expr)},
         figures={q: env.quantities[q].as_dict() for q in referenced_quantities(expr)},
         parameters={p: regime.parameters[p].effective for p in referenced_params(expr)},
-        steps={
-            n.step: answer_word(env.steps[n.step]) for n in walk(expr) if isinstance(n, StepRef)
-        },
+        steps={step: answer_word(env.steps[step]) for step in step_refs(expr)},
         source=citation,
         sensitive=_sensitive(expr, env),
     )

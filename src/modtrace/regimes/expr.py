@@ -15,7 +15,7 @@ evaluated for one case by :mod:`modtrace.regimes.scalar` and compiled for a batc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -374,20 +374,58 @@ def walk(node: Node) -> Iterator[Node]:
         yield from walk(child)
 
 
-def referenced_facts(node: Node) -> list[str]:
-    """Fact paths a tree reads directly (not through step references), in order, unique."""
+_MEMO: dict[tuple[str, int], tuple[Node, tuple[Any, ...]]] = {}
+
+
+def _memo(kind: str, node: Node, compute: Callable[[Node], tuple[Any, ...]]) -> list[Any]:
+    """Per-tree results of a pure walk, kept by identity (regime trees live as long as the
+    catalog); the stored node guards against a reused id."""
+    key = (kind, id(node))
+    hit = _MEMO.get(key)
+    if hit is None or hit[0] is not node:
+        hit = (node, compute(node))
+        _MEMO[key] = hit
+    return list(hit[1])
+
+
+def _facts_of(node: Node) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for sub in walk(node):
         if isinstance(sub, FactOr | Before):
             seen[sub.path] = None
         if isinstance(sub, BoolFact | Recorded | NumFact | Declared | In | HasAny | Stated):
             seen[sub.path] = None
-    return list(seen)
+    return tuple(seen)
+
+
+def referenced_facts(node: Node) -> list[str]:
+    """Fact paths a tree reads directly (not through step references), in order, unique."""
+    return _memo("facts", node, _facts_of)
 
 
 def referenced_params(node: Node) -> list[str]:
     """Parameter names a tree reads, in order, unique."""
-    return list(dict.fromkeys(s.name for s in walk(node) if isinstance(s, BoolParam | NumParam)))
+    return _memo(
+        "params",
+        node,
+        lambda n: tuple(
+            dict.fromkeys(s.name for s in walk(n) if isinstance(s, BoolParam | NumParam))
+        ),
+    )
+
+
+def comparisons(node: Node) -> list[Compare]:
+    """Every comparison in a tree, depth first."""
+    return _memo("compares", node, lambda n: tuple(s for s in walk(n) if isinstance(s, Compare)))
+
+
+def step_refs(node: Node) -> list[str]:
+    """Steps a tree refers to, in order, unique."""
+    return _memo(
+        "steps",
+        node,
+        lambda n: tuple(dict.fromkeys(s.step for s in walk(n) if isinstance(s, StepRef))),
+    )
 
 
 def closed_world_facts(node: Node) -> list[str]:
@@ -397,7 +435,11 @@ def closed_world_facts(node: Node) -> list[str]:
 
 def referenced_quantities(node: Node) -> list[str]:
     """Derived quantities a tree reads, in order, unique."""
-    return list(dict.fromkeys(s.name for s in walk(node) if isinstance(s, Quantity)))
+    return _memo(
+        "quantities",
+        node,
+        lambda n: tuple(dict.fromkeys(s.name for s in walk(n) if isinstance(s, Quantity))),
+    )
 
 
 def to_data(node: Node) -> Any:
