@@ -16,7 +16,13 @@ from typing import Any
 import click
 
 from modtrace.cli.errors import HouseGroup
-from modtrace.cli.options import format_option, open_catalog, regime_file_option
+from modtrace.cli.options import (
+    database_option,
+    format_option,
+    open_catalog,
+    open_register,
+    regime_file_option,
+)
 from modtrace.errors import FactsError, ParameterError
 from modtrace.facts.model import Facts, Technique, TrainingMethod
 
@@ -75,6 +81,13 @@ def cli() -> None:
     "their restrictions original.upstream.permits_significant_modifications.",
 )
 @regime_file_option
+@click.option(
+    "--register",
+    "use_register",
+    is_flag=True,
+    help="Read the register's provider notices: a shown-safe notice records the fn 91 showing.",
+)
+@database_option
 @format_option
 def assess(
     facts_file: Path,
@@ -85,6 +98,8 @@ def assess(
     evidence_files: tuple[Path, ...],
     terms_file: Path | None,
     regime_files: tuple[Path, ...],
+    use_register: bool,
+    database: str | None,
     fmt: str,
 ) -> None:
     """Assess one facts file; explain who owes what, and why.
@@ -125,6 +140,10 @@ def assess(
                 facts = facts_from_mapping(
                     merge(facts.model_dump(mode="json"), patch), source="facts"
                 )
+    if use_register:
+        from modtrace.determination.notices import with_notices
+
+        facts = with_notices(facts, open_register(database).notices(facts.original.id))
     overrides = parse_param_options(params)
     day = _date(at)
     if all_regimes:

@@ -105,10 +105,15 @@ def determination_text(d: Determination) -> str:
         lines.append(f"     source: {cite(step.source)}")
     lines.append("")
     if d.obligations:
-        lines.append("Obligations:")
+        if d.in_force:
+            lines.append("Obligations:")
+        else:
+            start = f"; it would apply from {d.applies_from}" if d.applies_from else ""
+            lines.append(f"Obligations it would impose (none is in force on {r.at}{start}):")
         for o in d.obligations:
             deadline = f" (deadline: {o.deadline})" if o.deadline else ""
-            lines.append(f"  - {o.id}: {o.title}{deadline}")
+            due = f" [must be met from {o.due}]" if o.due and o.due > r.at else ""
+            lines.append(f"  - {o.id}: {o.title}{deadline}{due}")
             lines.append(f"      source: {cite(o.source)}")
     elif d.outcome == "out-of-scope":
         lines.append("Obligations: none under this regime.")
