@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import uvicorn
+from playwright.sync_api import sync_playwright
 
 from modtrace.api.service import build
 from modtrace.determination.assess import assess
@@ -128,7 +129,7 @@ def browser() -> Iterator[Any]:
         if os.environ.get("CI"):
             pytest.fail("chromium is missing: .ci/run must install Debian's chromium")
         pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
+
 
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from modtrace.cli.output import dump, rich_table
 from modtrace.errors import ParameterError
 
 data_option = click.option(
@@ -87,10 +88,23 @@ def simulate_cmd(
     help="A parameter and its values; give one or two.",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the curve as CSV.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "csv", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a table; csv or json: the curve for other tools.",
+)
 @data_option
 @scenario_option
 def sweep_cmd(
-    regime_id: str, ranges: tuple[str, ...], output: Path | None, data: Path, scenario: str
+    regime_id: str,
+    ranges: tuple[str, ...],
+    output: Path | None,
+    fmt: str,
+    data: Path,
+    scenario: str,
 ) -> None:
     """Who is caught as one or two parameters move.
 
@@ -120,12 +134,24 @@ def sweep_cmd(
         )
     if len(grid) > 2:
         raise ParameterError([("--range", "give one or two parameters")])
-    curve = sweep(_population(data), default_catalog().get(regime_id), grid, SCENARIOS[scenario])
+    regime = default_catalog().get(regime_id)
+    unknown = [name for name in grid if name not in regime.parameters]
+    if unknown:  # before loading the population, which takes seconds
+        known = ", ".join(sorted(regime.parameters))
+        raise ParameterError(
+            [("--range", f"{regime.id} has no parameter {n!r}; it has: {known}") for n in unknown]
+        )
+    curve = sweep(_population(data), regime, grid, SCENARIOS[scenario])
     if output:
         curve.write_csv(output)
-        click.echo(f"wrote {output}")
-    with __import__("polars").Config(tbl_rows=200):
-        click.echo(str(curve))
+        click.echo(f"wrote {output}", err=fmt != "text")
+    if fmt == "csv":
+        click.echo(curve.write_csv(), nl=False)
+    elif fmt == "json":
+        click.echo(dump(curve.to_dicts()))
+    else:
+        title = f"{regime.id} v{regime.version} ({scenario}): who is caught"
+        click.echo(rich_table(curve.columns, curve.iter_rows(), title=title))
 
 
 @ecosystem_group.command("report")

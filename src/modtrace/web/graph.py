@@ -97,9 +97,7 @@ def to_dot(drawing: Drawing, link: str = "/dashboard?model={}#lineage") -> str:
     ]
     for node, label in drawing.nodes.items():
         extra = (
-            ', fillcolor="#fde8e8", color="#a11d1d", penwidth=2'
-            if node == drawing.start
-            else ""
+            ', fillcolor="#fde8e8", color="#a11d1d", penwidth=2' if node == drawing.start else ""
         )
         lines.append(
             f"  {_q(node)} [label={_q(label)}, href={_q(link.format(quote(node, safe='/')))}, "
@@ -107,9 +105,7 @@ def to_dot(drawing: Drawing, link: str = "/dashboard?model={}#lineage") -> str:
         )
     for parent, child, relation in drawing.edges:
         colour = RELATION_COLOURS.get(relation, OTHER_COLOUR)
-        lines.append(
-            f"  {_q(parent)} -> {_q(child)} [color={_q(colour)}, tooltip={_q(relation)}];"
-        )
+        lines.append(f"  {_q(parent)} -> {_q(child)} [color={_q(colour)}, tooltip={_q(relation)}];")
     for group, (near, n, direction) in drawing.groups.items():
         what = "parents" if direction == "up" else "children"
         label = f"+{n:,} more {what}"
@@ -128,7 +124,7 @@ def render_svg(dot_source: str) -> str | None:
     exe = shutil.which("dot")
     if exe is None:
         return None
-    done = subprocess.run(  # noqa: S603 -- fixed executable, source on stdin
+    done = subprocess.run(
         [exe, "-Tsvg"], input=dot_source, capture_output=True, text=True, timeout=20, check=False
     )
     if done.returncode != 0:
