@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
-from web.browser import DESKTOP, FAMILY, PHONE, Site, axe_violations, log_in, shoot
+from browser_site import DESKTOP, FAMILY, PHONE, Site, axe_violations, log_in, shoot
 
 ROLES = [None, "modifier", "provider", "regulator"]
 PAGES = {

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from modtrace.errors import InputError, RegisterError
 
@@ -60,8 +60,10 @@ def require_model(register: Register, model_id: str) -> None:
         ).first()
         if edged is not None:
             return
-        n_models = c.execute(select(func.count()).select_from(models)).scalar_one()
-    if n_models == 0:
+        empty = c.execute(select(models.c.id).limit(1)).first() is None and (
+            c.execute(select(lineage_edges.c.child_id).limit(1)).first() is None
+        )
+    if empty:
         raise RegisterError(
             [("register", f"the register at {register_place(register)} is empty; {FILL_HINT}")]
         )

@@ -440,8 +440,8 @@ def incident_propagate(
     click.echo("implicated:")
     for m in implicated:
         click.echo(f"  {m['model_id']}  developer {m['developer']}")
-    for m in recall.unknown_models:
-        click.echo(f"  warning: {m} is not in the register")
+    for unknown in recall.unknown_models:
+        click.echo(f"  warning: {unknown} is not in the register")
     click.echo("original models (one step back, to the source):")
     for o in recall.originals:
         click.echo(f"  {o['model_id']}  provider {o['provider']}")

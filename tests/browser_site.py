@@ -1,7 +1,7 @@
 """Browser-test helpers: a served register seeded with what each role meets, Debian's Chromium,
 and axe-core.
 
-axe-core (MPL-2.0, see NOTICE) is vendored as ``vendor/axe.min.js``: the tests need no network.
+axe-core (MPL-2.0, see NOTICE) is vendored as ``web/vendor/axe.min.js``: the tests need no network.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from modtrace.regimes.loader import default_catalog
 from modtrace.registry.register import Edge, Register
 from modtrace.registry.tokens import create_token
 
-ROOT = Path(__file__).resolve().parents[2]
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+ROOT = Path(__file__).resolve().parents[1]
+AXE = Path(__file__).parent / "web" / "vendor" / "axe.min.js"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
     "--no-sandbox",
@@ -129,7 +129,6 @@ def browser() -> Iterator[Any]:
         if os.environ.get("CI"):
             pytest.fail("chromium is missing: .ci/run must install Debian's chromium")
         pytest.skip("Debian's chromium is not installed")
-
 
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
