@@ -84,7 +84,7 @@ def seed(register: Register) -> None:
     )
     register.report_incident(
         title="Unsafe medical advice",
-        model_ids=["lab01/Mistral-7B-v0.1-finetuned-for-a-long-named-purpose-01"],
+        model_ids=["lab01/grandchild-3"],  # a leaf: only "from the root" recalls anything
         date=dt.date(2025, 6, 1),
         severity="high",
     )

@@ -131,6 +131,13 @@ def render_svg(dot_source: str) -> str | None:
         return None
     svg = done.stdout[done.stdout.find("<svg") :]
     svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
+    # SVG 2 links (href, a name) so that browsers and screen readers treat them as links
+    svg = re.sub(
+        r'<a xlink:href="([^"]*)" xlink:title="([^"]*)">', r'<a href="\1" aria-label="\2">', svg
+    )
+    svg = re.sub(  # an edge is not a link: its relation becomes a tooltip
+        r'<a xlink:title="([^"]*)">(.*?)</a>', r"<g><title>\1</title>\2</g>", svg, flags=re.S
+    )
     return svg.replace("<svg ", '<svg role="group" aria-label="lineage drawing" ', 1)
 
 
