@@ -3,6 +3,7 @@ it out, that each model links to its own lineage, and, in Chromium, that no two 
 
 from __future__ import annotations
 
+import os
 import shutil
 from typing import Any
 from urllib.parse import quote
@@ -15,6 +16,8 @@ from browser_site import FAMILY, FAN, PHONE, Site, log_in, shoot
 from modtrace.lineage.trace import Reached, Walk
 from modtrace.web.graph import FAN_OUT, lineage_svg, plan, to_dot
 
+if shutil.which("dot") is None and os.environ.get("CI"):
+    pytest.fail(".ci/run must install Graphviz (dot)", pytrace=False)
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
 
 
