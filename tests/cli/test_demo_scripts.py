@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import tomllib
 from pathlib import Path
 from types import ModuleType
 
@@ -51,3 +52,8 @@ def test_the_demo_no_longer_borrows_another_models_facts() -> None:
     text = (SCRIPTS / "demo.sh").read_text()
     assert "meditron-70b.yaml > out/facts.yaml" not in text
     assert "demo_facts.py" in text
+
+
+def test_the_licence_is_an_spdx_string() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["license"] == "Apache-2.0"  # not the deprecated {text = ...} table
