@@ -41,8 +41,9 @@ $MT trace meta-llama/Llama-3.1-8B-Instruct --direction descendants --limit 5
 echo; echo "== a registration, reviewed"
 DERIVED=$($MT trace meta-llama/Llama-3.1-8B-Instruct --direction forward --format json \
   | .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)[0]["model_id"])')
+TASK=$(.venv/bin/python -c 'import sys; from modtrace.registry.register import Register; print((Register.open().model(sys.argv[1]) or {}).get("pipeline_tag") or "")' "$DERIVED")
 $MT trace meta-llama/Llama-3.1-8B-Instruct --direction forward --format json \
-  | .venv/bin/python scripts/demo_facts.py meta-llama/Llama-3.1-8B-Instruct > out/facts.yaml
+  | .venv/bin/python scripts/demo_facts.py meta-llama/Llama-3.1-8B-Instruct "$TASK" > out/facts.yaml
 echo "filing out/facts.yaml for $DERIVED:"; sed 's/^/    /' out/facts.yaml
 FILING=$($MT filing submit out/facts.yaml --model-id "$DERIVED" | sed -n 's/.*filing \([0-9]*\) submitted.*/\1/p')
 $MT filing review "$FILING" --status under-review --reviewer "AI Office"

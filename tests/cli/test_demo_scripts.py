@@ -45,7 +45,9 @@ def test_the_demo_files_facts_about_the_model_it_files_for(relation: str, techni
     assert facts.original.id == base
     assert facts.original.provider == "Meta"
     assert [t.value for t in facts.modification.techniques or []] == [technique]
-    assert facts.modification.intended_use is None  # nothing claimed that the record lacks
+    assert facts.modification.intended_use == "not stated in the model's Hub record"
+    with_task = demo_facts().facts_for(base, child, "text-generation")
+    assert with_task["modification"]["intended_use"].startswith("text-generation")
 
 
 def test_the_demo_no_longer_borrows_another_models_facts() -> None:
