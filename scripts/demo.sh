@@ -52,7 +52,8 @@ echo; echo "== an incident on $DERIVED and its recall list"
 INCIDENT=$($MT incident report --title "Harmful output reported by a user" --model "$DERIVED" --severity high \
   | sed -n 's/incident \([0-9]*\) recorded/\1/p')
 $MT incident propagate "$INCIDENT" --from-root --format csv > out/recall.csv
-echo "recall list: $(($(wc -l < out/recall.csv) - 1)) models (out/recall.csv)"
+echo "recall list: $(grep -c '^derived,' out/recall.csv) derived models to recall; providers to notify:" \
+  "$(grep '^original,' out/recall.csv | cut -d, -f3 | sort -u | paste -sd, -) (out/recall.csv)"
 $MT export bom "$DERIVED" -o out/bom.json
 $MT export card "$DERIVED" -o out/README.md
 echo; echo "== the ecosystem under every regime"
