@@ -140,7 +140,11 @@ def test_sweep_rejects_an_unknown_parameter_before_loading_data(tmp_path: Path) 
     assert "upstream_threshold_flop" in result.output  # it lists the ones it has
 
 
-def test_a_table_keeps_each_column_name_on_one_line() -> None:
+@pytest.mark.parametrize("columns", ["40", "200"])
+def test_a_table_keeps_each_column_name_on_one_line(
+    monkeypatch: pytest.MonkeyPatch, columns: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
     curve = pl.DataFrame(
         {
             "upstream_threshold_flop": [1e23, 1e24],

@@ -84,19 +84,25 @@ def rows_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 def rich_table(
     header: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None
 ) -> str:
-    """A table for a terminal (Rich), as text; numbers right-aligned."""
+    """A table for a terminal (Rich), as text: numbers right-aligned, and no column name or
+    cell broken across lines, however narrow the terminal."""
     from rich.console import Console
     from rich.table import Table
 
-    rows = [list(r) for r in rows]
-    table = Table(title=title, show_lines=False, header_style="bold")
+    raw = [list(r) for r in rows]
+    cells = [[_cell(v) for v in r] for r in raw]
+    table = Table(title=title, header_style="bold")
+    widths = [max([len(str(name))] + [len(r[i]) for r in cells]) for i, name in enumerate(header)]
     for i, name in enumerate(header):
-        numeric = bool(rows) and all(isinstance(r[i], int | float) for r in rows)
-        table.add_column(str(name), justify="right" if numeric else "left", overflow="fold")
-    for r in rows:
-        table.add_row(*(_cell(v) for v in r))
-    width = max(100, shutil.get_terminal_size((120, 24)).columns)
-    console = Console(width=width, record=True, force_terminal=False, color_system=None)
+        numeric = bool(cells) and all(isinstance(r[i], int | float) for r in raw)
+        table.add_column(
+            str(name), justify="right" if numeric else "left", no_wrap=True, min_width=widths[i]
+        )
+    for r in cells:
+        table.add_row(*r)
+    needed = sum(widths) + 3 * len(widths) + 1
+    width = max(needed, shutil.get_terminal_size((120, 24)).columns)
+    console = Console(width=width, force_terminal=False, color_system=None)
     with console.capture() as captured:
         console.print(table)
     return captured.get().rstrip("\n")
