@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from modtrace.cli.options import open_catalog, regime_file_option
+from modtrace.cli.output import dump, rich_table
 from modtrace.errors import ParameterError
 
 data_option = click.option(
@@ -134,6 +135,14 @@ def simulate_cmd(
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the curve as CSV.")
 @regime_file_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "csv", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a table; csv or json: the curve for other tools.",
+)
 @data_option
 @scenario_option
 def sweep_cmd(
@@ -141,6 +150,7 @@ def sweep_cmd(
     ranges: tuple[str, ...],
     output: Path | None,
     regime_files: tuple[Path, ...],
+    fmt: str,
     data: Path,
     scenario: str,
 ) -> None:
@@ -156,9 +166,14 @@ def sweep_cmd(
     curve = sweep(_population(data), regime, grid, SCENARIOS[scenario])
     if output:
         curve.write_csv(output)
-        click.echo(f"wrote {output}")
-    with __import__("polars").Config(tbl_rows=200):
-        click.echo(str(curve))
+        click.echo(f"wrote {output}", err=fmt != "text")
+    if fmt == "csv":
+        click.echo(curve.write_csv(), nl=False)
+    elif fmt == "json":
+        click.echo(dump(curve.to_dicts()))
+    else:
+        title = f"{regime.id} v{regime.version} ({scenario}): who is caught"
+        click.echo(rich_table(curve.columns, curve.iter_rows(), title=title))
 
 
 @ecosystem_group.command("report")
