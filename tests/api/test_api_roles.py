@@ -45,7 +45,7 @@ class World:
         }
         register.add_edges([Edge("meta-llama/Llama-2-70b-hf", "epfl-llm/meditron-70b", "finetune")])
         register.engine.dispose()
-        self.client = TestClient(build(database_url))
+        self.client = TestClient(build(database_url), base_url="http://localhost")
         made = self.post(
             "/api/filings",
             "modifier",

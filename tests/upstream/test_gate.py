@@ -180,7 +180,7 @@ def test_http_endpoint_for_the_provider_only(tmp_path: Path) -> None:
     other = create_token(register, "provider", "Mistral AI")
     modifier = create_token(register, "modifier", "Example Clinic Lab")
     register.engine.dispose()
-    client = TestClient(build(db))
+    client = TestClient(build(db), base_url="http://localhost")
     body = {
         "request": json.loads(json.dumps(yaml.safe_load(REQUEST.read_text()))),
         "terms": json.loads(json.dumps(yaml.safe_load(TERMS.read_text()), default=str)),

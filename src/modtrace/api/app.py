@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,8 +16,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
 
 from modtrace import __version__
-from modtrace.api import access, errors, store
+from modtrace.api import errors, store
 from modtrace.api.errors import ApiError, not_found
+from modtrace.api.guard import DEFAULT_HOSTS, Guard
 from modtrace.api.schemas import (
     AssessmentRequest,
     FilingRequest,
@@ -30,7 +33,6 @@ from modtrace.errors import FactsError, RegisterError
 from modtrace.facts.loader import facts_from_mapping
 from modtrace.facts.model import Facts
 from modtrace.lineage.graph import GraphCache
-from modtrace.lineage.recall import propagate
 from modtrace.regimes.loader import default_catalog, with_overrides
 from modtrace.regimes.model import regime_to_data
 from modtrace.registry.register import Register
@@ -40,9 +42,15 @@ from modtrace.upstream.gate import parse_request, record_decision
 from modtrace.upstream.kyc import load_list
 from modtrace.upstream.monitor import breach_entries
 from modtrace.upstream.terms import Terms
+from modtrace.visibility import access, ownership
+from modtrace.visibility.recall import visible_recall
+from modtrace.web.security import current_session
 
 bearer = HTTPBearer(auto_error=False)
 MAX_ID = 2**31 - 1
+MAX_QUERY = 200
+"""Characters in a search."""
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 RowId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 
 
@@ -60,24 +68,49 @@ def _facts(data: dict[str, Any]) -> Facts:
 def principal(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> Principal:
-    """The caller, from a bearer token or the pages' cookie; public without either."""
-    token = credentials.credentials if credentials else request.cookies.get("modtrace_token")
-    who = resolve(request.app.state.register, token)
-    if who is None:
-        raise ApiError(401, "unknown or revoked token")
-    return who
+    """The caller, from a bearer token, else the pages' session; public without either.
+
+    A session (a browser's ambient cookie) changes state only with its form token in the
+    ``X-CSRF-Token`` header; the guard has already refused other origins.
+    """
+    if credentials is not None:
+        who = resolve(request.app.state.register, credentials.credentials)
+        if who is None:
+            raise ApiError(401, "unknown, expired or revoked token")
+        return who
+    session = current_session(request)
+    if session is None:
+        return PUBLIC
+    if request.method not in SAFE_METHODS and not secrets.compare_digest(
+        request.headers.get("x-csrf-token", ""), session.form_token
+    ):
+        raise ApiError(403, "a session needs its form token", [("X-CSRF-Token", "missing")])
+    return session.principal
 
 
 Who = Annotated[Principal, Depends(principal)]
 
 
-def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> FastAPI:
-    """The service over ``register``."""
+def create_app(
+    register: Register,
+    *,
+    ecosystem_dir: Path | None = None,
+    allowed_hosts: Iterable[str] = DEFAULT_HOSTS,
+    docs: bool = False,
+) -> FastAPI:
+    """The service over ``register``, behind the guard (hosts, origins, tokens, body limits).
+
+    Interactive docs (``/docs``, ``/redoc``) load scripts from a CDN, so they are off unless
+    ``docs``; ``/openapi.json`` is always served.
+    """
     app = FastAPI(
         title="modtrace",
         version=__version__,
         description="Assess, register and trace downstream modifications of foundation models.",
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
     )
+    app.add_middleware(Guard, allowed_hosts=allowed_hosts)
     app.state.register = register
     app.state.ecosystem_dir = ecosystem_dir
     app.state.graph_cache = GraphCache(register.engine)
@@ -152,9 +185,7 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
     def publish_notice(model_id: str, request: NoticeRequest, who: Who) -> dict[str, Any]:
         """Publish a warning or prohibited modification (the model's own provider only)."""
         need(who, "provider", "regulator")
-        row = register.model(model_id) or {}
-        owners = {model_id.split("/", 1)[0], str(row.get("provider") or "")}
-        if who.role == "provider" and not any(access.known_as(who.subject, o) for o in owners):
+        if not ownership.acts_for_model(who, register, model_id):
             raise not_found("model")
         notice_id = register.publish_notice(
             model_id=model_id, provider=who.subject, **request.model_dump()
@@ -176,12 +207,26 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
             raise ApiError(
                 400, "invalid terms", [(f"terms.{f}", p) for f, p in validation_issues(exc)]
             ) from None
-        if who.role == "provider" and not (
-            access.known_as(who.subject, terms.provider)
-            or access.known_as(who.subject, terms.model.split("/", 1)[0])
-        ):
-            raise not_found("model")
+        if not ownership.acts_for_model(who, register, terms.model):
+            raise not_found("model")  # the register says whose it is, never terms.provider
+        if who.role == "provider" and not access.known_as(who.subject, terms.provider):
+            raise ApiError(
+                400,
+                "invalid terms",
+                [("terms.provider", f"must be one of the token's names ({who.subject})")],
+            )
         request = parse_request(body.request)
+        if request.data.sample_path is not None:
+            raise ApiError(
+                422,
+                "invalid request",
+                [
+                    (
+                        "request.data.sample_path",
+                        "the service never opens a path; send the texts inline as data.sample",
+                    )
+                ],
+            )
         screening = [*screening_list, *breach_entries(register)]
         decision = gate_check_request(
             request, terms, screening, register.kyc_verdicts(request.requester.name)
@@ -221,8 +266,8 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
     @app.get("/api/filings", tags=["filings"])
     def list_filings(
         who: Who,
-        status: str | None = None,
-        q: str | None = None,
+        status: Annotated[str | None, Query(max_length=40)] = None,
+        q: Annotated[str | None, Query(max_length=MAX_QUERY)] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
         offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     ) -> dict[str, Any]:
@@ -251,7 +296,8 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
 
     @app.get("/api/public/filings", tags=["public"])
     def public_register(
-        q: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 100
+        q: Annotated[str | None, Query(max_length=MAX_QUERY)] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> dict[str, Any]:
         """The public register: accepted filings' public fields only."""
         views = [
@@ -273,10 +319,7 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
             incident = register.incident(incident_id)
         except RegisterError:  # no incident with that id
             raise not_found("incident") from None
-        mine = who.role == "provider" and any(
-            access.known_as(who.subject, str(m).split("/", 1)[0]) for m in incident["model_ids"]
-        )
-        if who.role != "regulator" and not mine:
+        if not ownership.can_read_incident(who, register, incident):
             raise not_found("incident")
         return incident
 
@@ -285,11 +328,7 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
         """The recall list (regulators; providers for incidents implicating their models)."""
         _incident_visible(who, incident_id)
         with register.engine.connect() as c:
-            result = propagate(c, incident_id, from_root=from_root)
-        data = asdict(result)
-        data["downstream"] = [
-            r._asdict() if hasattr(r, "_asdict") else r for r in data["downstream"]
-        ]
+            data = visible_recall(who, c, incident_id, from_root=from_root)
         return {"ok": True, "recall": data}
 
     @app.get("/api/ecosystem/summary", tags=["ecosystem"])
@@ -321,10 +360,15 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
         return {"ok": True, **asdict(register.head())}
 
     @app.get("/api/log/proof/{kind}/{ref}", tags=["log"])
-    def log_proof(kind: str, ref: str, who: Who) -> dict[str, Any]:
+    def log_proof(
+        kind: Annotated[str, PathParam(max_length=40)],
+        ref: Annotated[str, PathParam(max_length=300)],
+        who: Who,
+    ) -> dict[str, Any]:
         """Inclusion proof of a record (regulators: any; others: filings they may read)."""
         if who.role != "regulator":
-            if kind != "filing" or not ref.isdigit():
+            # ASCII digits only: "²" or "٣" pass str.isdigit() but are no filing id
+            if kind != "filing" or not (ref.isascii() and ref.isdigit()) or int(ref) > MAX_ID:
                 raise not_found("record")
             _filing_or_404(who, int(ref))
         try:

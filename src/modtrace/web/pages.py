@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Form, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from modtrace.api import access, store
+from modtrace.api import store
 from modtrace.determination.assess import assess
 from modtrace.determination.explain import determination_text
 from modtrace.errors import InputError
@@ -21,7 +22,10 @@ from modtrace.lineage.recall import propagate
 from modtrace.lineage.trace import walk
 from modtrace.regimes.loader import default_catalog
 from modtrace.registry.register import FILING_TRANSITIONS, Register
-from modtrace.registry.tokens import PUBLIC, Principal, resolve
+from modtrace.registry.sessions import end_session, start_session
+from modtrace.registry.tokens import PUBLIC
+from modtrace.visibility import access
+from modtrace.web import security
 from modtrace.web.graph import lineage_svg
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -32,10 +36,7 @@ LABELS = {
     "returned": "Return",
     "submitted": "Resubmit",
 }
-
-
-def _who(request: Request) -> Principal:
-    return resolve(request.app.state.register, request.cookies.get("modtrace_token")) or PUBLIC
+MAX_QUERY = 200
 
 
 def form_to_facts(form: dict[str, list[str]]) -> dict[str, Any]:
@@ -66,8 +67,24 @@ def install(app: FastAPI) -> None:
     register: Register = app.state.register
 
     def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        return TEMPLATES.TemplateResponse(
-            request, template, {"who": _who(request), **context}, status_code=status
+        token, new = security.form_token(request)
+        response = TEMPLATES.TemplateResponse(
+            request,
+            template,
+            {"who": security.who(request), "csrf_token": token, **context},
+            status_code=status,
+        )
+        if new:
+            security.set_login_cookie(response, request, token)
+        return response
+
+    def refused_form(request: Request) -> HTMLResponse:
+        return page(
+            request,
+            "login.html",
+            status=403,
+            title="Log in",
+            error="This form has expired or did not come from this site; reload and try again.",
         )
 
     def assess_page(request: Request, values: dict[str, list[str]], **context: Any) -> HTMLResponse:
@@ -125,8 +142,9 @@ def install(app: FastAPI) -> None:
         model_id: str = Form(""),
         contact: str = Form(""),
         confidential: str = Form(""),
+        csrf_token: str = Form(""),
     ) -> HTMLResponse:
-        who = _who(request)
+        who = security.who(request)
         if who.role not in ("modifier", "regulator"):
             return page(
                 request,
@@ -135,6 +153,8 @@ def install(app: FastAPI) -> None:
                 title="Log in",
                 error="Log in with a modifier token to file a registration.",
             )
+        if not security.form_token_ok(request, csrf_token):
+            return refused_form(request)
         try:
             parsed = facts_from_mapping(json.loads(facts), source="facts")
         except (InputError, ValueError) as exc:
@@ -165,25 +185,46 @@ def install(app: FastAPI) -> None:
         return page(request, "login.html", title="Log in")
 
     @app.post("/login", include_in_schema=False)
-    def login(request: Request, token: str = Form(...)) -> Response:
-        who = resolve(register, token.strip())
-        if who is None or who.is_public:
+    def login(request: Request, token: str = Form(...), csrf_token: str = Form("")) -> Response:
+        if not security.form_token_ok(request, csrf_token, login=True):
+            return refused_form(request)
+        started = start_session(register, token.strip()) if token.strip() else None
+        if started is None:
             return page(
-                request, "login.html", status=401, title="Log in", error="Unknown or revoked token."
+                request,
+                "login.html",
+                status=401,
+                title="Log in",
+                error="Unknown, expired or revoked token.",
             )
-        target = "/dashboard" if who.role == "regulator" else "/assess"
+        secret, session = started
+        target = "/dashboard" if session.principal.role == "regulator" else "/assess"
         response = RedirectResponse(target, status_code=303)
-        response.set_cookie("modtrace_token", token.strip(), httponly=True, samesite="strict")
+        security.set_session_cookie(response, request, secret)
         return response
 
-    @app.get("/logout", include_in_schema=False)
-    def logout() -> Response:
+    @app.post("/logout", include_in_schema=False)
+    def logout(request: Request, csrf_token: str = Form("")) -> Response:
+        if security.current_session(request) is not None:
+            if not security.form_token_ok(request, csrf_token):
+                return refused_form(request)
+            end_session(register, request.cookies.get(security.SESSION_COOKIE))
         response = RedirectResponse("/register", status_code=303)
-        response.delete_cookie("modtrace_token")
+        security.clear_session_cookie(response)
         return response
 
     @app.get("/register", response_class=HTMLResponse, include_in_schema=False)
     def public_register(request: Request, q: str | None = None) -> HTMLResponse:
+        if q is not None and len(q) > MAX_QUERY:
+            return page(
+                request,
+                "register.html",
+                status=422,
+                title="Public register",
+                filings=[],
+                q=q[:MAX_QUERY],
+                error=f"Search for at most {MAX_QUERY} characters.",
+            )
         filings = [
             access.filing_view(PUBLIC, *ctx)
             for i in store.filing_ids(register, status="accepted", query=q)
@@ -195,7 +236,7 @@ def install(app: FastAPI) -> None:
     def dashboard(
         request: Request, incident: str | None = None, model: str | None = None
     ) -> HTMLResponse:
-        who = _who(request)
+        who = security.who(request)
         if who.role != "regulator":
             return page(
                 request,
@@ -221,7 +262,7 @@ def install(app: FastAPI) -> None:
             for f in views
         ]
         recall = None
-        if incident and incident.isdigit():
+        if incident and incident.isascii() and incident.isdigit() and len(incident) < 10:
             try:
                 with register.engine.connect() as c:
                     recall = propagate(c, int(incident))
@@ -247,11 +288,17 @@ def install(app: FastAPI) -> None:
 
     @app.post("/dashboard/filings/{filing_id}/review", include_in_schema=False)
     def dashboard_review(
-        request: Request, filing_id: int, status: str = Form(...), comment: str = Form("")
+        request: Request,
+        filing_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)],
+        status: str = Form(..., max_length=40),
+        comment: str = Form("", max_length=5000),
+        csrf_token: str = Form(""),
     ) -> Response:
-        who = _who(request)
+        who = security.who(request)
         if who.role != "regulator":
             return page(request, "login.html", status=403, title="Log in", error="Regulators only.")
+        if not security.form_token_ok(request, csrf_token):
+            return refused_form(request)
         try:
             register.review(filing_id, status, reviewer=who.subject, comment=comment or None)
         except InputError as exc:
