@@ -17,7 +17,8 @@ _DB = Path(tempfile.mkdtemp(prefix="modtrace-fuzz-")) / "register.sqlite3"
 _URL = f"sqlite:///{_DB}"
 _TOKEN = create_token(Register.open(_URL), "regulator", "AI Office")
 schema = schemathesis.openapi.from_asgi(
-    "/openapi.json", build(_URL, allowed_hosts=["testserver"])  # its in-process client's host
+    "/openapi.json",
+    build(_URL, allowed_hosts=["testserver"]),  # its in-process client's host
 )
 
 
