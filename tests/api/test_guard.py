@@ -8,11 +8,19 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES
-from modtrace.api.guard import MAX_BODY_BYTES, SECURITY_HEADERS, Limits, host_allowed
+from modtrace.api.guard import (
+    MAX_BODY_BYTES,
+    SECURITY_HEADERS,
+    Limits,
+    Refused,
+    check_json,
+    host_allowed,
+)
 from modtrace.registry.tables import filings, modifications
 from service_world import GATE_REQUEST, GATE_TERMS, Service, canonical, document
 
@@ -74,8 +82,6 @@ def test_an_over_long_field_is_422_naming_it_and_nothing_is_stored(service: Serv
 
 
 def test_deep_nesting_is_refused() -> None:
-    from modtrace.api.guard import Refused, check_json
-
     deep: Any = "x"
     for _ in range(Limits().max_depth + 2):
         deep = [deep]
@@ -258,8 +264,6 @@ def test_an_unexpected_error_keeps_the_canonical_body(service: Service) -> None:
     @service.app.get("/api/boom")
     def boom() -> None:
         raise RuntimeError("a bug")
-
-    from fastapi.testclient import TestClient
 
     client = TestClient(service.app, base_url="http://localhost", raise_server_exceptions=False)
     answer = client.get("/api/boom")
