@@ -20,7 +20,7 @@ def parse_lifetime(text: str) -> dt.timedelta:
     """``12h``, ``90d`` or ``8w`` as a duration."""
     match = _LIFETIME.match(text.strip())
     if not match:
-        raise RegisterError([("expires-in", f"{text!r}: write a number and h, d or w, e.g. 90d")])
+        raise RegisterError([("expires_in", f"{text!r}: write a number and h, d or w, e.g. 90d")])
     return dt.timedelta(**{_UNITS[match[2]]: int(match[1])})
 
 
