@@ -1,7 +1,8 @@
 """End to end in a real headless browser: Debian's Chromium, driven by Playwright.
 
 A downstream developer walks the wizard to a filing; a regulator accepts it on the dashboard;
-the filing appears on the public register. Never a downloaded browser: CI installs chromium.
+the filing appears on the public register. Every form carries its session's form token and the
+browser's own Origin, and logging out is a POST, so the journey passes the service's CSRF wall. Never a downloaded browser: CI installs chromium.
 """
 
 from __future__ import annotations
@@ -97,7 +98,8 @@ def test_wizard_to_filing_to_review_to_public_register(served: tuple[str, str, s
         page.get_by_role("button", name="File registration").click()
         expect(page.get_by_role("status")).to_contain_text("Filing 1 submitted")
 
-        page.goto(f"{base}/logout")
+        page.get_by_role("button", name="Log out").click()
+        expect(page.get_by_role("link", name="Log in")).to_be_visible()
         page.goto(f"{base}/login")
         page.get_by_label("Token").fill(regulator)
         page.get_by_role("button", name="Log in").click()
@@ -106,7 +108,7 @@ def test_wizard_to_filing_to_review_to_public_register(served: tuple[str, str, s
         page.get_by_role("button", name="Accept").click()
         expect(page.get_by_text("Nothing waiting.")).to_be_visible()
 
-        page.goto(f"{base}/logout")
+        page.get_by_role("button", name="Log out").click()
         page.goto(f"{base}/register?q=405B")
         row = page.get_by_role("row").filter(has_text="meta-llama/Llama-3.1-405B-Instruct")
         expect(row).to_contain_text("fine-tuning")
