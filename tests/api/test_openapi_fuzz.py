@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -36,3 +37,38 @@ def test_no_server_errors(case: schemathesis.Case) -> None:  # type: ignore[type
 @pytest.mark.parametrize("path", ["/api/regimes", "/api/log/head"])
 def test_schema_lists_the_paths(path: str) -> None:
     assert path in schema.raw_schema["paths"]
+
+
+def test_created_records_link_to_what_comes_next() -> None:
+    paths = schema.raw_schema["paths"]
+    filing_links = paths["/api/filings"]["post"]["responses"]["201"]["links"]
+    assert set(filing_links) == {"GetFiling", "ReviewFiling", "ProveFiling"}
+    recall = paths["/api/incidents"]["post"]["responses"]["201"]["links"]["RecallList"]
+    assert recall["parameters"] == {"incident_id": "$response.body#/incident_id"}
+
+
+class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+    """Sequences that follow the links (file, then read, review, prove; report, then recall):
+    never a 5xx, and every error keeps the canonical body."""
+
+    def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:  # type: ignore[type-arg]
+        return {"headers": {"Authorization": f"Bearer {_TOKEN}"}}
+
+    def validate_response(
+        self,
+        response: Any,
+        case: schemathesis.Case,
+        *args: Any,
+        **kwargs: Any,  # type: ignore[type-arg]
+    ) -> None:
+        assert response.status_code < 500, (case.method, case.path, response.text[:500])
+        if response.status_code >= 400:
+            body = response.json()
+            assert body["ok"] is False
+            assert body["status"] == response.status_code
+
+
+TestStatefulWorkflow = Workflow.TestCase
+TestStatefulWorkflow.settings = settings(
+    max_examples=15, stateful_step_count=6, deadline=None, suppress_health_check=list(HealthCheck)
+)

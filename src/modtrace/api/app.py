@@ -16,7 +16,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
 
 from modtrace import __version__
-from modtrace.api import errors, store
+from modtrace.api import errors, links, store
 from modtrace.api.errors import ApiError, not_found
 from modtrace.api.guard import DEFAULT_HOSTS, Guard
 from modtrace.api.schemas import (
@@ -240,7 +240,9 @@ def create_app(
             raise not_found("filing")
         return context
 
-    @app.post("/api/filings", tags=["filings"], status_code=201)
+    @app.post(
+        "/api/filings", tags=["filings"], status_code=201, openapi_extra=links.FILING_CREATED
+    )
     def create_filing(request: FilingRequest, who: Who) -> dict[str, Any]:
         """File a registration (modifiers for themselves; regulators for anyone)."""
         need(who, "modifier", "regulator")
@@ -307,7 +309,9 @@ def create_app(
         ]
         return {"ok": True, "filings": views}
 
-    @app.post("/api/incidents", tags=["incidents"], status_code=201)
+    @app.post(
+        "/api/incidents", tags=["incidents"], status_code=201, openapi_extra=links.INCIDENT_CREATED
+    )
     def report_incident(request: IncidentRequest, who: Who) -> dict[str, Any]:
         """Record an incident (regulators, providers)."""
         need(who, "regulator", "provider")
