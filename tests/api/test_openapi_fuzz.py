@@ -57,9 +57,9 @@ class Workflow(schema.as_state_machine()):  # type: ignore[misc]
     def validate_response(
         self,
         response: Any,
-        case: schemathesis.Case,
+        case: schemathesis.Case,  # type: ignore[type-arg]
         *args: Any,
-        **kwargs: Any,  # type: ignore[type-arg]
+        **kwargs: Any,
     ) -> None:
         assert response.status_code < 500, (case.method, case.path, response.text[:500])
         if response.status_code >= 400:

@@ -2,7 +2,8 @@
 
 A downstream developer walks the wizard to a filing; a regulator accepts it on the dashboard;
 the filing appears on the public register. Every form carries its session's form token and the
-browser's own Origin, and logging out is a POST, so the journey passes the service's CSRF wall. Never a downloaded browser: CI installs chromium.
+browser's own Origin, and logging out is a POST, so the journey passes the service's CSRF
+wall. Never a downloaded browser: CI installs chromium.
 """
 
 from __future__ import annotations

@@ -240,9 +240,7 @@ def create_app(
             raise not_found("filing")
         return context
 
-    @app.post(
-        "/api/filings", tags=["filings"], status_code=201, openapi_extra=links.FILING_CREATED
-    )
+    @app.post("/api/filings", tags=["filings"], status_code=201, openapi_extra=links.FILING_CREATED)
     def create_filing(request: FilingRequest, who: Who) -> dict[str, Any]:
         """File a registration (modifiers for themselves; regulators for anyone)."""
         need(who, "modifier", "regulator")
