@@ -82,4 +82,5 @@ class Service:
 
     def close(self) -> None:
         self.client.close()
+        self.app.state.register.engine.dispose()
         self.register.engine.dispose()
