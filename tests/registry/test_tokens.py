@@ -5,22 +5,28 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
+from alembic import command
+from alembic.config import Config
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from modtrace.cli.main import cli
 from modtrace.cli.service_cmds import parse_lifetime
 from modtrace.errors import RegisterError
+from modtrace.registry import db
+from modtrace.registry.db import make_engine, migrate
 from modtrace.registry.register import Register
 from modtrace.registry.sessions import session_of, start_session
 from modtrace.registry.tables import api_tokens
 from modtrace.registry.tokens import (
     DEFAULT_LIFETIME,
     create_token,
+    digest,
     list_tokens,
     now_utc,
     resolve,
@@ -112,3 +118,27 @@ def test_token_commands(database_url: str) -> None:
 def test_lifetimes_parse(n: int, unit: str) -> None:
     hours = {"h": 1, "d": 24, "w": 168}[unit]
     assert parse_lifetime(f"{n}{unit}") == dt.timedelta(hours=n * hours)
+
+
+def test_tokens_made_before_expiry_existed_get_one(database_url: str) -> None:
+    engine = make_engine(database_url)
+    config = Config()
+    config.set_main_option("script_location", str(Path(db.__file__).parent / "migrations"))
+    with engine.begin() as c:
+        config.attributes["connection"] = c
+        command.upgrade(config, "0006_kyc_judgements")
+        c.execute(
+            text(
+                "INSERT INTO api_tokens (token_hash, role, subject, revoked) "
+                "VALUES (:h, 'regulator', 'AI Office', false)"
+            ),
+            {"h": digest("mt_old")},
+        )
+    migrate(engine)
+    register = Register(engine)
+    (info,) = list_tokens(register)
+    assert info.expires_at is not None
+    assert info.created_at is not None
+    assert info.expires_at - info.created_at == DEFAULT_LIFETIME
+    assert resolve(register, "mt_old") is not None
+    engine.dispose()

@@ -74,7 +74,8 @@ def principal(
     ``X-CSRF-Token`` header; the guard has already refused other origins.
     """
     if credentials is not None:
-        who = resolve(request.app.state.register, credentials.credentials)
+        known: Principal | None = getattr(request.state, "principal", None)  # from the guard
+        who = known or resolve(request.app.state.register, credentials.credentials)
         if who is None:
             raise ApiError(401, "unknown, expired or revoked token")
         return who

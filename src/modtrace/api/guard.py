@@ -211,14 +211,12 @@ class Guard:
             scheme, _, credentials = authorization.partition(" ")
             token = credentials.strip()
             register = scope["app"].state.register
-            if (
-                scheme.lower() != "bearer"
-                or not token
-                or await run_in_threadpool(resolve, register, token) is None
-            ):
+            who = await run_in_threadpool(resolve, register, token) if token else None
+            if scheme.lower() != "bearer" or who is None:
                 raise Refused(
                     401, "unknown, expired or revoked token", "Authorization", "not a live token"
                 )
+            scope.setdefault("state", {})["principal"] = who  # resolved once per request
         declared = headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
             raise Refused(413, "request body too large", "body", f"at most {self.max_body} bytes")

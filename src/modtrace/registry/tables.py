@@ -165,7 +165,7 @@ api_tokens = Table(
     Column("label", String(200)),
     Column("revoked", Boolean, nullable=False, default=False),
     Column("created_at", DateTime(timezone=True)),
-    Column("expires_at", DateTime(timezone=True)),  # None: never (tokens made before 0007)
+    Column("expires_at", DateTime(timezone=True)),  # set on every token (0007 backfilled)
 )
 
 web_sessions = Table(

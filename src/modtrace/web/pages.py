@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from modtrace.api import store
+from modtrace.api.guard import Limits, Refused, check_json, parse_json
 from modtrace.determination.assess import assess
 from modtrace.determination.explain import determination_text
 from modtrace.errors import InputError
@@ -37,6 +38,7 @@ LABELS = {
     "submitted": "Resubmit",
 }
 MAX_QUERY = 200
+LIMITS = Limits()
 
 
 def form_to_facts(form: dict[str, list[str]]) -> dict[str, Any]:
@@ -156,7 +158,18 @@ def install(app: FastAPI) -> None:
         if not security.form_token_ok(request, csrf_token):
             return refused_form(request)
         try:
-            parsed = facts_from_mapping(json.loads(facts), source="facts")
+            document = parse_json(facts.encode("utf-8"), LIMITS)
+            check_json(document, LIMITS, "facts")  # the same field limits as the JSON API
+            parsed = facts_from_mapping(document, source="facts")
+        except Refused as exc:
+            return page(
+                request,
+                "login.html",
+                status=422,
+                title="Error",
+                error="Invalid facts",
+                errors=[(exc.field, exc.problem)],
+            )
         except (InputError, ValueError) as exc:
             return page(
                 request, "login.html", status=400, title="Error", error=f"Invalid facts: {exc}"

@@ -5,6 +5,8 @@ A session row holds only the hash of the cookie's secret and the form (CSRF) tok
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -18,6 +20,14 @@ def upgrade() -> None:
     with op.batch_alter_table("api_tokens") as batch:
         batch.add_column(sa.Column("created_at", sa.DateTime(timezone=True)))
         batch.add_column(sa.Column("expires_at", sa.DateTime(timezone=True)))
+    # tokens made before expiry existed get the default lifetime from now, not eternity
+    now = dt.datetime.now(dt.UTC)
+    tokens = sa.table(
+        "api_tokens",
+        sa.column("created_at", sa.DateTime(timezone=True)),
+        sa.column("expires_at", sa.DateTime(timezone=True)),
+    )
+    op.execute(tokens.update().values(created_at=now, expires_at=now + dt.timedelta(days=90)))
     op.create_table(
         "web_sessions",
         sa.Column("id", sa.Integer, primary_key=True),
