@@ -269,3 +269,27 @@ def test_an_unexpected_error_keeps_the_canonical_body(service: Service) -> None:
     answer = client.get("/api/boom")
     assert canonical(answer, 500)["error"] == "internal error"
     assert "a bug" not in answer.text
+
+
+_text = st.text(st.characters(exclude_characters="\x00"), max_size=50)
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | _text,
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(_text, inner, max_size=5),
+    max_leaves=30,
+)
+
+
+@given(json_values)
+def test_ordinary_json_passes_the_limits(value: Any) -> None:
+    check_json(value, Limits())
+
+
+@given(json_values, st.integers(50, 500))
+def test_a_string_over_the_limit_is_named_wherever_it_sits(value: Any, limit: int) -> None:
+    with pytest.raises(Refused) as refused:
+        check_json({"outer": [value, {"inner": "y" * (limit + 1)}]}, Limits(max_string=limit))
+    assert (refused.value.status, refused.value.field) == (422, "outer.1.inner")

@@ -3,6 +3,7 @@ ends the session on the server, origin checks, login that cannot be forced. Both
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
@@ -10,10 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from conftest import EXAMPLES
+from modtrace.api.guard import Limits
 from modtrace.registry.tables import api_tokens
 from modtrace.registry.tokens import now_utc, revoke
 from modtrace.web.security import LOGIN_COOKIE, SESSION_COOKIE
-from service_world import BASE, Service, canonical
+from service_world import BASE, Service, canonical, document
 
 ATTACKER = {"Origin": "http://localhost:9999"}  # a page on another port of the same host
 
@@ -158,3 +161,14 @@ def test_cookies_are_http_only_and_strict(service: Service) -> None:
     assert "httponly" in cookie
     assert "samesite=strict" in cookie
     b.close()
+
+
+def test_the_filing_form_keeps_the_api_s_field_limits(service: Service) -> None:
+    modifier, token = log_in(service, "epfl")
+    facts = document(EXAMPLES / "meditron-70b.yaml")
+    facts["modification"]["intended_use"] = "x" * (Limits().max_string + 1)
+    answer = modifier.post("/file", data={"facts": json.dumps(facts), "csrf_token": token})
+    assert answer.status_code == 422
+    assert "facts.modification.intended_use" in answer.text
+    assert service.get("/api/filings", "regulator").json()["filings"] == []
+    modifier.close()
