@@ -210,6 +210,15 @@ RAW_BODIES = {
 }
 
 
+FIELDS = {
+    "infinite-compute": "request.estimated_compute_flop",
+    "overflowing-compute": "request.estimated_compute_flop",
+    "nan-in-facts": "facts.original.training_compute_flop",
+    "huge-integer": "facts.x",
+    "nul-in-json": "facts.modifier.name",
+}
+
+
 @pytest.mark.parametrize("case", list(RAW_BODIES), ids=list(RAW_BODIES))
 def test_numbers_json_cannot_carry_and_nul_bytes_are_422(service: Service, case: str) -> None:
     path, raw = RAW_BODIES[case]
@@ -221,7 +230,8 @@ def test_numbers_json_cannot_carry_and_nul_bytes_are_422(service: Service, case:
             "Content-Type": "application/json",
         },
     )
-    canonical(answer, 422)
+    field = canonical(answer, 422)["errors"][0]["field"]
+    assert field == FIELDS[case]
     assert stored(service) == (0, 0)
 
 

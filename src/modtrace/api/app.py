@@ -85,7 +85,11 @@ def principal(
     if request.method not in SAFE_METHODS and not secrets.compare_digest(
         request.headers.get("x-csrf-token", ""), session.form_token
     ):
-        raise ApiError(403, "a session needs its form token", [("X-CSRF-Token", "missing")])
+        raise ApiError(
+            403,
+            "a session needs its form token",
+            [("X-CSRF-Token", "missing or not this session's")],
+        )
     return session.principal
 
 

@@ -98,6 +98,10 @@ def check_origin(scope: Scope, headers: Headers) -> None:
         raise Refused(403, "cross-origin request refused", "Referer", f"must be from {ours}")
 
 
+class _HugeInteger:
+    """Stands in for an integer too long to convert, so the walk can name its field."""
+
+
 def check_json(value: Any, limits: Limits, path: str = "", depth: int = 0) -> None:
     """Walk a parsed body; the first value over a limit, named by its field path."""
     where = path or "body"
@@ -112,6 +116,10 @@ def check_json(value: Any, limits: Limits, path: str = "", depth: int = 0) -> No
             )
     elif isinstance(value, float) and not math.isfinite(value):
         raise Refused(422, "invalid request", where, "must be a finite number")
+    elif isinstance(value, _HugeInteger):
+        raise Refused(
+            422, "invalid request", where, f"an integer of more than {limits.max_int_digits} digits"
+        )
     elif isinstance(value, dict):
         if len(value) > limits.max_items:
             raise Refused(422, "invalid request", where, f"more than {limits.max_items} keys")
@@ -126,29 +134,13 @@ def check_json(value: Any, limits: Limits, path: str = "", depth: int = 0) -> No
 
 
 def parse_json(raw: bytes, limits: Limits) -> Any:
-    """Parse a body the way the routes will, refusing numbers JSON cannot carry safely
-    (``NaN``, ``Infinity``, ``1e999``, integers of hundreds of digits)."""
+    """Parse a body the way the routes will, keeping what JSON cannot carry safely (``NaN``,
+    ``Infinity``, ``1e999``, integers of hundreds of digits) for :func:`check_json` to name."""
 
-    def number(text: str) -> float:
-        value = float(text)
-        if not math.isfinite(value):
-            raise Refused(422, "invalid request", "body", f"{text[:40]} is not a finite number")
-        return value
+    def integer(text: str) -> int | _HugeInteger:
+        return _HugeInteger() if len(text.lstrip("-")) > limits.max_int_digits else int(text)
 
-    def integer(text: str) -> int:
-        if len(text.lstrip("-")) > limits.max_int_digits:
-            raise Refused(
-                422,
-                "invalid request",
-                "body",
-                f"an integer of more than {limits.max_int_digits} digits",
-            )
-        return int(text)
-
-    def constant(text: str) -> Any:
-        raise Refused(422, "invalid request", "body", f"{text} is not a JSON number")
-
-    return json.loads(raw, parse_float=number, parse_int=integer, parse_constant=constant)
+    return json.loads(raw, parse_int=integer, parse_constant=float)
 
 
 class Guard:
