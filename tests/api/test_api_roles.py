@@ -78,6 +78,7 @@ def world(database_url: str) -> Iterator[World]:
     w = World(database_url)
     yield w
     w.client.close()
+    w.client.app.state.register.engine.dispose()  # type: ignore[attr-defined]
 
 
 def canonical(response: Any, status: int) -> dict[str, Any]:
