@@ -251,6 +251,7 @@ def test_numbers_json_cannot_carry_and_nul_bytes_are_422(service: Service, case:
         ("/api/filings?status=%00", "regulator", 422),
         ("/api/models/meta-llama%00/notices", None, 422),
         ("/api/models/a%00b/lineage", None, 422),
+        ("/api/models/meta-llama/" + "m" * 5000 + "/lineage", None, 422),
         ("/register?q=" + "a" * 50_000, None, 422),
         ("/dashboard?incident=²", None, 403),
     ],

@@ -62,6 +62,8 @@ def test_notices_follow_the_register_too(service: Service) -> None:
     path = "/api/models/meta-llama/Llama-2-70b-hf/notices"
     canonical(service.post(path, "mistral", notice), 404)
     assert service.post(path, "meta", notice).status_code == 201
+    too_long = f"/api/models/meta-llama/{'m' * 5000}/notices"
+    canonical(service.post(too_long, "meta", notice), 422)  # no 500 from a 300-character column
 
 
 def test_a_rival_s_unaccepted_filings_stay_out_of_the_recall_list(service: Service) -> None:

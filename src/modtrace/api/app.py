@@ -52,6 +52,8 @@ MAX_QUERY = 200
 """Characters in a search."""
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 RowId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
+ModelId = Annotated[str, PathParam(min_length=1, max_length=300)]
+"""A Hub-style id; the register's columns hold 300 characters."""
 
 
 def _facts(data: dict[str, Any]) -> Facts:
@@ -157,7 +159,7 @@ def create_app(
 
     @app.get("/api/models/{model_id:path}/lineage", tags=["lineage"])
     def lineage(
-        model_id: str,
+        model_id: ModelId,
         direction: Annotated[
             str, Query(pattern="^(back|forward|ancestry|descendants)$")
         ] = "forward",
@@ -187,7 +189,7 @@ def create_app(
         }
 
     @app.post("/api/models/{model_id:path}/notices", tags=["lineage"], status_code=201)
-    def publish_notice(model_id: str, request: NoticeRequest, who: Who) -> dict[str, Any]:
+    def publish_notice(model_id: ModelId, request: NoticeRequest, who: Who) -> dict[str, Any]:
         """Publish a warning or prohibited modification (the model's own provider only)."""
         need(who, "provider", "regulator")
         if not ownership.acts_for_model(who, register, model_id):
@@ -198,7 +200,7 @@ def create_app(
         return {"ok": True, "notice_id": notice_id}
 
     @app.get("/api/models/{model_id:path}/notices", tags=["lineage"])
-    def list_notices(model_id: str) -> dict[str, Any]:
+    def list_notices(model_id: ModelId) -> dict[str, Any]:
         """Warnings and prohibited modifications published for a model (public)."""
         return {"ok": True, "notices": register.notices(model_id)}
 
