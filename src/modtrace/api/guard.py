@@ -210,7 +210,9 @@ class Guard:
                 )
             scope.setdefault("state", {})["principal"] = who  # resolved once per request
         declared = headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
+        if declared is not None and (
+            not (declared.isascii() and declared.isdigit()) or int(declared) > self.max_body
+        ):
             raise Refused(413, "request body too large", "body", f"at most {self.max_body} bytes")
         chunks: list[bytes] = []
         size = 0
