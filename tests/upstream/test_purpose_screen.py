@@ -282,7 +282,7 @@ def test_api_refuses_an_unknown_technique_with_the_canonical_body(tmp_path: Path
     register = Register.open(db)
     meta = create_token(register, "provider", "Meta|meta-llama")
     register.engine.dispose()
-    client = TestClient(build(db))
+    client = TestClient(build(db), base_url="http://localhost")
     body = {
         "request": {**yaml.safe_load(REQUEST.read_text()), "techniques": ["abliteraton"]},
         "terms": json.loads(json.dumps(yaml.safe_load(TERMS.read_text()), default=str)),

@@ -111,6 +111,10 @@ def install(app: FastAPI) -> None:
             status_code=422,
         )
 
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:  # a bug, never input
+        return JSONResponse(body(500, "internal error", []), status_code=500)
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse(body(exc.status_code, str(exc.detail), []), status_code=exc.status_code)

@@ -379,8 +379,9 @@ def _register_commands() -> None:
     from modtrace.cli.gate_cmds import gate_group
     from modtrace.cli.regime_cmds import COMMANDS as REGIME_COMMANDS
     from modtrace.cli.register_cmds import COMMANDS
+    from modtrace.cli.service_cmds import SERVICE_COMMANDS
 
-    for command in [*COMMANDS, ecosystem_group, evidence_group, gate_group]:
+    for command in [*COMMANDS, *SERVICE_COMMANDS, ecosystem_group, evidence_group, gate_group]:
         cli.add_command(command)
     for command in REGIME_COMMANDS:
         regimes.add_command(command)

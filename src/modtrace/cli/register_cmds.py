@@ -20,11 +20,10 @@ from modtrace.cli.output import (
     count,
     limit_option,
     more,
-    port_free,
     require_model,
     rows_csv,
 )
-from modtrace.errors import InputError, RegisterError
+from modtrace.errors import RegisterError
 
 if TYPE_CHECKING:
     from modtrace.registry.register import Register
@@ -634,73 +633,7 @@ def export_bom(model_id: str, output: Path | None, database: str | None) -> None
     _write(ml_bom_json(derived_model(open_register(database), model_id)) + "\n", output)
 
 
-@click.group("token")
-def token_group() -> None:
-    """API tokens for the web service."""
-
-
-@token_group.command("create")
-@click.option("--role", required=True, type=click.Choice(["regulator", "provider", "modifier"]))
-@click.option(
-    "--subject",
-    required=True,
-    help="Who it acts for; a provider may list its names, e.g. 'Meta|meta-llama'.",
-)
-@click.option("--label", default=None)
-@database_option
-def token_create(role: str, subject: str, label: str | None, database: str | None) -> None:
-    """Create a token; it is printed once and stored only as a hash.
-
-    Example: modtrace token create --role modifier --subject "EPFL LLM Team"
-    """
-    from modtrace.registry.tokens import create_token
-
-    click.echo(create_token(open_register(database), role, subject, label))
-
-
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option(
-    "--port",
-    type=click.IntRange(1, 65535),
-    default=8000,
-    show_default=True,
-    envvar="MODTRACE_PORT",
-    help="TCP port, 1-65535.",
-)
-@click.option(
-    "--ecosystem",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out/ecosystem"),
-    show_default=True,
-    help="Folder of a built ecosystem report (for /api/ecosystem/summary).",
-)
-@database_option
-def serve(host: str, port: int, ecosystem: Path, database: str | None) -> None:
-    """Start the web service (API, pages) on the register.
-
-    Example: modtrace serve --port 8000
-    """
-    import uvicorn
-
-    from modtrace.api.service import build
-
-    open_register(database).engine.dispose()  # a bad --database fails here, in the house format
-    port_free(host, port)
-    app = build(database, ecosystem)
-    register = app.state.register
-    click.echo(f"register: {register.engine.url.render_as_string(hide_password=True)}")
-    click.echo(f"modtrace on http://{host}:{port}/  (API docs: /docs, OpenAPI: /openapi.json)")
-    try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
-    except SystemExit as exc:  # uvicorn exits 3 when it cannot start: not "indeterminate"
-        if exc.code not in (0, None):
-            raise InputError([("--port", f"the server could not start on {host}:{port}")]) from None
-
-
 COMMANDS = [
-    token_group,
-    serve,
     export_group,
     db_group,
     import_group,

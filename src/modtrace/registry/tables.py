@@ -166,6 +166,19 @@ api_tokens = Table(
     Column("subject", String(300), nullable=False),
     Column("label", String(200)),
     Column("revoked", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True)),
+    Column("expires_at", DateTime(timezone=True)),  # set on every token (0007 backfilled)
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_hash", String(64), nullable=False, unique=True),
+    Column("token_id", Integer, ForeignKey("api_tokens.id", ondelete="CASCADE"), nullable=False),
+    Column("form_token", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
 )
 
 provider_notices = Table(
