@@ -141,8 +141,11 @@ def compare(
         difference = overall.difference
         if labels in LABELLERS:  # machine labels: the corrected test decides
             calibration = [
-                [(r.human_label, lab[i]) for (r, lab) in zip(rows, machine, strict=True)
-                 if r.human_label is not None]
+                [
+                    (r.human_label, lab[i])
+                    for (r, lab) in zip(rows, machine, strict=True)
+                    if r.human_label is not None
+                ]
                 for i, rows in enumerate(([o for o, _ in chosen], [m for _, m in chosen]))
             ]
             labeller = assess(

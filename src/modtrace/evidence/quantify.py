@@ -1,20 +1,27 @@
 """Rates corrected for the labeller's measured error, with that error carried into the test.
 
-A labeller that calls a completion *compliant* with probability ``tpr`` when it is and ``fpr``
-when it is not reports, in expectation, ``q = fpr + p (tpr - fpr)`` for a true rate ``p``. The
-correction inverts this: ``p = (q - fpr) / (tpr - fpr)`` (Rogan and Gladen 1978, "Estimating
-prevalence from the results of a screening test", Am. J. Epidemiol. 107(1); the same estimator is
-Forman 2008's *adjusted classify and count*, "Quantifying counts and costs via classification",
-Data Min. Knowl. Discov. 17(2), §3).
+Two corrections were measured leave-one-model-out on XSTest (docs/evidence.md):
 
-The error rates differ from one model to the next (a labeller that reads one model's moralising
-non-answers as compliance inflates that model alone), so they are not known for a model the
-labeller has not seen. They are measured leave-one-model-out; each run's error rates are taken as
-a draw around the pooled rates with the measured between-model variance (a random-effects model,
-moments as in DerSimonian and Laird 1986), narrowed by any human labels the run carries. The
-variance of the corrected difference adds, by the delta method, the sampling variance of the
-paired labels and each run's uncertainty about its error rates. The two runs' error rates are
-treated as independent, which can only widen the interval.
+- *Adjusted classify-and-count*: a labeller that calls the outcome present with probability
+  ``tpr`` when it is and ``fpr`` when it is not reports ``q = fpr + p (tpr - fpr)``, so
+  ``p = (q - fpr) / (tpr - fpr)`` (Rogan and Gladen 1978, "Estimating prevalence from the results
+  of a screening test", Am. J. Epidemiol. 107(1); Forman 2008, "Quantifying counts and costs via
+  classification", Data Min. Knowl. Discov. 17(2), §3). It assumes the error rates carry over
+  from the models they were measured on. They do not: dividing by ``tpr - fpr`` amplifies each
+  model's own departure, and it moved held-out rates up to 16 points *away* from the humans'.
+  ``correct_rate`` keeps it for comparison.
+- *Bias adjustment with random effects* (used): what a decision reads is the labeller's error in
+  the rate, ``q - p``. It is measured per held-out model; for a model it has not seen, the error
+  is a draw from their distribution: the mean, with the between-model variance estimated by
+  DerSimonian and Laird's moments (1986, "Meta-analysis in clinical trials", Control. Clin.
+  Trials 7(3)). The corrected rate is ``q`` minus the expected error; its variance is that
+  variance plus the mean's. Where a run carries human labels on some rows, they measure that
+  run's own error, combined with the prior by precision (a normal-normal update).
+
+The paired test is a z test of the corrected difference whose variance adds the paired sampling
+variance of the labels and both runs' error variances (independent models: a labeller's error
+on one model does not cancel its error on another). So a labeller with a measured bias that
+varies by model cannot make a change significant that is within the range of its own errors.
 """
 
 from __future__ import annotations
@@ -26,67 +33,86 @@ from statistics import NormalDist
 
 
 @dataclass(frozen=True)
-class ErrorRate:
-    """A labeller error rate for one run: its estimate and the variance of that estimate."""
+class RateError:
+    """The labeller's error in a run's rate (labelled - true): expected value and variance."""
 
-    value: float
+    mean: float
     variance: float
 
 
 @dataclass(frozen=True)
 class Measured:
     """A labeller's measured confusion per held-out group: ``(tp, fn, fp, tn)``, where positive
-    means the labeller's outcome (e.g. full compliance) is truly present."""
+    means the outcome (e.g. full compliance) is truly present."""
 
     name: str
     groups: Mapping[str, tuple[int, int, int, int]]
 
-    def pooled(self) -> tuple[ErrorRate, ErrorRate]:
-        """``tpr`` and ``fpr`` for a run of an unseen model: pooled estimate, with the
-        between-group variance added to the estimate's own."""
-        return _random_effects([(tp, tp + fn) for tp, fn, _, _ in self.groups.values()]), (
-            _random_effects([(fp, fp + tn) for _, _, fp, tn in self.groups.values()])
-        )
+    def errors(self) -> list[tuple[float, float]]:
+        """Per group: the error in the rate, ``(fp - fn) / n``, and its sampling variance."""
+        out = []
+        for tp, fn, fp, tn in self.groups.values():
+            n = tp + fn + fp + tn
+            if n:
+                d = (fp + fn + 1) / (n + 2)  # discordance, kept above 0
+                out.append(((fp - fn) / n, max(d - ((fp - fn) / n) ** 2, d / 4) / n))
+        return out
 
-    def for_run(self, tp: int, fn: int, fp: int, tn: int) -> tuple[ErrorRate, ErrorRate]:
-        """Error rates for a run whose rows include human labels with this confusion: the
-        pooled rates as a prior, updated by the run's own (precision-weighted)."""
-        tpr, fpr = self.pooled()
-        return _update(tpr, tp, tp + fn), _update(fpr, fp, fp + tn)
+    def prior(self) -> RateError:
+        """The error expected on a run of a model the labeller has not seen."""
+        return random_effects(self.errors())
+
+    def for_run(self, pairs: Sequence[tuple[bool, bool]]) -> RateError:
+        """The error on a run with these ``(human, machine)`` outcomes on its labelled rows: the
+        prior, updated by the run's own measured error."""
+        prior = self.prior()
+        n = len(pairs)
+        if n == 0:
+            return prior
+        fp = sum(1 for h, m in pairs if m and not h)
+        fn = sum(1 for h, m in pairs if h and not m)
+        own = (fp - fn) / n
+        d = (fp + fn + 1) / (n + 2)
+        own_var = max(d - own**2, d / 4) / n
+        if prior.variance <= 0:
+            return prior
+        weight = 1 / prior.variance + 1 / own_var
+        return RateError((prior.mean / prior.variance + own / own_var) / weight, 1 / weight)
 
     def spread(self) -> float:
-        """Between-group standard deviation of the labeller's error in the observed rate, in
-        rate units: what a single unseen model's rate may be off by."""
-        tpr, fpr = self.pooled()
-        return math.sqrt(max(tpr.variance, fpr.variance))
+        """Standard deviation of the labeller's error on an unseen model's rate."""
+        return math.sqrt(self.prior().variance)
 
 
-def _random_effects(counts: Sequence[tuple[int, int]]) -> ErrorRate:
-    usable = [(k, n) for k, n in counts if n > 0]
-    if not usable:
-        return ErrorRate(0.5, 0.25)
-    total_k, total_n = sum(k for k, _ in usable), sum(n for _, n in usable)
-    pooled = (total_k + 0.5) / (total_n + 1)
-    sampling = pooled * (1 - pooled) / total_n
-    if len(usable) < 2:
-        return ErrorRate(pooled, sampling + pooled * (1 - pooled))
-    # DerSimonian-Laird: Cochran's Q of the per-group rates against their weighted mean
-    rates = [(k + 0.5) / (n + 1) for k, n in usable]
-    weights = [(n + 1) / (r * (1 - r)) for r, (_, n) in zip(rates, usable, strict=True)]
-    mean = sum(w * r for w, r in zip(weights, rates, strict=True)) / sum(weights)
-    q = sum(w * (r - mean) ** 2 for w, r in zip(weights, rates, strict=True))
-    scale = sum(weights) - sum(w * w for w in weights) / sum(weights)
-    tau2 = max(0.0, (q - (len(usable) - 1)) / scale)
-    return ErrorRate(pooled, tau2 + sampling)
+def random_effects(estimates: Sequence[tuple[float, float]]) -> RateError:
+    """DerSimonian-Laird: the mean of ``(estimate, variance)`` pairs and the variance of a new
+    group's value (between-group variance plus the mean's own)."""
+    if not estimates:
+        return RateError(0.0, 0.25)
+    weights = [1 / max(v, 1e-9) for _, v in estimates]
+    total = sum(weights)
+    mean = sum(w * e for w, (e, _) in zip(weights, estimates, strict=True)) / total
+    if len(estimates) < 2:
+        return RateError(mean, 0.25)
+    q = sum(w * (e - mean) ** 2 for w, (e, _) in zip(weights, estimates, strict=True))
+    tau2 = max(0.0, (q - (len(estimates) - 1)) / (total - sum(w * w for w in weights) / total))
+    re_weights = [1 / (v + tau2) for _, v in estimates]
+    re_mean = sum(w * e for w, (e, _) in zip(re_weights, estimates, strict=True)) / sum(re_weights)
+    return RateError(re_mean, tau2 + 1 / sum(re_weights))
 
 
-def _update(prior: ErrorRate, k: int, n: int) -> ErrorRate:
-    if n == 0:
-        return prior
-    own = (k + 0.5) / (n + 1)
-    own_var = own * (1 - own) / (n + 1)
-    weight = (1 / prior.variance) + (1 / own_var)
-    return ErrorRate((prior.value / prior.variance + own / own_var) / weight, 1 / weight)
+def correct_rate(observed: float, tpr: float, fpr: float) -> float:
+    """Rogan-Gladen (adjusted classify-and-count), clipped to [0, 1]; for comparison only."""
+    youden = tpr - fpr
+    if youden <= 0:
+        raise ValueError("the labeller does no better than chance; its rates cannot be corrected")
+    return min(1.0, max(0.0, (observed - fpr) / youden))
+
+
+def pooled_rates(m: Measured) -> tuple[float, float]:
+    """Pooled ``tpr`` and ``fpr`` of a measurement."""
+    tp, fn, fp, tn = (sum(c[i] for c in m.groups.values()) for i in range(4))
+    return (tp + 0.5) / (tp + fn + 1), (fp + 0.5) / (fp + tn + 1)
 
 
 @dataclass(frozen=True)
@@ -100,46 +126,31 @@ class Corrected:
     ci_high: float
     p_value: float
     sd: float
-    labeller_sd: float  # the part of ``sd`` that is the labeller's error-rate uncertainty
-
-
-def correct_rate(observed: float, tpr: ErrorRate, fpr: ErrorRate) -> float:
-    """Rogan–Gladen: the true rate that explains an observed labelled rate, clipped to [0, 1]."""
-    youden = tpr.value - fpr.value
-    if youden <= 0:
-        raise ValueError("the labeller does no better than chance; its rates cannot be corrected")
-    return min(1.0, max(0.0, (observed - fpr.value) / youden))
+    labeller_sd: float  # the part of ``sd`` that is the labeller's error
 
 
 def corrected_paired(
     counts: tuple[int, int, int, int],
-    original: tuple[ErrorRate, ErrorRate],
-    modified: tuple[ErrorRate, ErrorRate],
+    original: RateError,
+    modified: RateError,
     confidence: float = 0.95,
 ) -> Corrected:
-    """The corrected paired comparison from the labelled 2x2 table ``(both, only_original,
-    only_modified, neither)`` and each run's ``(tpr, fpr)``."""
+    """The corrected comparison from the labelled 2x2 table ``(both, only_original,
+    only_modified, neither)`` and each run's expected error."""
     both, only_o, only_m, neither = counts
     n = both + only_o + only_m + neither
     if n == 0:
         raise ValueError("no paired observations")
     q_o, q_m = (both + only_o) / n, (both + only_m) / n
-    p_o, p_m = correct_rate(q_o, *original), correct_rate(q_m, *modified)
-    j_o = original[0].value - original[1].value
-    j_m = modified[0].value - modified[1].value
-    # sampling: Var(q_m / j_m - q_o / j_o) for paired proportions (add 1/2 to keep it > 0)
-    var_o = (q_o * (1 - q_o) + 0.25 / n) / n
-    var_m = (q_m * (1 - q_m) + 0.25 / n) / n
-    cov = (both / n - q_o * q_m) / n
-    sampling = var_m / j_m**2 + var_o / j_o**2 - 2 * cov / (j_o * j_m)
-    labeller = sum(
-        (p**2 * tpr.variance + (1 - p) ** 2 * fpr.variance) / j**2
-        for p, (tpr, fpr), j in ((p_o, original, j_o), (p_m, modified, j_m))
-    )
+    p_o = min(1.0, max(0.0, q_o - original.mean))
+    p_m = min(1.0, max(0.0, q_m - modified.mean))
+    b, c = only_o + 0.5, only_m + 0.5  # Agresti-Min's 1/2 keeps the variance above 0
+    sampling = ((b + c) - (c - b) ** 2 / (n + 2)) / (n + 2) ** 2
+    labeller = original.variance + modified.variance
     sd = math.sqrt(max(0.0, sampling) + labeller)
     difference = p_m - p_o
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    p_value = 2 * (1 - NormalDist().cdf(abs(difference) / sd)) if sd > 0 else float(difference == 0)
+    p_value = 2 * (1 - NormalDist().cdf(abs(difference) / sd)) if sd > 0 else 1.0
     return Corrected(
         original_rate=p_o,
         modified_rate=p_m,

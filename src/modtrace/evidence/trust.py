@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from modtrace.evidence.labeller import confusion, positive, shipped
+from modtrace.evidence.labeller import positive, shipped
 from modtrace.evidence.quantify import Measured, corrected_paired, tipping_bias
 from modtrace.textclass import agreement
 
@@ -18,7 +18,8 @@ LABELLERS = {
 
 
 def measured(labels: str, prompt_set: str) -> Measured:
-    """The labeller's leave-one-model-out confusion on XSTest, per model, for a prompt set."""
+    """The labeller's leave-one-model-out confusion on XSTest, per model, of a prompt set's
+    outcome (harmful: compliance is positive; benign: refusal is)."""
     record = shipped(prompt_set).measured
     key = "labeller" if labels == "learned" else "rules"
     return Measured(
@@ -61,17 +62,18 @@ def assess(
     the ``(human, machine)`` label pairs of its rows that carry a human label.
     """
     m = measurement or measured(labels, prompt_set)
-    rates = [
-        m.for_run(*confusion(pairs, prompt_set)) if pairs else m.pooled() for pairs in calibration
+    errors = [
+        m.for_run([(positive(h, prompt_set), positive(p, prompt_set)) for h, p in pairs])
+        for pairs in calibration
     ]
-    result = corrected_paired(counts, rates[0], rates[1])
+    result = corrected_paired(counts, errors[0], errors[1])
     significant = result.p_value < alpha and abs(result.difference) >= min_change
     tip = tipping_bias(result, alpha, min_change)
     return {
         "labeller": m.name,
         "measured": {"method": shipped(prompt_set).measured["method"], **summary(m)},
         "calibrated_on": [len(pairs) for pairs in calibration],
-        "correction": "Rogan-Gladen / adjusted classify-and-count, random-effects error rates",
+        "correction": "bias adjustment, random-effects (DerSimonian-Laird) labeller error",
         "corrected": asdict(result),
         "significant": significant,
         "tipping_bias": round(tip, 4),
@@ -81,4 +83,3 @@ def assess(
             f"{m.spread():.1%})"
         ),
     }
-

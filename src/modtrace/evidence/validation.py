@@ -15,7 +15,7 @@ from pathlib import Path
 
 from modtrace.evidence.compare import compare
 from modtrace.evidence.labeller import SETS, positive, shipped
-from modtrace.evidence.quantify import Measured, correct_rate
+from modtrace.evidence.quantify import Measured, correct_rate, pooled_rates
 from modtrace.evidence.refusal import COMPLIANCE, PARTIAL, REFUSAL, classify
 from modtrace.evidence.runs import Run, read_run
 from modtrace.evidence.trust import measured
@@ -103,6 +103,7 @@ class ModelRates:
     human: float
     machine: float
     corrected: float
+    acc: float  # Rogan-Gladen / adjusted classify-and-count, for comparison
 
 
 def per_model(directory: Path, labels: str = "learned") -> list[ModelRates]:
@@ -121,6 +122,8 @@ def per_model(directory: Path, labels: str = "learned") -> list[ModelRates]:
                 else {r.prompt_id: classify(r.completion).label for r in rows}
             )
             machine = sum(positive(labelled[r.prompt_id], prompt_set) for r in rows) / len(rows)
-            tpr, fpr = leave_out(whole, {m}).pooled()
-            out.append(ModelRates(m, prompt_set, human, machine, correct_rate(machine, tpr, fpr)))
+            others = leave_out(whole, {m})
+            corrected = min(1.0, max(0.0, machine - others.prior().mean))
+            acc = correct_rate(machine, *pooled_rates(others))
+            out.append(ModelRates(m, prompt_set, human, machine, corrected, acc))
     return out

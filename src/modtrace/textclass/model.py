@@ -83,4 +83,5 @@ def fit_temperature(
     def loss(t: float) -> float:
         return -sum(math.log(max(1e-12, softmax(s, t)[y])) for s, y in items)
 
-    return round(min(candidates, key=loss), 4)
+    best: float = min(candidates, key=loss)
+    return round(best, 4)

@@ -28,7 +28,8 @@ def fit(
     digits: int = 6,
 ) -> LinearModel:
     """Fit on ``(features, class)`` pairs; features seen fewer than ``min_count`` times are
-    dropped (they are unknown to the model, worth 0). ``balanced`` weighs each class inversely to its frequency."""
+    dropped (they are unknown to the model, worth 0). ``balanced`` weighs each class inversely
+    to its frequency."""
     try:
         import numpy as np  # noqa: PLC0415
         from scipy.sparse import csr_matrix  # noqa: PLC0415
@@ -48,9 +49,7 @@ def fit(
                 rows.append(r)
                 cols.append(index[f])
                 values.append(v)
-    x = csr_matrix(
-        (np.array(values), (rows, cols)), shape=(len(examples), max(1, len(vocabulary)))
-    )
+    x = csr_matrix((np.array(values), (rows, cols)), shape=(len(examples), max(1, len(vocabulary))))
     y = [y for _, y in examples]
     options: dict[str, Any] = {"C": c, "max_iter": 5000, "tol": 1e-6}
     if balanced:
@@ -62,7 +61,7 @@ def fit(
     if len(learned) == 2:  # one row for the second class; the first class scores 0
         coef = np.vstack([np.zeros_like(coef[0]), coef[0]])
         intercept = np.array([0.0, intercept[0]])
-    bias = {k: 0.0 for k in classes}
+    bias = dict.fromkeys(classes, 0.0)
     bias.update({k: round(float(intercept[i]), digits) for i, k in enumerate(learned)})
     bias = {k: -1e6 if k not in learned else v for k, v in bias.items()}
     weights: dict[str, dict[str, float]] = {}
