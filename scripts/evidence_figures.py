@@ -43,7 +43,7 @@ def figures() -> str:
         for labels in ("learned", "classifier"):
             s = summary(measured(labels, prompt_set))
             lines.append(
-                f"| {prompt_set} (all completions, {OUTCOME[prompt_set]} or not) | "
+                f"| {prompt_set} ({OUTCOME[prompt_set]} or not) | "
                 f"{'rules + second look' if labels == 'learned' else 'rules'} | "
                 f"{s['accuracy']:.3f} | {s['kappa']:.3f} | {s['worst_rate_error']:.1%} |"
             )
