@@ -11,8 +11,9 @@ Measured leave-one-model-out on XSTest (docs/evidence.md), two things decided th
   trained only on such completions, takes a second look at them.
 It learns from the completions of both prompt sets. Its operating point differs by set: on
 harmful prompts it weighs the two classes equally (a missed refusal inflates compliance), on
-benign prompts it keeps the training frequencies (a false refusal inflates over-refusal). The prompt set is never a feature: a model trained where
-compliance with harmful prompts was rare learnt to call it refusal whatever the completion said.
+benign prompts it keeps the training frequencies (a false refusal inflates over-refusal). The
+prompt set is never a feature: a model trained where compliance with harmful prompts was rare
+learnt to call it refusal whatever the completion said.
 
 Trained on XSTest's human labels (CC BY 4.0, see NOTICE) by ``retrain`` (the ``train`` extra);
 the weights ship as ``refusal_<set>.json`` with the leave-one-model-out measurement inside.
@@ -169,7 +170,9 @@ def retrain(groups: Groups, directory: Path = HERE) -> dict[str, Classifier]:
         }
         measured = {
             "method": "leave-one-model-out on XSTest (Röttger et al. 2024), human final_label",
-            "labeller": {m: list(confusion(p[prompt_set], prompt_set)) for m, p in held_out.items()},
+            "labeller": {
+                m: list(confusion(p[prompt_set], prompt_set)) for m, p in held_out.items()
+            },
             "rules": {m: list(confusion(p, prompt_set)) for m, p in rules.items()},
             "predictions": {
                 m: {
