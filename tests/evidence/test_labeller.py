@@ -98,9 +98,9 @@ def test_human_labels_on_a_subset_calibrate_the_correction() -> None:
     calibrated = compare(partial[0], partial[1], "harmful", labels="learned")
     assert calibrated.labeller is not None
     assert blind.labeller is not None
-    assert calibrated.labeller["calibrated_on"] == [len(keep) * 200 // 450] * 2 or all(
-        n > 0 for n in calibrated.labeller["calibrated_on"]
-    )
+    harmful_kept = sum(1 for k in keep if o.rows[k].prompt_set == "harmful")
+    assert harmful_kept > 20
+    assert calibrated.labeller["calibrated_on"] == [harmful_kept, harmful_kept]
     assert blind.labeller["calibrated_on"] == [0, 0]
     assert (
         calibrated.labeller["corrected"]["labeller_sd"] < blind.labeller["corrected"]["labeller_sd"]
