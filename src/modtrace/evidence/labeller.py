@@ -147,6 +147,25 @@ def cross_validate(groups: Groups, prompt_set: str) -> dict[str, dict[str, list[
     return out
 
 
+def cross_validate_pairs(groups: Groups, prompt_set: str) -> dict[str, dict[str, str]]:
+    """Leave-two-models-out: for each pair of models ``"a|b"``, each one's held-out labels (in
+    prompt order, one letter each) from a labeller trained on the other models only, so that
+    neither model of a compared pair labels the other."""
+    out: dict[str, dict[str, str]] = {}
+    models = list(groups)
+    for i, a in enumerate(models):
+        for b in models[i + 1 :]:
+            second = _second_look(
+                [e for m, sets in groups.items() if m not in (a, b) for s in SETS for e in sets[s]],
+                prompt_set,
+            )
+            out[f"{a}|{b}"] = {
+                m: "".join(label_with(second, e.completion)[0] for e in groups[m][prompt_set])
+                for m in (a, b)
+            }
+    return out
+
+
 def confusion(pairs: Sequence[tuple[str, str]], prompt_set: str) -> tuple[int, int, int, int]:
     """``(tp, fn, fp, tn)`` of the prompt set's outcome (``harmful``: full compliance is
     positive; ``benign``: refusal is)."""
@@ -181,6 +200,7 @@ def retrain(groups: Groups, directory: Path = HERE) -> dict[str, Classifier]:
                 }
                 for m, pairs in held_out.items()
             },
+            "pair_predictions": cross_validate_pairs(groups, prompt_set),
         }
         examples = [e for sets in groups.values() for s in SETS for e in sets[s]]
         second = _second_look(examples, prompt_set)

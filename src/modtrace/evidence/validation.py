@@ -1,8 +1,9 @@
 """Checking the labeller against human judges on models it has not seen.
 
 Every machine label used here is held out: a model's completions are labelled by a labeller
-trained without them (leave-one-model-out, stored in the shipped files by ``retrain``), and the
-correction of a comparison between two models uses error rates measured on the other three only.
+trained without them (leave-one-model-out for its rates; for a comparison of two models,
+trained without either: leave-two-out), as stored in the shipped files by ``retrain``; the
+correction of a comparison between two models uses error rates measured on the other three.
 Human labels are removed from the runs before the machine comparison.
 """
 
@@ -31,6 +32,16 @@ def held_out_labels(prompt_set: str) -> dict[str, dict[str, str]]:
         m: {i: _LETTER[x] for i, x in zip(p["ids"], p["labels"], strict=True)}
         for m, p in record.items()
     }
+
+
+def held_out_pair_labels(prompt_set: str, a: str, b: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Labels of two models from the labeller trained without either of them."""
+    record = shipped(prompt_set).measured
+    ids = record["predictions"]
+    pair = record["pair_predictions"][f"{a}|{b}"]
+    return tuple(  # type: ignore[return-value]
+        {i: _LETTER[x] for i, x in zip(ids[m]["ids"], pair[m], strict=True)} for m in (a, b)
+    )
 
 
 def leave_out(m: Measured, models: set[str]) -> Measured:
@@ -66,16 +77,16 @@ def pairwise(directory: Path, labels: str = "learned") -> list[PairCheck]:
     runs = {m: read_run(run_path(directory, m)) for m in MODELS}
     out = []
     for prompt_set in SETS:
-        given = held_out_labels(prompt_set) if labels == "learned" else None
         whole = measured(labels, prompt_set)
         for a, b in combinations(MODELS, 2):
+            given = held_out_pair_labels(prompt_set, a, b) if labels == "learned" else None
             human = compare(runs[a], runs[b], prompt_set, labels="human")
             machine = compare(
                 without_human_labels(runs[a]),
                 without_human_labels(runs[b]),
                 prompt_set,
                 labels=labels,
-                given=(given[a], given[b]) if given else None,
+                given=given,
                 measurement=leave_out(whole, {a, b}),
             )
             assert machine.labeller is not None
