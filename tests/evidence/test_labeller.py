@@ -131,3 +131,35 @@ def test_retraining_rewrites_the_shipped_files_byte_for_byte(tmp_path: Path) -> 
         assert (tmp_path / path_of(prompt_set).name).read_bytes() == path_of(
             prompt_set
         ).read_bytes()
+
+
+@needs_xstest
+def test_the_command_says_which_labeller_and_how_far_to_trust_it(tmp_path: Path) -> None:
+    from click.testing import CliRunner  # noqa: PLC0415
+
+    from modtrace.cli.main import cli  # noqa: PLC0415
+
+    patch = tmp_path / "patch.json"
+    out = CliRunner().invoke(
+        cli,
+        [
+            "evidence",
+            "compare",
+            str(run_path(XSTEST, "gpt4")),
+            str(run_path(XSTEST, "mistralguard")),
+            "--set",
+            "harmful",
+            "--labels",
+            "classifier",
+            "--patch",
+            str(patch),
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    assert "labeller: rules" in out.output
+    assert "corrected for its error" in out.output
+    assert "would change if" in out.output
+    assert "no significant change" in out.output.splitlines()[0]
+    record = json.loads(patch.read_text())["evidence"][0]
+    assert record["labeller"]["calibrated_on_human_labels"] == [200, 200]
+    assert json.loads(patch.read_text())["modification"]["safeguards"]["significant"] is False
