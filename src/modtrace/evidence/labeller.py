@@ -63,6 +63,8 @@ FEATURISER = Featuriser(views=(View("open", 0, 300, (1, 2)),), patterns=PATTERNS
 BALANCED = {"harmful": True, "benign": False}
 """The operating point per prompt set (see the module docstring)."""
 C = 1.0
+MIN_COUNT = 3
+"""Words and word pairs seen fewer times in training are left out (smaller shipped files)."""
 
 
 def path_of(prompt_set: str) -> Path:
@@ -95,7 +97,14 @@ def _second_look(examples: Sequence[Example], prompt_set: str) -> Classifier:
         for e in examples
         if _looked_at(e.completion)
     ]
-    model = fit(rows, (COMPLIANCE, REFUSAL), c=C, balanced=BALANCED[prompt_set])
+    model = fit(
+        rows,
+        (COMPLIANCE, REFUSAL),
+        c=C,
+        balanced=BALANCED[prompt_set],
+        min_count=MIN_COUNT,
+        digits=4,
+    )
     return Classifier(f"{NAME}/{prompt_set}", FEATURISER, model)
 
 
