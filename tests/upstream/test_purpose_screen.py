@@ -208,7 +208,13 @@ def test_cross_validated_precision_and_recall_meet_the_targets() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["purposes_heldout.csv", "purposes_fresh.csv", "purposes_fresh2.csv", "purposes_fresh3.csv"],
+    [
+        "purposes_heldout.csv",
+        "purposes_fresh.csv",
+        "purposes_fresh2.csv",
+        "purposes_fresh3.csv",
+        "purposes_redteam.csv",
+    ],
 )
 def test_held_out_precision_and_recall_meet_the_targets(name: str) -> None:
     report = held_out(SHIPPED, load_examples(DATA / name))
