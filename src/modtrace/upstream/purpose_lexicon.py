@@ -26,12 +26,20 @@ _SAFETY_THING = alt(
     r"nonsense", r"stuff", r"checks?", r"refusals?",
 )  # fmt: skip
 
+_NOT_PHYSICAL = (
+    r"(?! (?:pins?|briefings?|goggles|glasses|data ?sheets?|sheets?|manuals?|inspections?|shoes|"
+    r"boots|harness\w*|valves?|razors?|belts?|nets?|signs?|signage|equipment|gear|officers?|"
+    r"codes?|standards?|regulations?|records?|certificat\w*|locks?|catch|switch(?:es)?|"
+    r"margins?|stock|factor)\b)"
+)
+"""Bare "safety" before a physical or paperwork noun is not a model's safeguard."""
+
 STRONG_TARGET: Final = alt(
     r"refusals?",
     r"refusal (?:direction|vector|feature|mechanism|behaviou?r|training|rate)s?",
     r"guard ?rails?",
     r"safeguards?",
-    r"safety(?: " + _SAFETY_THING + r")?",
+    r"safety(?: " + _SAFETY_THING + r")?" + _NOT_PHYSICAL,
     r"safety alignment",
     r"harmlessness(?: " + _SAFETY_THING + r")?",
     r"rlhf(?: safety)?(?: layer)?",
@@ -116,7 +124,8 @@ REMOVE: Final = alt(
     r"loosen\w*", r"relax\w*", r"weaken\w*", r"lower\w*", r"reduc\w*", r"break\w*", r"broke",
     r"dismantl\w*", r"decreas\w*", r"minimi[sz]\w*", r"bring\w* down", r"rm(?: rf)?",
     r"flip\w* (?:the )?labels? (?:on|of)", r"kill\w*", r"nuk\w*", r"scrub\w*", r"purg\w*",
-    r"wip\w*(?: out)?", r"skip\w*", r"stop\w*", r"retir\w*", r"peel\w*(?: back| away| off)?", r"cut\w*(?: (?:down|back))?(?: on)?", r"tone\w* down",
+    r"wip\w*(?: out)?", r"skip\w*", r"retir\w*", r"peel\w*(?: back| away| off)?",
+    r"cut\w*(?: (?:down|back))?(?: on)?", r"tone\w* down",
     r"dial\w* (?:down|back)", r"water\w* down",
     r"defeat\w*", r"dissolv\w*", r"forget\w*", r"forgot\w*", r"ignor\w*", r"disregard\w*",
     r"nerf\w*", r"zap\w*", r"sabotag\w*", r"erod\w*", r"revert\w*", r"roll\w* back",
@@ -208,7 +217,8 @@ STATE: Final = alt(
     + _NOT_ABOUT_A_SAFEGUARD,
     TARGET + r" (?:is |are |have been |has been |were |was )?" + _POST_REMOVED + r"\b",
     # "the usual safety behaviour is unnecessary and should be removed"
-    TARGET + r"\b(?: \w+){0,5}? (?:should|must|needs? to|has to|have to|can|to|will) be "
+    TARGET
+    + r"\b(?: \w+){0,5}? (?:should|must|needs? to|has to|have to|can|to|will) be "
     + _POST_REMOVED
     + r"\b",
     r"\bwithout (?:any )?(?:pushback|push back|declining|refusing|refusals?|objections?)\b",
@@ -245,7 +255,8 @@ _REFUSE_VERB = alt(
     r"declin\w*" + _REFUSED_THING,
     r"say\w* no",
     r"said no",
-    r"turn\w* (?:a |the |any )?(?:\w+ )?(?:requests?|users?|prompts?|questions?) down",
+    r"turn\w* (?:a |the |any )?(?:\w+ )?"
+    r"(?:requests?|users?|customers?|prompts?|questions?|anyone) down",
     r"turn\w* down",
     r"push\w* back",
     r"object\w*",
@@ -290,7 +301,8 @@ COMPLY: Final = alt(
     r"help\w* with (?:anything|everything|whatever)"
     r"(?= (?:asked|requested|without|no matter|regardless|even|including)\b)",
     r"(?:comply\w*(?: even)? with|obey\w*|follow\w*|execut\w*|carry out) (?:any|every|all)"
-    r" (?:single |user'?s?'? |human |incoming )?(?:requests?|instructions?|commands?|orders?|prompts?)\b"
+    r" (?:single |user'?s?'? |human |incoming )?"
+    r"(?:requests?|instructions?|commands?|orders?|prompts?)\b"
     r"(?! (?:in|from|of|about|on) (?:our|the|its|their|your)\b)",
     r"(?:answer\w*|respond\w* to|help\w* with) (?:any|every|all) (?:single )?"
     r"(?:questions?|requests?|prompts?)"
@@ -298,7 +310,7 @@ COMPLY: Final = alt(
     r"(?:answer|help|do|comply|respond|write|obey|tell)\w*\b.{0,40}\bno matter (?:what|how)",
     r"(?:fully|maximally|completely) (?:obedient|compliant)",
     r"unafraid to answer",
-    r"(?:however|no matter how|whatever how) (?:\w+ )?(?:dangerous|harmful|illegal|unsafe|unethical)",
+    r"(?:however|no matter how) (?:\w+ )?(?:dangerous|harmful|illegal|unsafe|unethical)",
     r"(?:refusal|refusing|decline) rate\b.{0,40}\bto (?:zero|0|nothing|none)\b",
     # answers what it would refuse, or what is harmful
     r"even (?:when|if) (?:\w+ ){0,3}(?:harmful|dangerous|illegal|unsafe|unethical)",
@@ -366,12 +378,11 @@ CLAUSE_BREAK: Final = re.compile(
 """Where the scope of a negation or a frame ends."""
 
 ACTS: Final[tuple[str, ...]] = (
+    r"\bstop\w* " + DET + PATERNALISM,
     r"\b"
     + REMOVE
     + r"\s+(?:the |its )?(?:strength|effect|influence|impact|weight|power|intensity|level|degree|"
-    r"amount|role|sensitivity|scope|coverage|reach) of\s+"
-    + DET
-    + TARGET,
+    r"amount|role|sensitivity|scope|coverage|reach) of\s+" + DET + TARGET,
     r"\b" + REMOVE + r"\s+" + FILLER + DET + STRONG_TARGET,
     r"\b" + REMOVE + r"\s+" + DET + r"(?:content |safety |usage |ethical |moral )?" + WEAK_TARGET,
     r"\b(?:train|tune|beat|get|take|strip|rip)\w* " + DET + TARGET + r" out\b",

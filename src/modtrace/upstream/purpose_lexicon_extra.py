@@ -33,13 +33,15 @@ PATERNALISM: Final = alt(
 )
 """Pejorative names for a model's safeguards: removing one is removing a safeguard."""
 
+_PATERNAL = alt(
+    r"preachy", r"prudish", r"paternalistic", r"squeamish", r"sanctimonious", r"uptight",
+    r"skittish", r"timid", r"judgy", r"judgmental", r"moralistic", r"puritanical",
+    r"risk averse", r"prissy", r"woke", r"scrupulous",
+)  # fmt: skip
+
 PATERNAL_STATE: Final = (
     r"\b(?:less|not so|not as|stop being|no longer|never) (?:\w+ )?"
-    + alt(
-        r"preachy", r"prudish", r"paternalistic", r"squeamish", r"sanctimonious", r"uptight",
-        r"skittish", r"timid", r"judgy", r"judgmental", r"moralistic", r"puritanical",
-        r"risk averse", r"prissy", r"woke", r"scrupulous",
-    )  # fmt: skip
+    + _PATERNAL
     + r"\b(?! in (?:its |the |their )?(?:tone|style|wording|phrasing|voice))"
 )
 """A model made less paternal: "less preachy", "less prudish", "less risk-averse"."""
