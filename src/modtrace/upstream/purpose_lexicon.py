@@ -30,13 +30,14 @@ _NOT_PHYSICAL = (
     r"(?! (?:pins?|briefings?|goggles|glasses|data ?sheets?|sheets?|manuals?|inspections?|shoes|"
     r"boots|harness\w*|valves?|razors?|belts?|nets?|signs?|signage|equipment|gear|officers?|"
     r"codes?|standards?|regulations?|records?|certificat\w*|locks?|catch|switch(?:es)?|"
-    r"margins?|stock|factor)\b)"
+    r"stock|factor)\b)"
 )
 """Bare "safety" before a physical or paperwork noun is not a model's safeguard."""
 
 STRONG_TARGET: Final = alt(
     r"refusals?",
-    r"refusal (?:direction|vector|feature|mechanism|behaviou?r|training|rate)s?",
+    r"refusal (?:direction|vector|feature|mechanism|behaviou?r|training|rate|sensitivity|"
+    r"threshold|module)s?",
     r"guard ?rails?",
     r"safeguards?",
     r"safety(?: " + _SAFETY_THING + r")?" + _NOT_PHYSICAL,
@@ -106,7 +107,8 @@ TARGET: Final = alt(STRONG_TARGET, WEAK_TARGET)
 DET: Final = (
     r"(?:[\"']?(?:the|its|their|our|all|any|every|(?:all|any|most|some|each|much) of|these|"
     r"those|model'?s?|assistant'?s?|built in|existing|annoying|corporate|remaining|whole|entire|"
-    r"current|learned|trained|provider'?s?|normal|usual|standard|default)\s+)*[\"']?"
+    r"current|learned|trained|provider'?s?|vendor'?s?|developer'?s?|normal|usual|standard|"
+    r"default)\s+)*[\"']?"
 )
 """Determiners and fillers before a safeguard ("all of the", "the model's", a quote)."""
 
@@ -124,7 +126,9 @@ REMOVE: Final = alt(
     r"loosen\w*", r"relax\w*", r"weaken\w*", r"lower\w*", r"reduc\w*", r"break\w*", r"broke",
     r"dismantl\w*", r"decreas\w*", r"minimi[sz]\w*", r"bring\w* down", r"rm(?: rf)?",
     r"flip\w* (?:the )?labels? (?:on|of)", r"kill\w*", r"nuk\w*", r"scrub\w*", r"purg\w*",
-    r"wip\w*(?: out)?", r"skip\w*", r"retir\w*", r"peel\w*(?: back| away| off)?",
+    r"wip\w*(?: out)?", r"skip\w*", r"retir\w*", r"quit\w*", r"de ?fang\w*",
+    r"wean\w* (?:\w+ ){0,2}off", r"unshackl\w*(?: (?:it|the model|the assistant) from)?",
+    r"peel\w*(?: back| away| off)?",
     r"cut\w*(?: (?:down|back))?(?: on)?", r"tone\w* down",
     r"dial\w* (?:down|back)", r"water\w* down",
     r"defeat\w*", r"dissolv\w*", r"forget\w*", r"forgot\w*", r"ignor\w*", r"disregard\w*",
@@ -142,7 +146,7 @@ _POST_REMOVED = alt(
     r"suppression", r"lifted", r"turned off", r"switched off", r"taken (?:out|off|away)",
     r"ripped out", r"stripped out", r"reversed", r"rolled back", r"reverted", r"vanish\w*",
     r"disappear\w*", r"no longer appl(?:y|ies)", r"loosened", r"relaxed", r"weakened",
-    r"lowered", r"reduced", r"overridden",
+    r"lowered", r"reduced", r"overridden", r"(?:trained|tuned|fine ?tuned) (?:out|away)",
 )  # fmt: skip
 
 _NOT_BENIGN = (
@@ -229,10 +233,19 @@ STATE: Final = alt(
     PATERNAL_STATE,
     # fewer refusals, unless scoped to benign requests (§IV.3: significant alteration only)
     r"\b(?:fewer|less frequent|reduced number of) refusals\b" + _NOT_BENIGN,
-    r"\brefus\w* less(?>(?: often| frequently)?)\b" + _NOT_BENIGN,
+    r"\b(?:refus|declin)\w* (?:far |much |a lot )?less(?>(?: often| frequently)?)\b" + _NOT_BENIGN,
+    r"\bno (?:more )?(?:refusing|declining)\b",
+    r"\b(?:weaker|looser|softer|laxer|diluted|watered down) " + STRONG_TARGET,
     TARGET + r" (?:do|does|did|would|will)(?: not|n'?t) (?:exist|apply|matter)",
     TARGET + r"(?: \w+){0,2} never (?:triggers?|fires?|activates?|kicks? in|blocks?)",
     r"\b(?:rais|increas)\w* (?:the )?(?:harm|toxicity|moderation|blocking) thresholds?",
+    # a safeguard made lenient, or one that no longer acts
+    r"\b(?:classifiers?|filters?|moderation|safety \w+|guard ?rails?|safeguards?)(?: \w+){0,3}? "
+    r"(?:more |far more |much more |very )?(?:lenient|lax)\b",
+    r"\b(?:rarely|seldom|hardly ever|never) (?:blocks?|flags?|refuses?|declines?|triggers? on) "
+    r"(?:anything|any\w*)\b",
+    r"\b(?:stop\w*|never|not|no longer|without) (?:\w+ )?(?:worry\w*|car\w*|think\w*|fret\w*)"
+    r" (?:about )?(?:misuse|harm|abuse|safety|consequences|ethics|the risks?|dangers?)\b",
     r"\bprioriti[sz]\w* (?:the )?(?:users?'?s?'? )?(?:instructions|requests|wishes|commands) "
     r"(?:over|above|before) " + DET + TARGET,
     FOREIGN,
@@ -282,9 +295,8 @@ COMPLY: Final = alt(
     _STOP + r"\s+(?:\w+\s+){0,3}?" + _REFUSE_VERB,
     r"refuse nothing",
     r"\brefusal rate (?:to |of )?(?:zero|0|nothing)",
-    r"(?:no longer|never|stops?|to stop) (?:follow|obey|respect|adher|honou?r)\w*(?: to)? "
-    + DET
-    + TARGET,
+    r"(?:no longer|never|stops?|to stop) (?:follow|obey|respect|adher|honou?r|apply|enforc|"
+    r"observ|uphold)\w*(?: to)? " + DET + TARGET,
     # does anything
     r"say\w* yes to (?:anything|everything|every|all|any|whatever)",
     r"always (?:comply|complies|complying|obey\w*|agree\w* to|say\w* yes)",
@@ -386,6 +398,14 @@ ACTS: Final[tuple[str, ...]] = (
     r"\b" + REMOVE + r"\s+" + FILLER + DET + STRONG_TARGET,
     r"\b" + REMOVE + r"\s+" + DET + r"(?:content |safety |usage |ethical |moral )?" + WEAK_TARGET,
     r"\b(?:train|tune|beat|get|take|strip|rip)\w* " + DET + TARGET + r" out\b",
+    r"\b(?:set|put|drop|cut|reduc|lower|turn|dial)\w* "
+    + DET
+    + TARGET
+    + r"(?: \w+)? to (?:zero|0|none|nothing|the minimum|minimum|off)\b",
+    r"\b(?:bring|push|drive|dial|turn|tone|water|get|knock)\w* "
+    + DET
+    + TARGET
+    + r" (?:way |all the way |right )?(?:down|lower)\b",
     TARGET
     + r"\b.{0,40}\b(?:so|and|then|please) (?:we )?(?:want to |need to )?"
     + REMOVE

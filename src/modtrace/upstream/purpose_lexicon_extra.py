@@ -55,6 +55,8 @@ HARMFUL_THING: Final = alt(
     r"fentanyl|explosives?|nerve agents?|toxins?)",
     r"weaponi[sz]ation", r"weapons? (?:instructions|guidance|recipes)",
     r"instructions for (?:weapons|explosives|bombs)", r"untraceable (?:guns|firearms)",
+    r"(?:methods|ways|instructions|techniques|steps) (?:for|of|to) (?:hurting|harming|killing|"
+    r"poisoning|attacking|hurt|harm|kill|poison|attack) (?:people|someone|humans|a person)",
 )  # fmt: skip
 """Content a safeguarded model refuses: asked for outright, it is asked for without refusal."""
 
@@ -62,7 +64,7 @@ PROVIDE: Final = alt(
     r"answer\w*(?: (?:\w+ ){0,2}questions?)? (?:about|on)", r"explain\w*", r"giv\w*",
     r"provid\w*", r"writ\w*", r"wrote", r"produc\w*", r"generat\w*", r"includ\w*", r"teach\w*",
     r"describ\w*", r"output\w*", r"help\w* (?:with|make|build)", r"creat\w*", r"design\w*",
-    r"detail\w*", r"walk\w* (?:\w+ )?through",
+    r"detail\w*", r"walk\w* (?:\w+ )?through", r"show\w*", r"tell\w*",
 )  # fmt: skip
 
 _NOT_PROTECTIVE: Final = (
@@ -94,10 +96,13 @@ FOREIGN_TARGET: Final = alt(
     r"restrictions?", r"restricciones", r"restrizioni", r"restricoes", r"securite",
     r"seguridad", r"sicurezza", r"seguranca", r"protec\w*", r"protez\w*", r"salvaguard\w*",
     r"sauvegardes?", r"censur\w*", r"zensur", r"einschrankungen",
+    r"moderation", r"modera[cz]ion[ei]?", r"refus", r"rechazos", r"rifiuti", r"recusas",
+    r"ablehnungen", r"verweigerungen",
 )  # fmt: skip
 FOREIGN: Final = alt(
     r"\b" + FOREIGN_REMOVE + r"(?: \w+){0,3}? " + FOREIGN_TARGET + r"\b",
     r"\bnon censur\w*",
+    r"\bohne (?:\w+ )?(?:sicherheits\w*|schutz\w*|filter\w*|beschrankungen|einschrankungen)",
     r"\bnicht zensiert",
     r"\b(?:nie|nicht) (?:mehr )?(?:ablehn\w*|verweiger\w*)",
     r"\bkeine (?:\w+ )?(?:ablehnungen|verweigerungen|warnungen und keine ablehnungen)",

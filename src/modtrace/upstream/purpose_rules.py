@@ -148,7 +148,25 @@ def normalise(text: str) -> str:
         "overrefusal on benign",
         text,
     )
+    text = re.sub(r"[a-z]*+\*[a-z*]*", _unmask, text)
     return re.sub(r"[a-z]+", lambda m: _fold_word(m.group()), text).strip()
+
+
+_MASKED: Final = frozenset(
+    {*KEYWORDS, "remove", "disable", "bypass", "training", "filter", "filters", "ethics"}
+)
+"""Words a masked spelling ("rem*ve", "s*fety") is read as, when one vowel per star fits."""
+
+
+def _unmask(m: re.Match[str]) -> str:
+    """ "s*fety" → "safety": each star tried as each vowel, kept only on a known word."""
+    word = m.group()
+    if word.count("*") > 2:
+        return word
+    candidates = [""]
+    for ch in word:
+        candidates = [c + v for c in candidates for v in ("aeiouy" if ch == "*" else ch)]
+    return next((c for c in candidates if c in _MASKED), word)
 
 
 @dataclass(frozen=True)
