@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from modtrace.determination.assess import assess
 from modtrace.determination.model import Determination
-from modtrace.errors import RegisterError
+from modtrace.errors import ConflictError, RegisterError
 from modtrace.facts.model import Facts
 from modtrace.names import fold
 from modtrace.registry import log
@@ -350,7 +350,14 @@ class Register:
     def review(
         self, filing_id: int, to_status: str, *, reviewer: str, comment: str | None = None
     ) -> None:
-        """Move a filing along submitted → under-review → accepted | returned (→ submitted)."""
+        """Move a filing along submitted → under-review → accepted | returned (→ submitted).
+
+        The move is a compare-and-set in one transaction: the row changes only if its status is
+        still the one the transition starts from, so of two concurrent reviews exactly one wins
+        and the other is refused (:class:`~modtrace.errors.ConflictError`) without writing.
+        """
+        if not reviewer.strip():
+            raise RegisterError([("reviewer", "must name who reviewed the filing")])
         with self.engine.begin() as c:
             filing = _row(c, filings, filing_id, "filing")
             allowed = FILING_TRANSITIONS[filing["status"]]
@@ -364,9 +371,21 @@ class Register:
                         )
                     ]
                 )
-            if not reviewer.strip():
-                raise RegisterError([("reviewer", "must name who reviewed the filing")])
-            c.execute(update(filings).where(filings.c.id == filing_id).values(status=to_status))
+            moved = c.execute(
+                update(filings)
+                .where(filings.c.id == filing_id, filings.c.status == filing["status"])
+                .values(status=to_status)
+            )
+            if moved.rowcount != 1:  # another review moved it after we read it
+                raise ConflictError(
+                    [
+                        (
+                            "status",
+                            f"filing {filing_id} is no longer {filing['status']}: "
+                            "another review moved it first; read it again",
+                        )
+                    ]
+                )
             log.append(
                 c,
                 [
