@@ -76,16 +76,15 @@ def test_concurrent_reviews_make_exactly_one_transition(register: Register) -> N
         for r in range(RACERS)
     ]
     outcomes = _race(register, jobs)
-    winners = Counter(job[0] for job, outcome in zip(jobs, outcomes, strict=True) if outcome == "won")
+    won = [job for job, outcome in zip(jobs, outcomes, strict=True) if outcome == "won"]
+    winners = Counter(job[0] for job in won)
     assert winners == dict.fromkeys(ids, 1), winners
     assert set(outcomes) <= {"won", "conflict", "refused"}
     decided = [r for r in _reviews(register) if r[1] == "under-review"]
     assert Counter(r[0] for r in decided) == dict.fromkeys(ids, 1)
     for filing_id, _, to_status, reviewer in decided:
         assert register.filing(filing_id)["status"] == to_status
-        assert reviewer in {
-            job[2] for job, o in zip(jobs, outcomes, strict=True) if job[0] == filing_id and o == "won"
-        }
+        assert (filing_id, to_status, reviewer) in won
     for filing_id, from_status, to_status, _ in _reviews(register):  # every step was a legal one
         assert to_status in FILING_TRANSITIONS[from_status], (filing_id, from_status, to_status)
     assert register.verify().ok
