@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from modtrace import __version__
 from modtrace.api import access, errors, store
 from modtrace.api.errors import ApiError, not_found
+from modtrace.api.log_routes import log_router
 from modtrace.api.schemas import (
     AssessmentRequest,
     FilingRequest,
@@ -83,6 +84,7 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
     app.state.graph_cache = GraphCache(register.engine)
     screening_list = tuple(load_list())  # the shipped list, read once rather than per request
     errors.install(app)
+    app.include_router(log_router(register))
 
     def need(who: Principal, *roles: str) -> None:
         if who.role not in roles:

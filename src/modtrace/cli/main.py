@@ -312,9 +312,10 @@ def _register_commands() -> None:
     from modtrace.cli.ecosystem_cmds import ecosystem_group
     from modtrace.cli.evidence_cmds import evidence_group
     from modtrace.cli.gate_cmds import gate_group
+    from modtrace.cli.log_cmds import log_group
     from modtrace.cli.register_cmds import COMMANDS
 
-    for command in [*COMMANDS, ecosystem_group, evidence_group, gate_group]:
+    for command in [*COMMANDS, log_group, ecosystem_group, evidence_group, gate_group]:
         cli.add_command(command)
 
 

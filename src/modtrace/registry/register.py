@@ -618,6 +618,19 @@ class Register:
             raise RegisterError([("ref", f"no {kind} {ref} in the log")])
         return proof
 
+    def consistency(self, first: int, second: int | None = None) -> log.Consistency:
+        """RFC 9162 proof that the head of ``first`` entries is a prefix of ``second`` (or now)."""
+        with self.engine.connect() as c:
+            size = log.current_size(c)
+            if second is not None and not 0 <= second <= size:
+                raise RegisterError([("second", f"the log holds {size} entries, not {second}")])
+            top = size if second is None else second
+            if not 0 <= first <= top:
+                raise RegisterError(
+                    [("first", f"must be between 0 and {top}, the size proved against")]
+                )
+            return log.consistency(c, first, second)
+
     def verify(self, expected: log.Head | None = None) -> log.Audit:
         """Audit the log and every tracked row against it."""
         with self.engine.connect() as c:

@@ -1,14 +1,20 @@
-"""API tokens: random secrets shown once, stored only as SHA-256 hashes, each with a role."""
+"""API tokens: random secrets shown once, stored only as SHA-256 hashes, each with a role.
+
+Every token write is logged (kind ``api-token``), so a token added or un-revoked behind the
+register's back is named by ``modtrace log verify``.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from modtrace.errors import RegisterError
+from modtrace.registry import log
 from modtrace.registry.register import Register
 from modtrace.registry.tables import api_tokens
 
@@ -47,7 +53,7 @@ def create_token(register: Register, role: str, subject: str, label: str | None 
         )
     token = "mt_" + secrets.token_urlsafe(32)
     with register.engine.begin() as c:
-        c.execute(
+        key = c.execute(
             insert(api_tokens).values(
                 token_hash=digest(token),
                 role=role,
@@ -55,8 +61,18 @@ def create_token(register: Register, role: str, subject: str, label: str | None 
                 label=label,
                 revoked=False,
             )
-        )
+        ).inserted_primary_key
+        if key is not None:
+            _log(c, "insert", api_tokens.c.id == key[0])
     return token
+
+
+def _log(connection: Connection, op: str, where: Any) -> None:
+    """Log the token rows ``where`` selects, as they are now, in the caller's transaction."""
+    rows = connection.execute(select(api_tokens).where(where).order_by(api_tokens.c.id))
+    log.append(
+        connection, [log.Write("api-token", str(r["id"]), op, dict(r)) for r in rows.mappings()]
+    )
 
 
 def resolve(register: Register, token: str | None) -> Principal | None:
@@ -80,4 +96,5 @@ def revoke(register: Register, token: str) -> bool:
         done = c.execute(
             update(api_tokens).where(api_tokens.c.token_hash == digest(token)).values(revoked=True)
         )
+        _log(c, "update", api_tokens.c.token_hash == digest(token))
     return bool(done.rowcount)
