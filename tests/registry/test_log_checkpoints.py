@@ -24,8 +24,9 @@ from modtrace.registry import checkpoint, merkle
 from modtrace.registry.checkpoint import CheckpointError
 from modtrace.registry.log import Consistency
 from modtrace.registry.register import Register
-from modtrace.registry.tables import incidents, log_entries
+from modtrace.registry.tables import log_entries
 from modtrace.registry.tokens import create_token, revoke
+from tamper import rewrite_history
 
 
 def _fill(register: Register, incidents_: int = 3) -> None:
@@ -35,29 +36,6 @@ def _fill(register: Register, incidents_: int = 3) -> None:
     register.review(filing_id, "under-review", reviewer="AI Office")
     for i in range(incidents_):
         register.report_incident(title=f"Incident {i}", model_ids=["test/meditron-70b"])
-
-
-def _rewrite_history(register: Register, incident_id: int, title: str) -> None:
-    """Change an incident and its log entry, recomputing every later hash and the chain.
-
-    Afterwards the log is self-consistent: only a head published before the rewrite shows it.
-    """
-    with register.engine.begin() as c:
-        c.execute(update(incidents).where(incidents.c.id == incident_id).values(title=title))
-        rows = c.execute(select(log_entries).order_by(log_entries.c.seq)).mappings().all()
-        prev = ""
-        for row in rows:
-            data = json.loads(row["payload"])
-            if data["kind"] == "incident" and data["ref"] == str(incident_id):
-                data["record"]["title"] = title
-            data["prev"] = prev
-            payload = merkle.canonical(data)
-            prev = merkle.leaf_hash(payload).hex()
-            c.execute(
-                update(log_entries)
-                .where(log_entries.c.seq == row["seq"])
-                .values(payload=payload.decode("utf-8"), leaf_hash=prev)
-            )
 
 
 @pytest.fixture
@@ -112,7 +90,7 @@ def test_a_consistent_rewrite_passes_alone_but_not_against_a_checkpoint(
     old_size = published.head.size
     assert register.consistency(old_size).verify(published.head.root)
 
-    _rewrite_history(register, 1, "Nothing happened")
+    rewrite_history(register, 1, "Nothing happened")
     assert register.verify().ok  # the rewrite is self-consistent ...
     audit = register.verify(published.head)  # ... but not an extension of what was published
     assert any("history was rewritten" in p for p in audit.problems), audit.problems
