@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Table, func, select, text
 from modtrace.registry import merkle
 from modtrace.registry.tables import (
     api_tokens,
+    breach_entries,
     determinations,
     evidence_records,
     filing_reviews,
@@ -69,6 +70,7 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked(gate_decisions, "gate-decision", _by_id),
     Tracked(kyc_judgements, "kyc-judgement", _by_id),
     Tracked(api_tokens, "api-token", _by_id),
+    Tracked(breach_entries, "breach-entry", _by_id),
 )
 TRACKED_BY_KIND = {t.kind: t for t in TRACKED}
 

@@ -14,9 +14,10 @@ from modtrace.determination.model import Determination
 from modtrace.errors import ConflictError, RegisterError
 from modtrace.facts.model import Facts
 from modtrace.names import fold
-from modtrace.registry import log
+from modtrace.registry import breach, log
 from modtrace.registry.db import make_engine, migrate
 from modtrace.registry.tables import (
+    breach_entries,
     determinations,
     evidence_records,
     filing_reviews,
@@ -600,6 +601,43 @@ class Register:
                 .order_by(kyc_judgements.c.id)
             ).all()
         return {str(entry): str(verdict) for entry, verdict in rows}
+
+    # ---- the breach register (fn 70) --------------------------------------------------------
+
+    def record_breach(
+        self, *, party: str, basis: str, basis_id: int, recorded_by: str, reason: str
+    ) -> int:
+        """Put a party on the shared breach register, from a confirmed finding (``breach``)."""
+        issues = [
+            (name, "must not be empty")
+            for name, value in (("party", party), ("recorded_by", recorded_by), ("reason", reason))
+            if not value.strip()
+        ]
+        if issues:
+            raise RegisterError(issues)
+        with self.engine.begin() as c:
+            breach.check_basis(c, party, basis, basis_id)
+            return _insert(
+                c,
+                breach_entries,
+                "breach-entry",
+                {
+                    "party": party.strip(),
+                    "party_key": fold(party),
+                    "basis": basis,
+                    "basis_id": basis_id,
+                    "recorded_by": recorded_by.strip(),
+                    "reason": reason.strip(),
+                },
+            )
+
+    def breaches(self) -> list[dict[str, Any]]:
+        """Every entry on the breach register, oldest first."""
+        with self.engine.connect() as c:
+            return [
+                dict(r)
+                for r in c.execute(select(breach_entries).order_by(breach_entries.c.id)).mappings()
+            ]
 
     # ---- log -------------------------------------------------------------------------------
 
