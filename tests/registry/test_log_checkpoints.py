@@ -22,7 +22,7 @@ from modtrace.api.service import build
 from modtrace.errors import RegisterError
 from modtrace.registry import checkpoint, merkle
 from modtrace.registry.checkpoint import CheckpointError
-from modtrace.registry.log import Consistency
+from modtrace.registry.log import Consistency, snapshot
 from modtrace.registry.register import Register
 from modtrace.registry.tables import log_entries
 from modtrace.registry.tokens import create_token, revoke
@@ -204,3 +204,11 @@ def test_the_api_serves_checkpoints_and_consistency_proofs(
     point = checkpoint.parse(served["checkpoint"])
     assert point.signed_by(signer.verifier())
     assert point.head.size == old.size + 1
+
+
+def test_snapshots_give_times_in_utc_whatever_zone_the_session_uses() -> None:
+    instant = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+    in_paris = instant.astimezone(dt.timezone(dt.timedelta(hours=1)))
+    naive = instant.replace(tzinfo=None)  # how SQLite hands it back
+    assert snapshot({"t": instant}) == snapshot({"t": in_paris}) == snapshot({"t": naive})
+    assert snapshot({"d": dt.date(2026, 3, 1)}) == {"d": "2026-03-01"}

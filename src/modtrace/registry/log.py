@@ -75,22 +75,29 @@ TRACKED: tuple[Tracked, ...] = (
 TRACKED_BY_KIND = {t.kind: t for t in TRACKED}
 
 
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    """SQLite hands timestamps back without their zone; they were written in UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _iso(value: dt.date) -> str:
+    """A date, or a time in UTC whatever zone the database session hands it back in."""
+    if isinstance(value, dt.datetime):
+        return _as_utc(value).astimezone(dt.UTC).isoformat()
+    return value.isoformat()
+
+
 def snapshot(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A row as JSON-friendly data (dates as ISO strings, JSON columns as they are)."""
+    """A row as JSON-friendly data (dates and UTC times as ISO strings, JSON as it is)."""
     out: dict[str, Any] = {}
     for key, value in row.items():
-        out[key] = value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+        out[key] = _iso(value) if isinstance(value, dt.date) else value
     plain: dict[str, Any] = json.loads(merkle.canonical(out))
     return plain
 
 
 PAYLOAD_VERSION = 2
 """Version 2 hashes the entry's timestamp (``at``); version 1 entries have none."""
-
-
-def _as_utc(value: dt.datetime) -> dt.datetime:
-    """SQLite hands timestamps back without their zone; they were written in UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
