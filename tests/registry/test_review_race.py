@@ -10,14 +10,18 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from conftest import EXAMPLES
 from modtrace import load_facts
+from modtrace.api.service import build
 from modtrace.errors import ConflictError, RegisterError
 from modtrace.registry.register import FILING_TRANSITIONS, Register
 from modtrace.registry.tables import filing_reviews
+from modtrace.registry.tokens import create_token
 
 FILINGS = 12
 RACERS = 4
@@ -98,3 +102,41 @@ def test_an_accepted_filing_cannot_be_returned_by_a_racing_review(register: Regi
     assert set(_race(register, jobs)) == {"refused"}
     assert {register.filing(i)["status"] for i in ids} == {"accepted"}
     assert register.verify().ok
+
+
+def test_racing_reviews_over_http_one_wins_the_rest_are_refused_cleanly(
+    database_url: str,
+) -> None:
+    register = Register.open(database_url)
+    regulator = create_token(register, "regulator", "AI Office")
+    ids = _filings(register, 6)
+    register.engine.dispose()
+    headers = {"Authorization": f"Bearer {regulator}"}
+    with TestClient(build(database_url)) as client:
+        for filing_id in ids:
+            start = threading.Barrier(RACERS)
+
+            def attempt(
+                target: str, filing_id: int = filing_id, start: threading.Barrier = start
+            ) -> Any:
+                start.wait()
+                return client.post(
+                    f"/api/filings/{filing_id}/review", json={"status": target}, headers=headers
+                )
+
+            with ThreadPoolExecutor(RACERS) as pool:
+                answers = list(pool.map(attempt, ["accepted", "returned"] * (RACERS // 2)))
+            assert [a.status_code for a in answers].count(200) == 1
+            for losing in (a for a in answers if a.status_code != 200):
+                assert losing.status_code in (400, 409)
+                body = losing.json()
+                assert body["ok"] is False
+                assert body["status"] == losing.status_code
+                assert body["errors"][0]["field"] == "status"
+            winner = next(a for a in answers if a.status_code == 200).json()["filing"]
+            assert (
+                winner["status"]
+                == client.get(f"/api/filings/{filing_id}", headers=headers).json()["filing"][
+                    "status"
+                ]
+            )
