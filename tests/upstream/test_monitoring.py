@@ -9,6 +9,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from modtrace import assess, default_catalog, load_facts
 from modtrace.api.service import build
@@ -338,3 +340,34 @@ def test_the_breach_register_through_the_cli(tmp_path: Path) -> None:
     out = runner.invoke(cli, gate)
     assert out.exit_code == 1, out.output
     assert "kyc:register-breaches" in out.output
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    decisions=st.lists(
+        st.tuples(
+            st.sampled_from(["Dark Lab", "dark lab", "Dárk Låb", "Good Lab"]),
+            st.sampled_from(["meta-llama/Llama-3.1-8B-Instruct", "mistralai/Mistral-7B-v0.1"]),
+            st.sampled_from(["deny", "escalate", "allow"]),
+        ),
+        max_size=12,
+    )
+)
+def test_no_run_of_gate_decisions_lists_anyone(
+    decisions: list[tuple[str, str, str]],
+) -> None:
+    register = Register.open("sqlite://")
+    try:
+        for requester, model_id, decision in decisions:
+            register.record_gate_decision(
+                requester=requester,
+                model_id=model_id,
+                decision=decision,
+                terms_version=1,
+                reasons=[],
+                request={},
+            )
+        assert breach_entries(register) == []
+        assert register.verify().ok
+    finally:
+        register.engine.dispose()
