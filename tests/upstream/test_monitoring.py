@@ -169,7 +169,7 @@ def test_denials_alone_do_not_poison_the_shared_breach_register(register: Regist
 
 def test_denials_through_the_api_do_not_reach_another_providers_gate(database_url: str) -> None:
     register = Register.open(database_url)
-    meta = create_token(register, "provider", "meta-llama")
+    meta = create_token(register, "provider", "Meta|meta-llama")
     mistral = create_token(register, "provider", "mistralai")
     register.engine.dispose()
     terms = yaml.safe_load(TERMS_FILE.read_text())
