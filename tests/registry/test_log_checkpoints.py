@@ -185,7 +185,8 @@ def test_the_api_serves_checkpoints_and_consistency_proofs(
     register.report_incident(title="Later", model_ids=["x/y"])
     register.engine.dispose()
     monkeypatch.setenv(checkpoint.ENV_KEY, str(tmp_path / "absent.key"))
-    with TestClient(build(database_url)) as client:
+    app = build(database_url)
+    with TestClient(app, base_url="http://localhost") as client:
         missing = client.get("/api/log/checkpoint")
         assert missing.status_code == 404
         assert missing.json()["ok"] is False
@@ -193,14 +194,17 @@ def test_the_api_serves_checkpoints_and_consistency_proofs(
         bad = client.get(f"/api/log/consistency?first={old.size + 5}&second={old.size}")
         assert bad.status_code == 400
         assert bad.json()["errors"][0]["field"] == "first"
+    app.state.register.engine.dispose()
     assert Consistency(**proof).verify(old.root)
     assert not Consistency(**proof).verify("00" * 32)
 
     signer = checkpoint.generate("register.example.eu/log")
     checkpoint.write_signer(signer, tmp_path / "log.key")
     monkeypatch.setenv(checkpoint.ENV_KEY, str(tmp_path / "log.key"))
-    with TestClient(build(database_url)) as client:
+    app = build(database_url)
+    with TestClient(app, base_url="http://localhost") as client:
         served = client.get("/api/log/checkpoint").json()
+    app.state.register.engine.dispose()
     point = checkpoint.parse(served["checkpoint"])
     assert point.signed_by(signer.verifier())
     assert point.head.size == old.size + 1

@@ -112,7 +112,8 @@ def test_racing_reviews_over_http_one_wins_the_rest_are_refused_cleanly(
     ids = _filings(register, 6)
     register.engine.dispose()
     headers = {"Authorization": f"Bearer {regulator}"}
-    with TestClient(build(database_url)) as client:
+    app = build(database_url)
+    with TestClient(app, base_url="http://localhost") as client:
         for filing_id in ids:
             start = threading.Barrier(RACERS)
 
@@ -140,3 +141,4 @@ def test_racing_reviews_over_http_one_wins_the_rest_are_refused_cleanly(
                     "status"
                 ]
             )
+    app.state.register.engine.dispose()

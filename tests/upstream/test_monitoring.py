@@ -175,7 +175,8 @@ def test_denials_through_the_api_do_not_reach_another_providers_gate(database_ur
     terms = yaml.safe_load(TERMS_FILE.read_text())
     theirs = {**terms, "model": "mistralai/Mistral-7B-v0.1", "provider": "mistralai"}
     abliterate = {**DARK_LAB, "techniques": ["abliteration"]}
-    with TestClient(build(database_url)) as client:
+    app = build(database_url)
+    with TestClient(app, base_url="http://localhost") as client:
         for _ in range(3):
             denied = client.post(
                 "/api/gate/check",
@@ -191,6 +192,7 @@ def test_denials_through_the_api_do_not_reach_another_providers_gate(database_ur
             },
             headers={"Authorization": f"Bearer {mistral}"},
         )
+    app.state.register.engine.dispose()
     assert elsewhere.status_code == 200, elsewhere.text
     assert elsewhere.json()["decision"] == "allow", elsewhere.json()["reasons"]
 
