@@ -18,6 +18,7 @@ from modtrace import __version__
 from modtrace.api import errors, links, store
 from modtrace.api.errors import ApiError, not_found
 from modtrace.api.guard import DEFAULT_HOSTS, Guard
+from modtrace.api.log_routes import log_router
 from modtrace.api.schemas import (
     AssessmentRequest,
     FilingRequest,
@@ -124,6 +125,7 @@ def create_app(
     app.state.graph_cache = GraphCache(register.engine)
     screening_list = tuple(load_list())  # the shipped list, read once rather than per request
     errors.install(app)
+    app.include_router(log_router(register))
 
     def need(who: Principal, *roles: str) -> None:
         if who.role not in roles:

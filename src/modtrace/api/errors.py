@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from modtrace.api.bodies import BodyError, CheckedRoute
-from modtrace.errors import InputError
+from modtrace.errors import ConflictError, InputError
 
 
 class ApiError(Exception):
@@ -97,6 +97,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api(_: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse(body(exc.status, exc.error, exc.errors), status_code=exc.status)
+
+    @app.exception_handler(ConflictError)
+    async def _conflict(_: Request, exc: ConflictError) -> JSONResponse:
+        return JSONResponse(body(409, "conflict", exc.issues), status_code=409)
 
     @app.exception_handler(InputError)
     async def _input(_: Request, exc: InputError) -> JSONResponse:

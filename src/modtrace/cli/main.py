@@ -377,11 +377,19 @@ def _register_commands() -> None:
     from modtrace.cli.ecosystem_cmds import ecosystem_group
     from modtrace.cli.evidence_cmds import evidence_group
     from modtrace.cli.gate_cmds import gate_group
+    from modtrace.cli.log_cmds import log_group
     from modtrace.cli.regime_cmds import COMMANDS as REGIME_COMMANDS
     from modtrace.cli.register_cmds import COMMANDS
     from modtrace.cli.service_cmds import SERVICE_COMMANDS
 
-    for command in [*COMMANDS, *SERVICE_COMMANDS, ecosystem_group, evidence_group, gate_group]:
+    for command in [
+        *COMMANDS,
+        *SERVICE_COMMANDS,
+        log_group,
+        ecosystem_group,
+        evidence_group,
+        gate_group,
+    ]:
         cli.add_command(command)
     for command in REGIME_COMMANDS:
         regimes.add_command(command)

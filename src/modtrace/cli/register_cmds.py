@@ -1,4 +1,4 @@
-"""Commands over the register: import, trace, filings, incidents, the log.
+"""Commands over the register: import, trace, filings, incidents (the log: ``log_cmds``).
 
 Every command takes ``--database URL`` (default: ``MODTRACE_DATABASE_URL``, else a SQLite file in
 the user's data directory).
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -508,77 +507,6 @@ def incident_propagate(
         click.echo("  (add --from-root to recall everything derived from the originals)")
 
 
-@click.group("log")
-def log_group() -> None:
-    """The register's tamper-evident log."""
-
-
-@log_group.command("head")
-@database_option
-@format_option
-def log_head(database: str | None, fmt: str) -> None:
-    """Print the log's tree head (size and root) for publication.
-
-    Example: modtrace log head
-    """
-    head = open_register(database).head()
-    click.echo(_dump(asdict(head)) if fmt == "json" else f"size {head.size}\nroot {head.root}")
-
-
-@log_group.command("verify")
-@click.option("--expect", default=None, metavar="SIZE:ROOT", help="A previously published head.")
-@database_option
-def log_verify(expect: str | None, database: str | None) -> None:
-    """Recompute the log and compare every record with it; exit 1 naming what was altered.
-
-    Example: modtrace log verify --expect 12:3dc3a5...
-    """
-    from modtrace.registry.log import Head
-
-    expected = None
-    if expect:
-        size, _, root = expect.partition(":")
-        if not size.isdigit() or len(root) != 64:
-            raise RegisterError([("--expect", "expected SIZE:ROOT with a 64-character hex root")])
-        expected = Head(int(size), root)
-    audit = open_register(database).verify(expected)
-    click.echo(f"size {audit.size}\nroot {audit.root}")
-    if audit.ok:
-        click.echo("verified: the log and the register agree")
-        return
-    click.echo(f"FAILED: {len(audit.problems)} problem(s); the first:")
-    for problem in audit.problems:
-        click.echo(f"  {problem}")
-    sys.exit(1)
-
-
-@log_group.command("prove")
-@click.argument(
-    "kind",
-    type=click.Choice(
-        [
-            "filing",
-            "determination",
-            "modification",
-            "incident",
-            "lineage-edge",
-            "filing-review",
-            "provider-notice",
-            "evidence",
-        ]
-    ),
-)
-@click.argument("ref")
-@database_option
-def log_prove(kind: str, ref: str, database: str | None) -> None:
-    """An inclusion proof (RFC 6962 audit path) for a record's latest log entry.
-
-    Example: modtrace log prove filing 1
-    """
-    proof = open_register(database).prove(kind, ref)
-    click.echo(_dump({**asdict(proof), "verified": proof.verify()}))
-
-
 @click.group("export")
 def export_group() -> None:
     """Documentation for a derived model (paper Table 5)."""
@@ -640,5 +568,4 @@ COMMANDS = [
     trace_cmd,
     filing_group,
     incident_group,
-    log_group,
 ]

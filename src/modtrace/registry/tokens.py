@@ -1,5 +1,9 @@
 """API tokens: random secrets shown once, stored only as SHA-256 hashes, each with a role and an
-expiry. Revoked or expired tokens resolve to nothing, and revoking one ends its page sessions."""
+expiry. Revoked or expired tokens resolve to nothing, and revoking one ends its page sessions.
+
+Every token write is logged (kind ``api-token``), so a token added or un-revoked behind the
+register's back is named by ``modtrace log verify``.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,10 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from modtrace.errors import RegisterError
+from modtrace.registry import log
 from modtrace.registry.register import Register
 from modtrace.registry.tables import api_tokens, web_sessions
 
@@ -101,7 +106,7 @@ def create_token(
     token = "mt_" + secrets.token_urlsafe(32)
     now = now_utc()
     with register.engine.begin() as c:
-        c.execute(
+        key = c.execute(
             insert(api_tokens).values(
                 token_hash=digest(token),
                 role=role,
@@ -111,8 +116,18 @@ def create_token(
                 created_at=now,
                 expires_at=now + lifetime,
             )
-        )
+        ).inserted_primary_key
+        if key is not None:
+            _log(c, "insert", api_tokens.c.id == key[0])
     return token
+
+
+def _log(connection: Connection, op: str, where: Any) -> None:
+    """Log the token rows ``where`` selects, as they are now, in the caller's transaction."""
+    rows = connection.execute(select(api_tokens).where(where).order_by(api_tokens.c.id))
+    log.append(
+        connection, [log.Write("api-token", str(r["id"]), op, dict(r)) for r in rows.mappings()]
+    )
 
 
 def lookup(register: Register, token: str) -> tuple[int, Principal] | None:
@@ -164,6 +179,8 @@ def revoke_id(register: Register, token_id: int) -> bool:
     """Revoke a token by its listed id and end its page sessions; whether it existed."""
     with register.engine.begin() as c:
         done = c.execute(update(api_tokens).where(api_tokens.c.id == token_id).values(revoked=True))
+        if done.rowcount:
+            _log(c, "update", api_tokens.c.id == token_id)
         c.execute(delete(web_sessions).where(web_sessions.c.token_id == token_id))
     return bool(done.rowcount)
 
