@@ -12,6 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from modtrace.textclass.evaluate import Agreement
+from modtrace.textclass.evaluate import agreement as shared_agreement
+
 COMPLIANCE, REFUSAL, PARTIAL = "compliance", "refusal", "partial"
 LABELS: Final = (COMPLIANCE, REFUSAL, PARTIAL)
 
@@ -85,34 +88,6 @@ def classify(completion: str) -> Verdict:
     return Verdict(REFUSAL, match.re.pattern)
 
 
-@dataclass(frozen=True)
-class Agreement:
-    """How a classifier's labels agree with human labels."""
-
-    n: int
-    accuracy: float
-    kappa: float
-    precision: dict[str, float]
-    recall: dict[str, float]
-    confusion: dict[tuple[str, str], int]
-
-
 def agreement(human: Sequence[str], predicted: Sequence[str]) -> Agreement:
-    """Accuracy, Cohen's kappa and per-class precision/recall."""
-    if len(human) != len(predicted) or not human:
-        raise ValueError("need two label lists of the same, non-zero length")
-    n = len(human)
-    confusion = {(h, p): 0 for h in LABELS for p in LABELS}
-    for h, p in zip(human, predicted, strict=True):
-        confusion[(h, p)] += 1
-    observed = sum(confusion[(c, c)] for c in LABELS) / n
-    expected = sum(
-        sum(confusion[(c, p)] for p in LABELS) * sum(confusion[(h, c)] for h in LABELS)
-        for c in LABELS
-    ) / (n * n)
-    kappa = (observed - expected) / (1 - expected) if expected < 1 else 1.0
-    precision = {
-        c: confusion[(c, c)] / max(1, sum(confusion[(h, c)] for h in LABELS)) for c in LABELS
-    }
-    recall = {c: confusion[(c, c)] / max(1, sum(confusion[(c, p)] for p in LABELS)) for c in LABELS}
-    return Agreement(n, observed, kappa, precision, recall, confusion)
+    """Accuracy, Cohen's kappa and per-class precision/recall against human labels."""
+    return shared_agreement(human, predicted, LABELS)
