@@ -1,0 +1,215 @@
+"""How long a ``modtrace`` command takes to start, next to what a user could write instead.
+
+Every case is a fresh process, timed from spawn to exit; cases are interleaved (one run of each,
+then again), so a machine that is busy with other work slows them all alike, and the figures are
+medians. Printed, in one run:
+
+- ``python -c pass``: the floor of any Python command;
+- ``python -c "import pydantic, yaml, click"``: the libraries a facts file needs;
+- ``modtrace --version``, ``modtrace assess examples/meditron-70b.yaml``;
+- ``modtrace trace ID`` (one step forward, and ``--direction descendants``) on a small register
+  built in a temporary folder, next to a plain sqlite3 script doing the same queries and printing
+  the same lines: the peer the issue's target (≤ 3×) is measured against;
+- the same assessment with ``PYTHONDONTWRITEBYTECODE=1`` and no byte-code cache at all (every
+  module compiled on every call, as in a read-only install that never wrote its ``.pyc`` files).
+
+Targets (issue #15): assess ≤ 10× ``python -c pass``; trace ≤ 3× the sqlite3 peer.
+Prints figures; asserts nothing. Run:
+
+    .venv/bin/python bench/startup.py                    # 21 rounds
+    .venv/bin/python bench/startup.py --repeat 41
+    .venv/bin/python bench/startup.py --database sqlite:///hub.sqlite3 \
+        --model black-forest-labs/FLUX.1-dev
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from modtrace.registry.register import Edge, Register
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "meditron-70b.yaml"
+
+PEER = '''
+"""What `modtrace trace` does, written by hand against SQLite (the issue's plain peer)."""
+import sqlite3, sys
+
+path, model, direction = sys.argv[1], sys.argv[2], sys.argv[3]
+db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+known = (
+    db.execute("SELECT 1 FROM models WHERE id = ?", (model,)).fetchone()
+    or db.execute(
+        "SELECT 1 FROM lineage_edges WHERE parent_id = ? OR child_id = ? LIMIT 1", (model, model)
+    ).fetchone()
+    or db.execute("SELECT 1 FROM modifications WHERE model_id = ? LIMIT 1", (model,)).fetchone()
+)
+if not known:
+    sys.exit(f"error: MODEL_ID: {model} is not in the register")
+LINKS = """SELECT e.child_id, e.relation, e.status, e.source, m.provider, m.external
+           FROM lineage_edges e LEFT JOIN models m ON m.id = e.child_id
+           WHERE e.parent_id = ? ORDER BY e.child_id"""
+if direction == "forward":
+    rows = db.execute(LINKS, (model,)).fetchall()
+    print(f"{model}: {len(rows)} children")
+    for child, rel, status, source, dev, ext in rows[:50]:
+        flag = " (external: not described in the register)" if ext or dev is None else ""
+        print(f"  {rel:<12} {child}  developer {dev or '?'}  [{status}, {source}]{flag}")
+    if len(rows) > 50:
+        print(f"  ... {len(rows) - 50} more (--limit, or --format json)")
+else:
+    edges = {}
+    for parent, child, rel, dev in db.execute("""
+        WITH RECURSIVE reach(id) AS (SELECT ? UNION
+            SELECT e.child_id FROM lineage_edges e JOIN reach r ON e.parent_id = r.id)
+        SELECT e.parent_id, e.child_id, e.relation, m.provider FROM reach r
+        JOIN lineage_edges e ON e.parent_id = r.id LEFT JOIN models m ON m.id = e.child_id
+        ORDER BY e.child_id""", (model,)):
+        edges.setdefault(parent, []).append((child, rel, dev))
+    paths, frontier, depth, reached = {model: ()}, [model], 0, []
+    while frontier:
+        depth += 1
+        nxt = []
+        for origin in frontier:
+            for child, rel, dev in edges.get(origin, ()):
+                if child not in paths:
+                    paths[child] = (*paths[origin], (child, rel))
+                    reached.append((child, depth, dev))
+                    nxt.append(child)
+        frontier = nxt
+    print(f"{model}: {len(reached)} descendants")
+    for child, d, dev in reached[:50]:
+        via = " -> ".join(f"{r}:{m}" for m, r in paths[child])
+        print(f"  depth {d}  {child}  developer {dev or '?'}  via {via}")
+    if len(reached) > 50:
+        print(f"  ... {len(reached) - 50} more (--limit, or --format json)")
+'''
+
+
+def modtrace_argv() -> list[str]:
+    """The installed ``modtrace`` script, as a user runs it."""
+    script = Path(sys.executable).parent / "modtrace"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from modtrace.cli.main import main; main()"]
+
+
+def build_register(folder: Path) -> tuple[str, str, int]:
+    """A small register: one base with 60 children, each with a few descendants (~400 edges)."""
+    url = f"sqlite:///{folder / 'register.sqlite3'}"
+    register = Register.open(url)
+    root = "acme/base-7b"
+    register.upsert_model(root, parameters=7e9)
+    edges = []
+    for i in range(60):
+        child = f"user{i % 17}/tune-{i}"
+        register.upsert_model(child)
+        edges.append(Edge(root, child, "finetune", "declared", "bench"))
+        for j in range(i % 11):
+            edges.append(Edge(child, f"user{j}/tune-{i}-q{j}", "quantized", "declared", "bench"))
+    register.add_edges(edges)
+    register.engine.dispose()
+    return url, root, len(edges)
+
+
+def run_once(argv: Sequence[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(
+        argv, check=False, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 3):
+        raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.decode()[-500:]}")
+    return elapsed
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--repeat", type=int, default=21, help="rounds (default 21)")
+    parser.add_argument("--database", help="an existing SQLite register to trace in instead")
+    parser.add_argument("--model", help="the model to trace (with --database)")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        if args.database:
+            url, model, size = args.database, args.model, -1
+        else:
+            url, model, size = build_register(folder)
+        sqlite_path = url.removeprefix("sqlite:///")
+        peer = folder / "peer.py"
+        peer.write_text(PEER)
+        env = {**os.environ, "MODTRACE_DATABASE_URL": url}
+        cold = {
+            **env,
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONPYCACHEPREFIX": str(folder / "no-pycache"),
+        }
+        py = [sys.executable]
+        mt = modtrace_argv()
+        cases: dict[str, tuple[list[str], dict[str, str]]] = {
+            "python -c pass": ([*py, "-c", "pass"], env),
+            "python -c 'import pydantic, yaml, click'": (
+                [*py, "-c", "import pydantic, yaml, click"],
+                env,
+            ),
+            "modtrace --version": ([*mt, "--version"], env),
+            "modtrace --help": ([*mt, "--help"], env),
+            "modtrace assess meditron-70b.yaml": ([*mt, "assess", str(EXAMPLE)], env),
+            "modtrace trace ID": ([*mt, "trace", model], env),
+            "sqlite3 peer (one step forward)": (
+                [*py, str(peer), sqlite_path, model, "forward"],
+                env,
+            ),
+            "modtrace trace ID --direction descendants": (
+                [*mt, "trace", model, "--direction", "descendants"],
+                env,
+            ),
+            "sqlite3 peer (descendants)": (
+                [*py, str(peer), sqlite_path, model, "descendants"],
+                env,
+            ),
+            "python -c pass, no .pyc": ([*py, "-c", "pass"], cold),
+            "modtrace assess, no .pyc": ([*mt, "assess", str(EXAMPLE)], cold),
+        }
+        for argv_, env_ in cases.values():  # warm the OS cache and the .pyc files
+            run_once(argv_, env_)
+        times: dict[str, list[float]] = {name: [] for name in cases}
+        for _ in range(args.repeat):
+            for name, (argv_, env_) in cases.items():
+                times[name].append(run_once(argv_, env_))
+    med = {name: statistics.median(t) * 1000 for name, t in times.items()}
+    floor = med["python -c pass"]
+    imports = med["python -c 'import pydantic, yaml, click'"]
+    where = f"a small register ({size} edges)" if size >= 0 else url
+    print(f"start-up, medians of {args.repeat} interleaved rounds; trace on {where}\n")
+    print(f"{'case':<44} {'median ms':>10} {'× pass':>8}")
+    for name, value in med.items():
+        base = med["python -c pass, no .pyc"] if "no .pyc" in name else floor
+        print(f"{name:<44} {value:>10.1f} {value / base:>8.1f}")
+    assess = med["modtrace assess meditron-70b.yaml"]
+    print()
+    print(f"assess / python -c pass:            {assess / floor:5.1f}×  (target ≤ 10×)")
+    print(f"assess / import pydantic+yaml+click: {assess / imports:5.1f}×")
+    for label, ours, peer_name in [
+        ("trace one step / sqlite3 peer:", "modtrace trace ID", "sqlite3 peer (one step forward)"),
+        (
+            "trace descendants / sqlite3 peer:",
+            "modtrace trace ID --direction descendants",
+            "sqlite3 peer (descendants)",
+        ),
+    ]:
+        print(f"{label:<36} {med[ours] / med[peer_name]:5.1f}×  (target ≤ 3×)")
+    print(f"assess without .pyc / with:          {med['modtrace assess, no .pyc'] / assess:5.1f}×")
+
+
+if __name__ == "__main__":
+    main()
