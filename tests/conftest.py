@@ -19,6 +19,7 @@ from modtrace.registry.register import Register
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 sys.path.insert(0, str(Path(__file__).parent))
+pytest_plugins = ["browser_site"]  # the page tests' served site and browser fixtures
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from hypothesis import strategies as st
@@ -34,21 +35,33 @@ def rows(draw: st.DrawFn, *, single_compute_source: bool = False) -> dict[str, A
         "original.provider": "Org",
         "original.training_compute_flop": draw(_magnitude(21, 27)),
         "original.parameters": None if single_compute_source else draw(_magnitude(8, 12)),
+        "original.parameters_active": None if single_compute_source else draw(_magnitude(8, 11)),
+        "original.general_purpose": draw(BOOL),
+        "original.systemic_risk": draw(_maybe(["designated", "presumed", "rebutted", "none"])),
         "original.training_tokens": None if single_compute_source else draw(_magnitude(11, 14)),
         "original.training_cost_usd": draw(_magnitude(5, 9)),
         "original.access": draw(_maybe(["open-weights", "api", "closed"])),
         "original.designated_in_scope": draw(BOOL),
         "original.exempt_without_safeguards": draw(BOOL),
-        "original.modalities": draw(_maybe([["text"], ["image"], [], ["protein"]])),
+        "original.modalities": draw(_maybe([["text"], ["image"], [], ["protein"], ["audio"]])),
         "modifier.name": "Lab",
         "modifier.acts_on_behalf_of_provider": draw(BOOL),
         "modifier.employees": None,
         "modifier.annual_revenue_usd": draw(_magnitude(4, 11)),
-        "modifier.jurisdiction": draw(_maybe(["EU", "DE", "US", "CN"])),
+        "modifier.jurisdiction": draw(_maybe(["EU", "DE", "GR", "US", "CN"])),
         "modification.techniques": draw(
             st.one_of(st.none(), st.lists(st.sampled_from(TECHNIQUES), max_size=3, unique=True))
         ),
         "modification.compute_flop": draw(_magnitude(17, 27)),
+        "modification.synthetic_data_compute_flop": draw(_magnitude(17, 26)),
+        "modification.prior_compute_flop": draw(_magnitude(17, 26)),
+        "modification.planned_compute_flop": draw(_magnitude(20, 27)),
+        "modification.placed_on_union_market": draw(BOOL),
+        "modification.narrowed": draw(BOOL),
+        "modification.training.parameters": None
+        if single_compute_source
+        else draw(_magnitude(7, 11)),
+        "modification.training.parameters_active": None,
         "modification.training.method": draw(_maybe([m.value for m in TrainingMethod])),
         "modification.training.tokens": draw(_magnitude(6, 13)),
         "modification.training.epochs": draw(_maybe([0.5, 1.0, 3.0])),
@@ -69,7 +82,9 @@ def rows(draw: st.DrawFn, *, single_compute_source: bool = False) -> dict[str, A
         "modification.release": draw(_maybe([r.value for r in Release])),
         "modification.open_source_license": draw(BOOL),
         "modification.intended_use": None,
-        "modification.date": None,
+        "modification.date": draw(
+            st.one_of(st.none(), st.sampled_from([dt.date(2024, 5, 1), dt.date(2025, 8, 2)]))
+        ),
     }
     if single_compute_source:
         for path in (

@@ -66,7 +66,10 @@ def test_import_trace_file_incident_recall_bom_verify_and_tamper(
     recalled = {r["model_id"] for r in rows}
     assert derivative in recalled
     assert len(recalled) >= len(children)
-    assessed = next(r for r in rows if r["model_id"] == derivative)["assessed"]
+    assert {r["model_id"] for r in rows if r["role"] == "implicated"} == {derivative}
+    assessed = next(r for r in rows if r["model_id"] == derivative and r["role"] == "derived")[
+        "assessed"
+    ]
     assert "govai-2025=" in assessed
     assert "eu-ai-act-gpai=" in assessed
 

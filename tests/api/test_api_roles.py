@@ -96,7 +96,7 @@ def canonical(response: Any, status: int) -> dict[str, Any]:
 def test_regimes_and_assessments_are_open(world: World, who: str | None) -> None:
     assert {r["id"] for r in world.get("/api/regimes", who).json()} >= {"govai-2025"}
     assert world.get("/api/regimes/eu-ai-act-gpai", who).json()["parameters"][
-        "modification_fraction"
+        "modification_divisor"
     ]
     result = world.post(
         "/api/assessments",

@@ -112,7 +112,7 @@ def test_regimes_list_and_show() -> None:
     listed = run("regimes", "list", "--format", "json")
     assert {r["id"] for r in json.loads(listed.output)} >= {"govai-2025", "eu-ai-act-gpai"}
     shown = run("regimes", "show", "eu-ai-act-gpai")
-    assert "modification_fraction" in shown.output
+    assert "modification_divisor" in shown.output
     assert "Art. 53(1)(a)" in shown.output
     data = json.loads(run("regimes", "show", "govai-2025", "--format", "json").output)
     assert data["steps"][1]["when"]["any"][1] == {"recorded": "original.designated_in_scope"}

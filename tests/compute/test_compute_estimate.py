@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 
 from modtrace.compute import MODIFICATION, ORIGINAL, estimate_all
-from modtrace.compute.conventions import MAX_FLOP_PER_USD
+from modtrace.compute.conventions import MAX_FLOP_PER_USD, MIN_ACTIVE_SHARE
 from modtrace.compute.frame import with_compute_estimates
 from modtrace.determination.batch import conform, facts_frame
 from modtrace.facts import FACT_COLUMNS
@@ -56,7 +56,7 @@ def test_full_fine_tuning_is_six_n_d_per_epoch_with_recompute_ceiling() -> None:
 @pytest.mark.parametrize("method", ["lora", "qlora"])
 def test_adapters_cost_four_n_d(method: str) -> None:
     est = mod(
-        original__parameters=N,
+        original__parameters_active=N,
         modification__training__tokens=D,
         modification__training__epochs=1,
         modification__training__method=method,
@@ -108,14 +108,16 @@ def test_bounds_from_several_methods_intersect() -> None:
     est = mod(
         modification__hardware__accelerator_hours=10,
         modification__hardware__peak_flop_per_s=1e15,
-        modification__cost_usd=1,
+        modification__cost_usd=0.1,
     )
-    assert (est["method"], est["high"]) == ("bounds", MAX_FLOP_PER_USD)
+    assert (est["method"], est["high"]) == ("bounds", pytest.approx(0.1 * MAX_FLOP_PER_USD))
 
 
 def test_unknown_method_gives_bounds_not_a_guess() -> None:
     est = mod(
-        original__parameters=N, modification__training__tokens=D, modification__training__epochs=1
+        original__parameters_active=N,
+        modification__training__tokens=D,
+        modification__training__epochs=1,
     )
     assert est["flop"] is None
     assert (est["low"], est["high"]) == (pytest.approx(4 * N * D), pytest.approx(8 * N * D))
@@ -162,3 +164,74 @@ def test_columnar_estimates_over_many_rows() -> None:
     out = with_compute_estimates(conform(frame)).collect()
     assert out[f"{MODIFICATION}.flop"].to_list() == [float(i) for i in range(1, 101)]
     assert out.schema[f"{MODIFICATION}.method"] == pl.String
+
+
+# ---- mixture of experts, distillation, training facts (docs/compute.md) -------------------
+
+
+def test_active_parameters_drive_six_n_d() -> None:
+    est = mod(
+        original__parameters=671e9,
+        original__parameters_active=37e9,
+        modification__training__tokens=D,
+        modification__training__epochs=1,
+        modification__training__method="full",
+    )
+    assert est["flop"] == pytest.approx(6 * 37e9 * D)
+    assert est["low"] == pytest.approx(6 * 37e9 * D)
+
+
+def test_only_a_total_widens_the_low_end() -> None:
+    """Without active parameters the model may be a mixture of experts."""
+    est = mod(
+        original__parameters=N,
+        modification__training__tokens=D,
+        modification__training__epochs=1,
+        modification__training__method="full",
+    )
+    assert est["flop"] == pytest.approx(6 * N * D)
+    assert est["low"] == pytest.approx(6 * N * D * MIN_ACTIVE_SHARE)
+    assert est["high"] == pytest.approx(8 * N * D)
+    original = estimate_all(row(original__parameters=N, original__training_tokens=D))[ORIGINAL]
+    assert original.low == pytest.approx(6 * N * D * MIN_ACTIVE_SHARE)
+
+
+def test_distillation_uses_the_students_size() -> None:
+    est = mod(
+        modification__techniques=["distillation"],
+        original__parameters_active=405e9,
+        modification__training__parameters=8e9,
+        modification__training__tokens=D,
+        modification__training__epochs=1,
+        modification__training__method="full",
+    )
+    assert est["flop"] == pytest.approx(6 * 8e9 * D)
+
+
+def test_distillation_without_the_students_size_is_unknown() -> None:
+    est = mod(
+        modification__techniques=["distillation"],
+        original__parameters_active=405e9,
+        modification__training__tokens=D,
+        modification__training__epochs=1,
+        modification__training__method="full",
+    )
+    assert (est["flop"], est["method"]) == (None, None)
+
+
+def test_quantization_aware_training_with_tokens_is_not_free() -> None:
+    est = mod(
+        modification__techniques=["quantization"],
+        original__parameters_active=N,
+        modification__training__tokens=D,
+        modification__training__epochs=1,
+        modification__training__method="full",
+    )
+    assert est["method"] == "architecture"
+    assert est["flop"] == pytest.approx(6 * N * D)
+
+
+def test_cost_bound_covers_low_precision_operations() -> None:
+    """SB 53 §22757.11(i)(1) counts integer operations: a BF16-only bound would be too low."""
+    h100_bf16_at_70_cents = 989.5e12 * 3600 / 0.70
+    assert 8 * h100_bf16_at_70_cents <= MAX_FLOP_PER_USD

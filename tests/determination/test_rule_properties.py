@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from modtrace.determination import assess_row
 from modtrace.determination.batch import assess_frame, facts_frame
 from modtrace.regimes.columnar import step_column
-from modtrace.regimes.expr import Recorded, walk
+from modtrace.regimes.expr import closed_world_facts
 from modtrace.regimes.loader import default_catalog
 from modtrace.regimes.model import Regime
 from strategies import rows
@@ -25,23 +25,42 @@ def recorded_facts(regime: Regime) -> set[str]:
 
     Forgetting such a fact is not making it unknown."""
     trees = [s.when for s in regime.steps] + [e.when for s in regime.steps for e in s.exceptions]
-    return {n.path for t in trees for n in walk(t) if isinstance(n, Recorded)}
+    return {path for t in trees for path in closed_world_facts(t)}
 
 
 EU_FALLBACK_INPUTS = {
     "original.training_compute_flop",
     "original.parameters",
+    "original.parameters_active",
     "original.training_tokens",
 }
 
+PRESUMPTIONS = {
+    "original.general_purpose": "a stated finding overrides the indicative criterion (§2.1)",
+    "original.systemic_risk": "a stated status overrides the compute presumption (Art. 51(2))",
+}
+"""Facts that override a rebuttable presumption: forgetting one hands the answer back to the
+presumption, which may differ. Checked separately in test_presumptions_decide_when_unstated."""
+
+COMPUTE_FACTS = [
+    "modification.compute_flop",
+    "modification.synthetic_data_compute_flop",
+    "modification.prior_compute_flop",
+    "modification.planned_compute_flop",
+]
+
 
 @settings(max_examples=200, deadline=None)
-@given(r=rows(), factor=st.sampled_from([1.5, 10.0, 1e3]))
+@given(
+    r=rows(),
+    factor=st.sampled_from([1.5, 10.0, 1e3]),
+    path=st.sampled_from(COMPUTE_FACTS),
+)
 def test_more_modification_compute_never_takes_a_case_out_of_scope(
-    r: dict[str, Any], factor: float
+    r: dict[str, Any], factor: float, path: str
 ) -> None:
-    assume(r["modification.compute_flop"] is not None)
-    more = dict(r, **{"modification.compute_flop": r["modification.compute_flop"] * factor})
+    assume(r[path] is not None)
+    more = dict(r, **{path: r[path] * factor})
     for regime in REGIMES:
         before, after = assess_row(r, regime).outcome, assess_row(more, regime).outcome
         assert RANK[after] >= RANK[before] or before == "indeterminate", (regime.id, before, after)
@@ -65,7 +84,7 @@ def test_forgetting_a_fact_never_flips_a_decided_outcome(
     for regime in REGIMES:
         if regime.id == "eu-ai-act-gpai" and path in EU_FALLBACK_INPUTS:
             continue  # the guidelines' fallback thresholds: see test_eu_fallback_is_not_monotone
-        if path in recorded_facts(regime):
+        if path in recorded_facts(regime) or path in PRESUMPTIONS:
             continue
         before, after = assess_row(r, regime).outcome, assess_row(forgotten, regime).outcome
         if before != "indeterminate":
@@ -78,8 +97,9 @@ def test_eu_fallback_is_not_monotone() -> None:
     regime = CATALOG.get("eu-ai-act-gpai")
     base: dict[str, Any] = {
         "original.training_compute_flop": 2e24,
-        "original.designated_in_scope": True,
+        "original.systemic_risk": "designated",
         "original.modalities": ["text"],
+        "modification.placed_on_union_market": True,
         "modifier.acts_on_behalf_of_provider": False,
         "modification.techniques": ["fine-tuning"],
         "modification.compute_flop": 1e24,
@@ -89,6 +109,22 @@ def test_eu_fallback_is_not_monotone() -> None:
         assess_row(dict(base, **{"original.training_compute_flop": None}), regime).outcome
         == "out-of-scope"
     )
+
+
+@settings(max_examples=100, deadline=None)
+@given(r=rows(), path=st.sampled_from(sorted(PRESUMPTIONS)))
+def test_presumptions_decide_when_unstated(r: dict[str, Any], path: str) -> None:
+    """Forgetting a stated status gives the same answer as if the presumption had been stated."""
+    forgotten = dict(r, **{path: None})
+    for regime in REGIMES:
+        after = assess_row(forgotten, regime)
+        candidates: list[Any] = (
+            [None, True, False] if path == "original.general_purpose" else [None]
+        )
+        if path == "original.systemic_risk":
+            candidates += ["designated", "presumed", "rebutted", "none"]
+        outcomes = {assess_row(dict(r, **{path: v}), regime).outcome for v in candidates}
+        assert after.outcome in outcomes, (regime.id, path)
 
 
 @settings(max_examples=200, deadline=None)

@@ -134,6 +134,21 @@ def test_resolution_order_and_the_number_guard() -> None:
     assert set(report.unmatched) == {"Llama 3.2 11B", "SSA"}
 
 
+def test_namesakes_are_refused_and_aliases_leave_mirrors_to_the_name_step() -> None:
+    epoch = [
+        EpochModel("RoBERTa Large", "Facebook", 4.15e21, 355e6),
+        EpochModel("Gemma 2 9B", "Google DeepMind", 4.32e23, 9.24e9),
+    ]
+    candidates = ["klue/roberta-large", "unsloth/gemma-2-9b", "google/gemma-2-9b"]
+    report = resolve(epoch, candidates, {"Gemma 2 9B": ["google/gemma-2-9b"]})
+    got = {(m.epoch_name, m.hub_id): m.method for m in report.matches}
+    assert ("RoBERTa Large", "klue/roberta-large") not in got  # KLUE's own Korean model
+    assert "RoBERTa Large" in report.unmatched
+    assert got[("Gemma 2 9B", "google/gemma-2-9b")] == "alias"
+    assert got[("Gemma 2 9B", "unsloth/gemma-2-9b")] == "exact"  # a reviewed mirror namespace
+    assert len([m for m in report.matches if m.hub_id == "google/gemma-2-9b"]) == 1
+
+
 @needs_data
 def test_every_alias_names_a_real_epoch_model() -> None:
     names = {m.name for m in read_epoch(EPOCH)}

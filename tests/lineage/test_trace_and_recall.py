@@ -128,7 +128,9 @@ def test_register_commands_end_to_end(database_url: str) -> None:
     register.add_edges([Edge("epfl-llm/meditron-70b", "someone/meditron-gguf", "quantized")])
     register.engine.dispose()
     run("incident", "report", "--title", "Unsafe advice", "--model", "epfl-llm/meditron-70b")
-    table = list(csv.DictReader(io.StringIO(run("incident", "propagate", "1", "--format", "csv"))))
+    rows = list(csv.DictReader(io.StringIO(run("incident", "propagate", "1", "--format", "csv"))))
+    assert [r["model_id"] for r in rows if r["role"] == "implicated"] == ["epfl-llm/meditron-70b"]
+    table = [r for r in rows if r["role"] == "derived"]
     assert [r["model_id"] for r in table] == ["someone/meditron-gguf"]
     assert "not assessed" in table[0]["assessed"]
     head = run("log", "head", "--format", "json")

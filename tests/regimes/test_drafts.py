@@ -308,3 +308,4 @@ def test_every_app_b_criterion_in_the_guide_names_real_facts() -> None:
     for row in rows:
         for path in re.findall(r"`([a-z_.]+)`", row):
             assert path in FACT_COLUMNS or path in quantities, path
+

@@ -28,6 +28,7 @@ def case(**values: Any) -> dict[str, Any]:
             "modifier.name": "Lab",
             "modifier.acts_on_behalf_of_provider": False,
             "modification.techniques": ["fine-tuning"],
+            "modification.placed_on_union_market": True,
             "original.modalities": ["text"],
         }
     )
@@ -169,7 +170,7 @@ def test_eu_systemic_original_gives_systemic_role_and_notification(catalog: Cata
 
 def test_eu_fallback_thresholds_when_original_compute_unknown(catalog: Catalog) -> None:
     regime = catalog.get("eu-ai-act-gpai")
-    designated = case(original__designated_in_scope=True, modification__compute_flop=3.4e24)
+    designated = case(original__systemic_risk="designated", modification__compute_flop=3.4e24)
     assert steps(catalog, "eu-ai-act-gpai", designated)["significant_modification"] == "true"
     undecided = case(modification__compute_flop=1e24)  # above 1e23/3, below 1e25/3
     assert steps(catalog, "eu-ai-act-gpai", undecided)["significant_modification"] == "unknown"
@@ -218,7 +219,8 @@ def test_sb53_counts_upstream_only_when_told(catalog: Catalog) -> None:
 
 
 def test_sb53_unknown_revenue_leaves_role_open(catalog: Catalog) -> None:
-    d = assess_row(case(modification__compute_flop=2e26), catalog.get("ca-sb53"))
+    row = case(modification__compute_flop=2e26, original__general_purpose=True)
+    d = assess_row(row, catalog.get("ca-sb53"))
     assert d.outcome == "in-scope"
     assert d.role is None
     assert "modifier.annual_revenue_usd" in d.missing

@@ -44,12 +44,12 @@ def test_modification_and_its_determinations_are_stored(register: Register) -> N
 def test_reassessing_under_a_changed_regime_shows_what_changed(register: Register) -> None:
     mod_id = _record(register, "meditron-70b")
     stricter = with_overrides(
-        default_catalog().get("eu-ai-act-gpai"), {"modification_fraction": "0.01"}
+        default_catalog().get("eu-ai-act-gpai"), {"modification_divisor": "100"}
     )
     previous, new = register.reassess(mod_id, stricter, at=dt.date(2026, 1, 1))
     assert previous is not None
     assert (previous["outcome"], new.outcome) == ("out-of-scope", "in-scope")
-    assert new.regime.overridden == ["modification_fraction"]
+    assert new.regime.overridden == ["modification_divisor"]
     assert len(register.determinations_of(mod_id)) == 5
 
 

@@ -24,6 +24,7 @@ from modtrace.api.schemas import (
     ReviewRequest,
 )
 from modtrace.determination.assess import assess
+from modtrace.determination.notices import with_notices
 from modtrace.documents import validate
 from modtrace.errors import FactsError, InputError, RegisterError
 from modtrace.facts.loader import facts_from_mapping
@@ -102,6 +103,7 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
     def create_assessment(request: AssessmentRequest) -> dict[str, Any]:
         """Assess facts (stateless: nothing is stored). Anyone may call it."""
         facts = _facts(request.facts)
+        facts = with_notices(facts, register.notices(facts.original.id))  # paper fn 91
         catalog = default_catalog()
         ids = [request.regime] if request.regime else catalog.ids()
         results = []
@@ -215,7 +217,8 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
                 "a modifier files only its own modifications",
                 [("facts.modifier.name", f"must be {who.subject!r}, the token's subject")],
             )
-        determined = [assess(facts, r) for r in default_catalog().in_force()]
+        noticed = with_notices(facts, register.notices(facts.original.id))  # paper fn 91
+        determined = [assess(noticed, r) for r in default_catalog().in_force()]
         _, filing_id = register.submit_filing(
             facts,
             determined=determined,

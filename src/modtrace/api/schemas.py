@@ -38,9 +38,9 @@ class ReviewRequest(_In):
 
 
 class NoticeRequest(_In):
-    """A provider's warning or prohibited modification for one of its models."""
+    """A provider's warning, prohibited modification or fn 91 showing for one of its models."""
 
-    kind: Literal["warning", "prohibited"]
+    kind: Literal["warning", "prohibited", "shown-safe"]
     description: str = Field(min_length=1, max_length=5000)
     techniques: list[str] = Field(default_factory=list, max_length=20)
     data_domains: list[str] = Field(default_factory=list, max_length=20)

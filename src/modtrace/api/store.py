@@ -7,7 +7,13 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from modtrace.registry.register import Register
-from modtrace.registry.tables import determinations, filing_reviews, filings, modifications
+from modtrace.registry.tables import (
+    determinations,
+    filing_reviews,
+    filings,
+    incidents,
+    modifications,
+)
 
 FilingContext = tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]
 """A filing, its facts, its latest determinations and its reviews."""
@@ -76,3 +82,20 @@ def filing_ids(
         )
     with register.engine.connect() as c:
         return [int(i) for i in c.execute(stmt).scalars()]
+
+
+def recent_incidents(register: Register, limit: int = 50) -> list[dict[str, Any]]:
+    """Incidents, newest first (by date, undated last, then latest recorded), with their models."""
+    stmt = (
+        select(
+            incidents.c.id,
+            incidents.c.date,
+            incidents.c.title,
+            incidents.c.severity,
+            incidents.c.model_ids,
+        )
+        .order_by(incidents.c.date.desc().nulls_last(), incidents.c.id.desc())
+        .limit(limit)
+    )
+    with register.engine.connect() as c:
+        return [dict(row) for row in c.execute(stmt).mappings()]

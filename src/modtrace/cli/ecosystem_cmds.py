@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from modtrace.cli.options import open_catalog, regime_file_option
+from modtrace.cli.output import dump, rich_table
 from modtrace.errors import ParameterError
 
 data_option = click.option(
@@ -103,11 +104,13 @@ def simulate_cmd(
     regime = with_overrides(catalog.get(regime_id), parse_param_options(params))
     if against_id is not None:
         from modtrace.ecosystem.compare import compare, comparison_text
+        from modtrace.ecosystem.estimate import Fitted
 
         against = catalog.get(against_id)
+        fitted = Fitted.from_epoch(data / "epoch") if (data / "epoch").is_dir() else None
+        comparison = compare(_population(data), regime, against, SCENARIOS[scenario], top, fitted)
         click.echo(f"scenario: {scenario}")
-        click.echo(comparison_text(compare(_population(data), regime, against,
-                                           SCENARIOS[scenario], top)))
+        click.echo(comparison_text(comparison))
         return
     result = run(_population(data), regime, SCENARIOS[scenario])
     c = counts(result)
@@ -132,6 +135,14 @@ def simulate_cmd(
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the curve as CSV.")
 @regime_file_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "csv", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a table; csv or json: the curve for other tools.",
+)
 @data_option
 @scenario_option
 def sweep_cmd(
@@ -139,6 +150,7 @@ def sweep_cmd(
     ranges: tuple[str, ...],
     output: Path | None,
     regime_files: tuple[Path, ...],
+    fmt: str,
     data: Path,
     scenario: str,
 ) -> None:
@@ -154,9 +166,14 @@ def sweep_cmd(
     curve = sweep(_population(data), regime, grid, SCENARIOS[scenario])
     if output:
         curve.write_csv(output)
-        click.echo(f"wrote {output}")
-    with __import__("polars").Config(tbl_rows=200):
-        click.echo(str(curve))
+        click.echo(f"wrote {output}", err=fmt != "text")
+    if fmt == "csv":
+        click.echo(curve.write_csv(), nl=False)
+    elif fmt == "json":
+        click.echo(dump(curve.to_dicts()))
+    else:
+        title = f"{regime.id} v{regime.version} ({scenario}): who is caught"
+        click.echo(rich_table(curve.columns, curve.iter_rows(), title=title))
 
 
 @ecosystem_group.command("report")
@@ -166,19 +183,42 @@ def sweep_cmd(
     default=Path("out/ecosystem"),
     show_default=True,
 )
+@click.option(
+    "--hours-per-registration",
+    type=click.FloatRange(min=0),
+    default=4.0,
+    show_default=True,
+    help="Stated assumption for the cost of regulation.",
+)
+@click.option(
+    "--hours-per-risk-demonstration",
+    type=click.FloatRange(min=0),
+    default=40.0,
+    show_default=True,
+    help="Stated assumption for the cost of regulation.",
+)
 @data_option
 @scenario_option
-def report_cmd(out: Path, data: Path, scenario: str) -> None:
+def report_cmd(
+    out: Path,
+    hours_per_registration: float,
+    hours_per_risk_demonstration: float,
+    data: Path,
+    scenario: str,
+) -> None:
     """Write the HTML report, the rows (Parquet, CSV) and the threshold curve.
 
     Example: modtrace ecosystem report --out out/ecosystem
     """
     from tqdm import tqdm
 
+    from modtrace.ecosystem.cost import Burden
+    from modtrace.ecosystem.estimate import Fitted
     from modtrace.ecosystem.report import build_report, summary_text, write_report
 
     _data_paths(data)  # before the progress bar: a bad --data fails with no partial bar
-    with tqdm(total=8, desc="ecosystem report", unit="step") as bar:
+    fitted = Fitted.from_epoch(data / "epoch") if (data / "epoch").is_dir() else None
+    with tqdm(total=10, desc="ecosystem report", unit="step") as bar:
         bar.set_postfix_str("building the population")
         population = _population(data)
         bar.update(1)
@@ -187,9 +227,10 @@ def report_cmd(out: Path, data: Path, scenario: str) -> None:
             bar.set_postfix_str(label)
             bar.update(1)
 
-        report = build_report(population, scenario, step)
+        burden = Burden(hours_per_registration, hours_per_risk_demonstration)
+        report = build_report(population, scenario, step, fitted, burden=burden)
         files = write_report(report, out)
-        bar.update(8 - bar.n)
+        bar.update(10 - bar.n)
     click.echo(summary_text(report))
     for path in files:
         click.echo(f"wrote {path}")

@@ -17,7 +17,13 @@ import click
 
 from modtrace import __version__
 from modtrace.cli.lazy import LazyGroup
-from modtrace.cli.options import format_option, open_catalog, regime_file_option
+from modtrace.cli.options import (
+    database_option,
+    format_option,
+    open_catalog,
+    open_register,
+    regime_file_option,
+)
 from modtrace.errors import FactsError, ParameterError
 
 EXIT_DECIDED = 0
@@ -101,6 +107,13 @@ def cli() -> None:
     "their restrictions original.upstream.permits_significant_modifications.",
 )
 @regime_file_option
+@click.option(
+    "--register",
+    "use_register",
+    is_flag=True,
+    help="Read the register's provider notices: a shown-safe notice records the fn 91 showing.",
+)
+@database_option
 @format_option
 def assess(
     facts_file: Path,
@@ -111,6 +124,8 @@ def assess(
     evidence_files: tuple[Path, ...],
     terms_file: Path | None,
     regime_files: tuple[Path, ...],
+    use_register: bool,
+    database: str | None,
     fmt: str,
 ) -> None:
     """Assess one facts file; explain who owes what, and why.
@@ -151,6 +166,10 @@ def assess(
                 facts = facts_from_mapping(
                     merge(facts.model_dump(mode="json"), patch), source="facts"
                 )
+    if use_register:
+        from modtrace.determination.notices import with_notices
+
+        facts = with_notices(facts, open_register(database).notices(facts.original.id))
     overrides = parse_param_options(params)
     day = _date(at)
     if all_regimes:

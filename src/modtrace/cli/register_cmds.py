@@ -6,9 +6,7 @@ the user's data directory).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import sys
 from dataclasses import asdict
@@ -24,7 +22,15 @@ from modtrace.cli.options import (
     open_engine,
     open_register,
 )
-from modtrace.errors import RegisterError
+from modtrace.cli.output import (
+    count,
+    limit_option,
+    more,
+    port_free,
+    require_model,
+    rows_csv,
+)
+from modtrace.errors import InputError, RegisterError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -84,7 +90,8 @@ def import_hf_lineage_cmd(
     click.echo(
         f"rows read {report.rows_read:,}; models added {report.models_added:,}; external "
         f"models {report.external_models:,}; edges added {report.edges_added:,}; files already "
-        f"done {report.skipped_sources}; problems {len(report.problems):,}"
+        f"done {report.skipped_sources}; marked deleted {report.models_deleted:,}; problems "
+        f"{len(report.problems):,}"
     )
     for problem in report.problems[:10]:
         click.echo(f"  {problem}")
@@ -202,12 +209,19 @@ def _report(report: Any) -> None:
 @click.option(
     "--path-to", default=None, help="Show the relation paths from MODEL_ID to this model."
 )
+@limit_option
 @click.option(
-    "--limit",
-    type=click.IntRange(min=1),
-    default=50,
-    show_default=True,
-    help="Rows shown in text output.",
+    "--source",
+    "sources",
+    multiple=True,
+    metavar="NAME",
+    help="Follow only edges from this source: hf-lineage, hub-stats, card, filing, manual "
+    "(repeatable; default: all).",
+)
+@click.option(
+    "--include-deleted",
+    is_flag=True,
+    help="Show models deleted from the Hub (default: leave them out and count them).",
 )
 @database_option
 @format_option
@@ -217,6 +231,8 @@ def trace_cmd(
     depth: int | None,
     path_to: str | None,
     limit: int,
+    sources: tuple[str, ...],
+    include_deleted: bool,
     database: str | None,
     fmt: str,
 ) -> None:
@@ -224,10 +240,16 @@ def trace_cmd(
 
     Example: modtrace trace meta-llama/Llama-3.1-8B-Instruct --direction descendants --depth 2
     """
-    from modtrace.lineage.trace import one_step, paths_between, walk
+    from modtrace.errors import ParameterError
+    from modtrace.lineage.sources import check_kinds, split_deleted
+    from modtrace.lineage.trace import by_kinds, one_step, paths_between, walk
 
+    try:
+        keep = by_kinds(check_kinds(sources))
+    except ValueError as exc:
+        raise ParameterError([("--source", str(exc))]) from None
     engine = open_engine(database)  # reads only: no need for the register's record-keeping
-    _known(engine, "MODEL_ID", [model_id])
+    require_model(engine, model_id)
     if path_to:
         _known(engine, "--path-to", [path_to])
     with engine.connect() as c:
@@ -236,43 +258,58 @@ def trace_cmd(
             if fmt == "json":
                 click.echo(_dump(paths))
             else:
-                for p in paths:
+                for p in paths[:limit]:
                     click.echo(model_id + "".join(f" -{rel}-> {m}" for m, rel in p))
                 if not paths:
                     click.echo(f"no path from {model_id} to {path_to}")
+                if (line := more(len(paths), limit)) is not None:
+                    click.echo(line)
             return
         if direction in ("back", "forward"):
-            links = one_step(c, model_id, direction)
+            links, left_out = split_deleted(one_step(c, model_id, direction, keep), include_deleted)
             if fmt == "json":
                 click.echo(_dump([x._asdict() for x in links]))
                 return
-            word = "parents" if direction == "back" else "children"
-            click.echo(f"{model_id}: {len(links)} {word}")
+            word = ("parent", "parents") if direction == "back" else ("child", "children")
+            click.echo(f"{model_id}: {count(len(links), *word)}")
             for x in links[:limit]:
                 flag = " (external: not described in the register)" if x.external else ""
                 click.echo(
                     f"  {x.relation:<12} {x.model_id}  developer {x.developer or '?'}"
                     f"  [{x.status}, {x.source}]{flag}"
+                    + (f" (deleted {x.deleted_at})" if x.deleted_at else "")
                 )
-            if len(links) > limit:
-                click.echo(f"  ... {len(links) - limit} more (--limit, or --format json)")
+            if (line := more(len(links), limit)) is not None:
+                click.echo(line)
+            if left_out:
+                click.echo(f"  deleted from the Hub, left out: {left_out} (--include-deleted)")
             return
-        result = walk(c, model_id, "back" if direction == "ancestry" else "forward", depth)
+        result = walk(c, model_id, "back" if direction == "ancestry" else "forward", depth, keep)
+    result.reached, left_out = split_deleted(result.reached, include_deleted)
     if fmt == "json":
         data = {**asdict(result), "reached": [r._asdict() for r in result.reached]}
         click.echo(_dump(data))
         return
-    click.echo(
-        f"{model_id}: {len(result.reached)} "
-        + ("ancestors" if direction == "ancestry" else "descendants")
-    )
+    word = ("ancestor", "ancestors") if direction == "ancestry" else ("descendant", "descendants")
+    click.echo(f"{model_id}: {count(len(result.reached), *word)}")
     for r in result.reached[:limit]:
-        path = " -> ".join(f"{rel}:{m}" for m, rel in r.path)
-        click.echo(f"  depth {r.depth}  {r.model_id}  developer {r.developer or '?'}  via {path}")
-    if len(result.reached) > limit:
-        click.echo(f"  ... {len(result.reached) - limit} more (--limit, or --format json)")
+        near = r.path[-2][0] if len(r.path) > 1 else model_id
+        link = (
+            f"{r.path[-1][1]} of {near}"
+            if direction == "descendants"
+            else (f"{r.path[-1][1]} parent of {near}")
+        )
+        gone = f" (deleted {r.deleted_at})" if r.deleted_at else ""
+        click.echo(
+            f"  depth {r.depth}  {r.model_id}  developer {r.developer or '?'}  ({link})"
+            f"  [{r.source_kind}]{gone}"
+        )
+    if (line := more(len(result.reached), limit)) is not None:
+        click.echo(line)
     for a, b in result.cycles:
         click.echo(f"  cycle in the data: {a} -> {b}")
+    if left_out:
+        click.echo(f"  deleted from the Hub, left out: {left_out} (--include-deleted)")
 
 
 @click.group("filing")
@@ -407,42 +444,75 @@ def incident_report(
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True
 )
+@limit_option
 @database_option
-def incident_propagate(incident_id: int, from_root: bool, fmt: str, database: str | None) -> None:
-    """The recall list: originals and their providers, every derived model and its developer.
+def incident_propagate(
+    incident_id: int, from_root: bool, fmt: str, limit: int, database: str | None
+) -> None:
+    """The recall list: the implicated models, the originals and the providers to notify, and
+    every derived model with its developer.
 
     Example: modtrace incident propagate 1 --format csv > recall.csv
     """
     from modtrace.lineage.recall import propagate
+    from modtrace.registry.register import provider_of
 
-    with open_register(database).engine.connect() as c:
+    register = open_register(database)
+    with register.engine.connect() as c:
         recall = propagate(c, incident_id, from_root=from_root)
+    implicated = [
+        {"model_id": m, "developer": (register.model(m) or {}).get("provider") or provider_of(m)}
+        for m in recall.implicated
+    ]
+    notify = sorted({str(o["provider"]) for o in recall.originals})
+
+    def assessed(row: Any, sep: str) -> str:
+        return sep.join(f"{k}={v}" for k, v in sorted(row.assessed.items())) or "not assessed"
+
     if fmt == "json":
-        click.echo(_dump(asdict(recall)))
+        click.echo(
+            _dump(
+                {**asdict(recall), "implicated_models": implicated, "providers_to_notify": notify}
+            )
+        )
         return
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["model_id", "developer", "depth", "relation_path", "assessed"])
-        for row in recall.downstream:
-            assessed = (
-                "; ".join(f"{k}={v}" for k, v in sorted(row.assessed.items())) or "not assessed"
-            )
-            writer.writerow([row.model_id, row.developer, row.depth, row.path, assessed])
-        click.echo(out.getvalue(), nl=False)
+        rows: list[list[Any]] = [
+            ["implicated", m["model_id"], m["developer"], 0, m["model_id"], ""] for m in implicated
+        ]
+        rows += [
+            ["original", o["model_id"], o["provider"], "", f"source of {o['implicated_via']}", ""]
+            for o in recall.originals
+        ]
+        rows += [
+            ["derived", r.model_id, r.developer, r.depth, r.path, assessed(r, "; ")]
+            for r in recall.downstream
+        ]
+        header = ["role", "model_id", "developer", "depth", "relation_path", "assessed"]
+        click.echo(rows_csv(header, rows), nl=False)
         return
     click.echo(f"incident {recall.incident_id}: {recall.title}")
-    click.echo(f"implicated: {', '.join(recall.implicated)}")
-    for m in recall.unknown_models:
-        click.echo(f"  warning: {m} is not in the register")
+    click.echo("implicated:")
+    for m in implicated:
+        click.echo(f"  {m['model_id']}  developer {m['developer']}")
+    for unknown in recall.unknown_models:
+        click.echo(f"  warning: {unknown} is not in the register")
     click.echo("original models (one step back, to the source):")
     for o in recall.originals:
         click.echo(f"  {o['model_id']}  provider {o['provider']}")
-    click.echo(f"derived models to recall: {len(recall.downstream)}")
-    for row in recall.downstream:
-        assessed = ", ".join(f"{k}: {v}" for k, v in sorted(row.assessed.items())) or "not assessed"
-        click.echo(f"  depth {row.depth}  {row.model_id}  developer {row.developer}  [{assessed}]")
+    click.echo(f"providers to notify: {', '.join(notify) or 'none known'}")
+    scope = "the originals" if from_root else "the implicated models"
+    click.echo(f"derived from {scope}: {count(len(recall.downstream), 'model')} to recall")
+    for row in recall.downstream[:limit]:
+        click.echo(
+            f"  depth {row.depth}  {row.model_id}  developer {row.developer}"
+            f"  [{assessed(row, ', ')}]"
+        )
         click.echo(f"      {row.path}")
+    if (line := more(len(recall.downstream), limit)) is not None:
+        click.echo(line)
+    if not recall.downstream and not from_root:
+        click.echo("  (add --from-root to recall everything derived from the originals)")
 
 
 @click.group("log")
@@ -622,9 +692,16 @@ def serve(host: str, port: int, ecosystem: Path, database: str | None) -> None:
     from modtrace.api.service import build
 
     open_register(database).engine.dispose()  # a bad --database fails here, in the house format
+    port_free(host, port)
     app = build(database, ecosystem)
+    register = app.state.register
+    click.echo(f"register: {register.engine.url.render_as_string(hide_password=True)}")
     click.echo(f"modtrace on http://{host}:{port}/  (API docs: /docs, OpenAPI: /openapi.json)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    except SystemExit as exc:  # uvicorn exits 3 when it cannot start: not "indeterminate"
+        if exc.code not in (0, None):
+            raise InputError([("--port", f"the server could not start on {host}:{port}")]) from None
 
 
 COMMANDS = [

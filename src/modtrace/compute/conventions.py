@@ -38,8 +38,27 @@ TRAINS_NOTHING: Final = frozenset(
         Technique.ABLITERATION,
     )
 )
-"""Techniques that update no weights by gradient descent: their modification compute is 0."""
+"""Techniques that update no weights by gradient descent: their modification compute is 0,
+unless training facts say otherwise (quantization-aware training states its tokens)."""
 
-MAX_FLOP_PER_USD: Final = 5.0e18
-"""Most FLOP one US dollar can buy: an H100 (989.5 TFLOP/s dense BF16) rented at $0.70 an hour
-and run at 100% utilization gives 5.1e18. Cost times this bounds modification compute from above."""
+TRAINING_FACTS: Final = (
+    "modification.training.method",
+    "modification.training.tokens",
+    "modification.hardware.accelerator_hours",
+)
+"""Facts that say weights were trained; any one of them overrides the no-training shortcut."""
+
+MAX_FLOP_PER_USD: Final = 2.0e20
+"""Most operations one US dollar can buy, at any precision the laws count.
+
+SB 53 §22757.11(i)(1) counts integer or floating-point operations and the Commission's GPAI
+guidelines (Annex A) count operations regardless of precision, so the bound must cover the
+cheapest, lowest-precision operations on sale, not only BF16: the largest peak figure NVIDIA
+advertises for a Blackwell-generation accelerator (about 3e16 sparse 4-bit operations per second)
+at a rental price of $0.60 an hour, run at 100% utilization, gives 1.8e20 operations per dollar;
+rounded up to 2e20. Cost times this bounds modification compute from above (docs/compute.md)."""
+
+MIN_ACTIVE_SHARE: Final = 0.03
+"""Smallest share of parameters active per token among widely used mixture-of-experts models
+(Kimi K2: 32B of 1T, 3.2%; DeepSeek-V3: 37B of 671B, 5.5%). When only a total parameter count is
+known, the model may be such a mixture: the low end of the 6·N·D range uses this share."""

@@ -14,11 +14,13 @@ from modtrace.compute.conventions import (
     ADAPTER_FACTORS,
     FULL_FACTORS,
     MAX_FLOP_PER_USD,
+    MIN_ACTIVE_SHARE,
     SECONDS_PER_HOUR,
+    TRAINING_FACTS,
     TRAINS_NOTHING,
     UNKNOWN_METHOD_FACTORS,
 )
-from modtrace.compute.estimate import MODIFICATION, ORIGINAL
+from modtrace.compute.estimate import DISTILLATION, MODIFICATION, ORIGINAL
 
 _ADAPTER_METHODS = ["lora", "qlora"]
 
@@ -38,20 +40,35 @@ def _by_method(method: pl.Expr, index: int) -> pl.Expr:
     )
 
 
+def _parameters(prefix: str) -> tuple[pl.Expr, pl.Expr]:
+    """N for 6·N·D (active if known, else total) and the share applied to the low end."""
+    active, total = pl.col(f"{prefix}parameters_active"), pl.col(f"{prefix}parameters")
+    share = (
+        pl.when(active.is_not_null())
+        .then(pl.lit(1.0))
+        .when(total.is_not_null())
+        .then(pl.lit(MIN_ACTIVE_SHARE))
+    )
+    return pl.coalesce(active, total), share
+
+
 def modification_compute_exprs() -> list[pl.Expr]:
     """Columns for the modification compute estimate."""
     measured = pl.col("modification.compute_flop")
+    techniques = pl.col("modification.techniques")
     no_training = (
-        pl.col("modification.techniques")
-        .list.eval(pl.element().is_in(sorted(TRAINS_NOTHING)))
-        .list.all()
-        .fill_null(False)
-    )
+        techniques.list.eval(pl.element().is_in(sorted(TRAINS_NOTHING))).list.all().fill_null(False)
+    ) & pl.all_horizontal([pl.col(p).is_null() for p in TRAINING_FACTS])
+    distilled = techniques.list.contains(DISTILLATION).fill_null(False)
+    own_n, own_share = _parameters("modification.training.")
+    orig_n, orig_share = _parameters("original.")
+    n = pl.coalesce(own_n, pl.when(~distilled).then(orig_n))
+    share = pl.coalesce(own_share, pl.when(~distilled).then(orig_share))
     method = pl.col("modification.training.method")
     tokens = pl.coalesce(pl.col("modification.training.tokens"), pl.col("modification.data.tokens"))
-    base = pl.col("original.parameters") * tokens * pl.col("modification.training.epochs")
+    base = n * tokens * pl.col("modification.training.epochs")
     arch_mid = _by_method(method, 1) * base
-    arch_low = _by_method(method, 0) * base
+    arch_low = _by_method(method, 0) * base * share
     arch_high = _by_method(method, 2) * base
     ceiling = (
         pl.col("modification.hardware.accelerator_hours")
@@ -115,12 +132,13 @@ def modification_compute_exprs() -> list[pl.Expr]:
 def original_compute_exprs() -> list[pl.Expr]:
     """Columns for the original model's training compute estimate."""
     measured = pl.col("original.training_compute_flop")
-    base = pl.col("original.parameters") * pl.col("original.training_tokens")
+    n, share = _parameters("original.")
+    base = n * pl.col("original.training_tokens")
     k_low, k_mid, k_high = FULL_FACTORS
     q = ORIGINAL
     return [
         pl.coalesce(measured, k_mid * base).alias(f"{q}.flop"),
-        pl.coalesce(measured, k_low * base, pl.lit(0.0)).alias(f"{q}.low"),
+        pl.coalesce(measured, k_low * base * share, pl.lit(0.0)).alias(f"{q}.low"),
         pl.coalesce(measured, k_high * base, pl.lit(math.inf)).alias(f"{q}.high"),
         pl.when(measured.is_not_null())
         .then(pl.lit("measured"))

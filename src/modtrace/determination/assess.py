@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from modtrace.compute.estimate import estimate_all
+from modtrace.determination.decide import pick_role, step_answer
 from modtrace.determination.model import (
     Answer,
     CitationOut,
@@ -22,17 +23,16 @@ from modtrace.facts.model import Facts
 from modtrace.regimes.expr import (
     All,
     Bool,
-    Compare,
     Not,
-    StepRef,
+    comparisons,
     referenced_facts,
     referenced_params,
     referenced_quantities,
-    walk,
+    step_refs,
 )
 from modtrace.regimes.loader import default_catalog
 from modtrace.regimes.model import Citation, Regime, Source
-from modtrace.regimes.scalar import Env, Tri, eval_bool, eval_num, kleene_all, missing_facts
+from modtrace.regimes.scalar import Env, Tri, eval_bool, eval_num, missing_facts
 
 _OUTCOME: dict[Tri, Outcome] = {True: "in-scope", False: "out-of-scope", None: "indeterminate"}
 
@@ -62,12 +62,11 @@ def step_expression(regime: Regime, step_id: str) -> Bool:
 
 def _sensitive(expr: Bool, env: Env) -> bool:
     """True when a comparison was settled by central values although its bounds straddle."""
-    for node in walk(expr):
-        if isinstance(node, Compare):
-            (_, al, ah), (_, bl, bh) = eval_num(node.left, env), eval_num(node.right, env)
-            settled_by_bounds = al > bh or ah <= bl
-            if not settled_by_bounds and eval_bool(node, env) is not None:
-                return True
+    for node in comparisons(expr):
+        (_, al, ah), (_, bl, bh) = eval_num(node.left, env), eval_num(node.right, env)
+        settled_by_bounds = al > bh or ah <= bl
+        if not settled_by_bounds and eval_bool(node, env) is not None:
+            return True
     return False
 
 
@@ -87,9 +86,7 @@ def _trace_step(
         facts={path: env.row.get(path) for path in referenced_facts(expr)},
         figures={q: env.quantities[q].as_dict() for q in referenced_quantities(expr)},
         parameters={p: regime.parameters[p].effective for p in referenced_params(expr)},
-        steps={
-            n.step: answer_word(env.steps[n.step]) for n in walk(expr) if isinstance(n, StepRef)
-        },
+        steps={step: answer_word(env.steps[step]) for step in step_refs(expr)},
         source=citation,
         sensitive=_sensitive(expr, env),
     )
@@ -115,9 +112,8 @@ def assess_row(
 
     trace: list[TraceStep] = []
     for step in regime.steps:
-        base = eval_bool(step.when, env)
-        lifted = [(e, eval_bool(e.when, env)) for e in step.exceptions]
-        answer = kleene_all([base, *(None if v is None else not v for _, v in lifted)])
+        answer, answers = step_answer(step, env)
+        lifted = list(zip(step.exceptions, answers, strict=True))
         env.steps[step.id] = answer
         entry = _trace_step(
             step.id, step.question, step.when, answer, env, regime, _cite(step.source, sources)
@@ -154,21 +150,14 @@ def assess_row(
     missing: dict[str, None] = dict.fromkeys(settle(regime.scope)) if scope is None else {}
     notes: list[str] = list(regime.notes)
 
-    role: str | None = None
-    if scope is not False:
-        for candidate in regime.roles:
-            value = True if candidate.when is None else eval_bool(candidate.when, env)
-            if value is None:
-                if scope:
-                    notes.append(
-                        f"The role is undecided: it depends on unknown facts ({candidate.id})."
-                    )
-                    missing.update(dict.fromkeys(settle(candidate.when)) if candidate.when else {})
-                break
-            if value:
-                role = candidate.id if scope else None
-                break
+    role, undecided = pick_role(regime, env, scope)
+    if undecided is not None and scope:
+        notes.append(f"The role is undecided: it depends on unknown facts ({undecided.id}).")
+        missing.update(dict.fromkeys(settle(undecided.when)) if undecided.when else {})
 
+    in_force = regime.in_force_on(day)
+    applies_from = regime.effective_from if regime.can_be_in_force else None
+    due, due_source, due_missing = _due(regime, env, sources)
     obligations: list[ObligationOut] = []
     possible: list[ObligationOut] = []
     if scope is not False:
@@ -181,6 +170,10 @@ def assess_row(
                 title=duty.title,
                 source=_cite(duty.source, sources),
                 deadline=duty.deadline,
+                in_force=in_force,
+                applies_from=applies_from,
+                due=due,
+                due_source=due_source,
             )
             if scope and applies:
                 obligations.append(out)
@@ -189,14 +182,26 @@ def assess_row(
                     out.missing = settle(duty.when)
                 possible.append(out)
 
-    in_force = regime.in_force_on(day)
     if regime.status == "vetoed":
-        notes.append(f"{regime.id} was never in force; this shows what it would have required.")
-    elif not in_force and regime.status != "proposal":
         notes.append(
-            f"{regime.id} version {regime.version} is not in force on {day.isoformat()} "
-            f"(effective from {regime.effective_from.isoformat()})."
+            f"{regime.id} was never in force; this shows what it would have required, and none "
+            "of its obligations is current."
         )
+    elif regime.status == "proposal":
+        notes.append(f"{regime.id} is a proposal, not law: none of its obligations is current.")
+    elif not in_force:
+        notes.append(
+            f"{regime.id} version {regime.version} is not in force on {day.isoformat()}: the "
+            "outcome is what it would decide; its obligations apply from "
+            f"{regime.effective_from.isoformat()}."
+        )
+    if scope is not False and due_missing:
+        notes.append(
+            "When the obligations fall due depends on unknown facts: " + ", ".join(due_missing)
+        )
+    elif obligations and due is not None and due > day and in_force:
+        where = f" ({due_source.ref})" if due_source else ""
+        notes.append(f"The obligations must be met from {due.isoformat()}{where}.")
     if regime.overridden:
         notes.append("Parameters overridden by the user: " + ", ".join(regime.overridden) + ".")
     if any(t.sensitive for t in trace):
@@ -227,7 +232,26 @@ def assess_row(
         missing=list(missing),
         compute={q: e.as_dict() for q, e in env.quantities.items()},
         notes=notes,
+        in_force=in_force,
+        applies_from=applies_from,
     )
+
+
+def _due(
+    regime: Regime, env: Env, sources: Mapping[str, Source]
+) -> tuple[dt.date | None, CitationOut | None, list[str]]:
+    """The first due-date rule that holds; undecided (with the facts it needs) when one before
+    it is unknown; the regime's start when it has no rules and can be in force."""
+    if not regime.due:
+        return (regime.effective_from if regime.can_be_in_force else None), None, []
+    for rule in regime.due:
+        value: Tri = True if rule.when is None else eval_bool(rule.when, env)
+        if value is None:
+            assert rule.when is not None
+            return None, None, missing_facts(rule.when, env, lambda s: step_expression(regime, s))
+        if value:
+            return rule.day, _cite(rule.source, sources), []
+    return None, None, []
 
 
 def assess(facts: Facts, regime: Regime, *, at: dt.date | None = None) -> Determination:

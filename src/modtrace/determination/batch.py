@@ -7,15 +7,20 @@ column per step (true/false/null), ``outcome`` and ``role``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import polars as pl
 
+from modtrace.compute.estimate import MODIFICATION, ORIGINAL, Estimate, estimate_all, make
+from modtrace.compute.exact import exact
 from modtrace.compute.frame import with_compute_estimates
+from modtrace.determination.decide import decide
 from modtrace.facts.flatten import FACT_COLUMNS, Kind
-from modtrace.regimes.columnar import compile_bool, step_column
+from modtrace.regimes.columnar import compile_bool, near_tie, step_column
 from modtrace.regimes.model import Regime
+from modtrace.regimes.scalar import Env
 
 _DTYPES: dict[Kind, pl.DataType] = {
     Kind.NUMBER: pl.Float64(),
@@ -46,10 +51,62 @@ def conform(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def assess_lazy(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.LazyFrame:
-    """The lazy plan that assesses every row of ``frame`` under ``regime``."""
+_TIE = "_modtrace_tie"
+_ROW = "_modtrace_row"
+_PARTS = ("flop", "low", "high", "method")
+
+
+def _supplied(frame: pl.LazyFrame) -> bool:
+    names = set(frame.collect_schema().names())
+    return all(f"{q}.{p}" in names for q in (MODIFICATION, ORIGINAL) for p in _PARTS)
+
+
+def _from_columns(quantity: str, row: Mapping[str, Any]) -> Estimate:
+    mid, low, high = (row.get(f"{quantity}.{p}") for p in ("flop", "low", "high"))
+    return make(
+        quantity,
+        None if mid is None else exact(mid),
+        exact(low or 0.0),
+        math.inf if high is None or math.isinf(high) else exact(high),
+        row.get(f"{quantity}.method"),
+        "supplied with the batch",
+        {},
+    )
+
+
+def _settle_exactly(batch: pl.DataFrame, regime: Regime, supplied: bool) -> pl.DataFrame:
+    """Recompute rows whose comparisons were near ties with the exact scalar evaluator."""
+    if batch.height == 0:
+        return batch
     params = regime.param_values()
-    lazy = with_compute_estimates(conform(frame))
+    updates: dict[str, list[Any]] = {step_column(s.id): [] for s in regime.steps}
+    updates["outcome"], updates["role"] = [], []
+    for row in batch.iter_rows(named=True):
+        quantities = (
+            {q: _from_columns(q, row) for q in (MODIFICATION, ORIGINAL)}
+            if supplied
+            else estimate_all(row)
+        )
+        decision = decide(regime, Env(row, params, quantities))
+        for step_id, answer in decision.steps.items():
+            updates[step_column(step_id)].append(answer)
+        word = {True: "in-scope", False: "out-of-scope", None: "indeterminate"}[decision.scope]
+        updates["outcome"].append(word)
+        updates["role"].append(decision.role)
+    return batch.with_columns(
+        [pl.Series(name, values, dtype=batch.schema[name]) for name, values in updates.items()]
+    )
+
+
+def assess_lazy(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.LazyFrame:
+    """The lazy plan that assesses every row of ``frame`` under ``regime``.
+
+    Rows where a comparison's two sides are within rounding of each other are settled with the
+    exact evaluator, so the batch and the single-case answers agree at every boundary."""
+    params = regime.param_values()
+    conformed = conform(frame)
+    supplied = _supplied(conformed)
+    lazy = with_compute_estimates(conformed)
     for step in regime.steps:
         expr = compile_bool(step.when, params)
         if step.exceptions:
@@ -78,7 +135,17 @@ def assess_lazy(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.LazyFr
             .otherwise(role)
         )
     role = pl.when(scope.eq(True)).then(role).otherwise(pl.lit(None, dtype=pl.String))
-    return lazy.with_columns(outcome.alias("outcome"), role.alias("role"))
+    trees = [s.when for s in regime.steps]
+    trees += [e.when for s in regime.steps for e in s.exceptions]
+    trees += [regime.scope, *(r.when for r in regime.roles if r.when is not None)]
+    floats = lazy.with_columns(
+        outcome.alias("outcome"), role.alias("role"), near_tie(trees, params).alias(_TIE)
+    ).with_row_index(_ROW)
+    schema = floats.collect_schema()
+    exact_rows = floats.filter(pl.col(_TIE)).map_batches(
+        lambda batch: _settle_exactly(batch, regime, supplied), schema=schema
+    )
+    return pl.concat([floats.filter(~pl.col(_TIE)), exact_rows]).sort(_ROW).drop(_ROW, _TIE)
 
 
 def assess_frame(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.DataFrame:

@@ -105,10 +105,15 @@ def determination_text(d: Determination) -> str:
         lines.append(f"     source: {cite(step.source)}")
     lines.append("")
     if d.obligations:
-        lines.append("Obligations:")
+        if d.in_force:
+            lines.append("Obligations:")
+        else:
+            start = f"; it would apply from {d.applies_from}" if d.applies_from else ""
+            lines.append(f"Obligations it would impose (none is in force on {r.at}{start}):")
         for o in d.obligations:
             deadline = f" (deadline: {o.deadline})" if o.deadline else ""
-            lines.append(f"  - {o.id}: {o.title}{deadline}")
+            due = f" [must be met from {o.due}]" if o.due and o.due > r.at else ""
+            lines.append(f"  - {o.id}: {o.title}{deadline}{due}")
             lines.append(f"      source: {cite(o.source)}")
     elif d.outcome == "out-of-scope":
         lines.append("Obligations: none under this regime.")
@@ -133,9 +138,10 @@ def determination_text(d: Determination) -> str:
 
 
 def comparison_table(determinations: Iterable[Determination]) -> str:
-    """Several regimes side by side, one row each."""
-    rows = [("regime", "version", "in force", "outcome", "role", "obligations", "missing")]
-    for d in determinations:
+    """Several regimes side by side, one row each; the facts each one lacks listed below."""
+    done = list(determinations)
+    rows = [("regime", "v", "in force", "outcome", "role", "obligations", "missing")]
+    for d in done:
         rows.append(
             (
                 d.regime.id,
@@ -144,16 +150,22 @@ def comparison_table(determinations: Iterable[Determination]) -> str:
                 d.outcome,
                 d.role or "-",
                 str(len(d.obligations)),
-                ", ".join(d.missing) or "-",
+                f"{len(d.missing)} fact{'' if len(d.missing) == 1 else 's'}" if d.missing else "-",
             )
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     out = []
     for n, row in enumerate(rows):
-        cells = [c.ljust(w) for c, w in zip(row, widths, strict=False)] + [row[-1]]
-        out.append("  ".join(cells).rstrip())
+        out.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         if n == 0:
-            out.append("  ".join("-" * w for w in widths) + "  -------")
+            out.append("  ".join("-" * w for w in widths))
+    lacking = [d for d in done if d.missing]
+    if lacking:
+        out.append("")
+        out.append("Missing facts — any of these could settle the open questions:")
+        for d in lacking:
+            out.append(f"  {d.regime.id}:")
+            out.extend(f"    - {path}" for path in d.missing)
     return "\n".join(out)
 
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-DETERMINATION_SCHEMA_VERSION = "1.0"
+DETERMINATION_SCHEMA_VERSION = "1.1"
 
 Answer = Literal["true", "false", "unknown"]
 Outcome = Literal["in-scope", "out-of-scope", "indeterminate"]
@@ -68,6 +68,21 @@ class ObligationOut(_Out):
     source: CitationOut
     deadline: str | None = None
     missing: list[str] = Field(default_factory=list)
+    in_force: bool = Field(
+        default=True,
+        description="Whether the regime imposing it is in force on the assessment date.",
+    )
+    applies_from: dt.date | None = Field(
+        default=None,
+        description="When the regime starts (or started) to apply; null for a proposal or a "
+        "bill that never became law.",
+    )
+    due: dt.date | None = Field(
+        default=None,
+        description="From when it must be met (e.g. 2 August 2027 for models placed on the EU "
+        "market before 2 August 2025, AI Act Art. 111(3)); null when undecided or not dated.",
+    )
+    due_source: CitationOut | None = Field(default=None, description="Where the due date is set.")
 
 
 class RegimeRef(_Out):
@@ -99,6 +114,16 @@ class Determination(_Out):
     missing: list[str]
     compute: dict[str, dict[str, Any]]
     notes: list[str]
+    in_force: bool = Field(
+        default=True,
+        description="Whether the regime version is in force on the assessment date. When false, "
+        "outcome is what it would decide (a what-if) and no obligation is current.",
+    )
+    applies_from: dt.date | None = Field(
+        default=None,
+        description="When the regime version starts to apply, if it ever can (null for a "
+        "proposal or a vetoed bill).",
+    )
 
     @property
     def decided(self) -> bool:

@@ -8,7 +8,8 @@ from typing import Any
 
 import polars as pl
 
-from modtrace.ecosystem.simulate import Counts, counts, run
+from modtrace.ecosystem.estimate import Fitted, monte_carlo
+from modtrace.ecosystem.simulate import OBSERVABLE_ONLY, Counts, counts, run
 from modtrace.regimes.model import Regime
 
 
@@ -24,6 +25,8 @@ class Comparison:
     changed_models: int
     changed_developers: int
     families: pl.DataFrame  # root, changed, newly_in_scope, no_longer_in_scope
+    estimate: dict[str, dict[str, float]] | None = None  # regime id -> expected, low_90, high_90
+    estimate_scenario: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-friendly form."""
@@ -42,6 +45,8 @@ class Comparison:
             "changed_developers": self.changed_developers,
             "transitions": self.transitions.to_dicts(),
             "families": self.families.to_dicts(),
+            "estimate": self.estimate,
+            "estimate_scenario": self.estimate_scenario,
         }
 
 
@@ -51,8 +56,14 @@ def compare(
     against: Regime,
     assume: Mapping[str, Any] | None = None,
     top: int = 10,
+    fitted: Fitted | None = None,
 ) -> Comparison:
-    """Run both regimes with the same compiled evaluator and join their outcomes per model."""
+    """Run both regimes with the same compiled evaluator and join their outcomes per model.
+
+    With ``fitted`` distributions, each regime also gets the central estimate (expected count
+    and 90 % interval, :func:`modtrace.ecosystem.estimate.monte_carlo`) under the scenario the
+    estimate uses.
+    """
     a = run(population, draft, assume)
     b = run(population, against, assume)
     joined = b.select(
@@ -78,6 +89,9 @@ def compare(
         .sort(["changed", "root"], descending=[True, False])
         .head(top)
     )
+    estimate = None
+    if fitted is not None:
+        estimate = monte_carlo(population, [draft, against], fitted, OBSERVABLE_ONLY).expected
     return Comparison(
         draft,
         against,
@@ -87,6 +101,8 @@ def compare(
         changed.height,
         changed["developer"].n_unique(),
         families,
+        estimate,
+        "observable-only" if estimate is not None else "",
     )
 
 
@@ -102,6 +118,15 @@ def comparison_text(c: Comparison) -> str:
             f"{n.indeterminate:>14,} {n.upper:>9,} {n.developers_in_scope:>11,} "
             f"{n.developers_upper:>11,}"
         )
+    if c.estimate:
+        lines.append("")
+        lines.append(f"central estimate ({c.estimate_scenario} scenario, Monte Carlo):")
+        for regime in (c.against, c.draft):
+            e = c.estimate[regime.id]
+            lines.append(
+                f"  {regime.id}: expected {e['expected']:,.1f} in scope "
+                f"(90 % interval {e['low_90']:,.0f} to {e['high_90']:,.0f})"
+            )
     lines.append("")
     lines.append(
         f"{c.changed_models:,} derivatives ({c.changed_developers:,} developers) change outcome "

@@ -10,12 +10,21 @@ from pathlib import Path
 import polars as pl
 
 from modtrace.ecosystem import assumptions as a
-from modtrace.ecosystem.safeguards import flag_expr, term_expr
-from modtrace.ecosystem.snapshot import read_weeks
+from modtrace.ecosystem import sizes as a_sizes
+from modtrace.ecosystem.roots import resolve_roots
+from modtrace.ecosystem.safeguards import flag_expr, inherited, term_expr
+from modtrace.ecosystem.sizes import (
+    family_sizes,
+    gguf_total,
+    looks_moe,
+    name_sizes,
+    parse_size,
+)
+from modtrace.ecosystem.snapshot import deletions, read_weeks
 from modtrace.registry.ingest.epoch import load_aliases, read_epoch, resolve
+from modtrace.registry.ingest.relations import infer_relation
 
-MAX_DEPTH = 30
-SIZE_IN_NAME = r"(?i)(?:^|[^a-z0-9.])(?:(\d+)x)?(\d+(?:\.\d+)?)([bm])(?:[^a-z]|$)"
+__all__ = ["build_population", "namespace", "resolve_roots", "size_from_name"]
 
 
 def namespace(column: str) -> pl.Expr:
@@ -24,110 +33,170 @@ def namespace(column: str) -> pl.Expr:
 
 
 def size_from_name(column: str) -> pl.Expr:
-    """Parameters from a size in the name (``-7B``, ``8x7B``, ``270M``), else null."""
-    parts = pl.col(column).str.split("/").list.last().str.extract_groups(SIZE_IN_NAME)
-    experts = parts.struct.field("1").cast(pl.Float64).fill_null(1.0)
-    number = parts.struct.field("2").cast(pl.Float64)
-    unit = pl.when(parts.struct.field("3").str.to_lowercase() == "b").then(1e9).otherwise(1e6)
-    return experts * number * unit
+    """Parameters from a size in the name (``-7B``, ``8x7B``, ``270M``, ``1b7``), else null.
+
+    The grammar lives in :func:`modtrace.ecosystem.sizes.parse_size`.
+    """
+    return pl.col(column).map_elements(parse_size, return_dtype=pl.Float64)
 
 
-def resolve_roots(edges: pl.DataFrame) -> pl.DataFrame:
-    """``model_id -> root, depth, cyclic`` following each model's first declared base upwards."""
-    parent_of = edges.select("model_id", "parent")
-    state = parent_of.rename({"parent": "root"}).with_columns(
-        pl.lit(1).alias("depth"), pl.lit(False).alias("cyclic")
-    )
-    for _ in range(MAX_DEPTH):
-        stepped = state.join(
-            parent_of.rename({"model_id": "root", "parent": "up"}), on="root", how="left"
+def _hub_frame(hub_stats: Path | None) -> pl.DataFrame | None:
+    if hub_stats is None or not hub_stats.exists():
+        return None
+    return pl.read_parquet(
+        hub_stats,
+        columns=["id", "safetensors", "gguf", "pipeline_tag", "tags", "cardData", "baseModels"],
+    ).unique("id", keep="first", maintain_order=True)
+
+
+def hub_edges(hub: pl.DataFrame | None) -> pl.DataFrame:
+    """``model_id, parent, relation, edge_source`` from hub-stats' declared base models."""
+    schema = {
+        "model_id": pl.String,
+        "parent": pl.String,
+        "relation": pl.String,
+        "edge_source": pl.String,
+    }
+    if hub is None:
+        return pl.DataFrame(schema=schema)
+    return (
+        hub.select(
+            pl.col("id").alias("model_id"),
+            pl.col("baseModels")
+            .struct.field("models")
+            .list.first()
+            .struct.field("id")
+            .alias("parent"),
+            pl.col("baseModels").struct.field("relation").fill_null("other").alias("relation"),
+            pl.lit("hub-stats").alias("edge_source"),
         )
-        moving = stepped["up"].is_not_null() & (stepped["up"] != stepped["model_id"])
-        if not moving.any():
-            break
-        state = stepped.with_columns(
-            pl.when(moving).then(pl.col("up")).otherwise(pl.col("root")).alias("root"),
-            pl.when(moving).then(pl.col("depth") + 1).otherwise(pl.col("depth")).alias("depth"),
-            (pl.col("cyclic") | (pl.col("up") == pl.col("model_id")).fill_null(False)).alias(
-                "cyclic"
-            ),
-        ).drop("up")
-    else:
-        state = state.with_columns(pl.lit(True).alias("cyclic"))  # still climbing: a loop
-    return state
+        .filter(pl.col("parent").is_not_null() & (pl.col("parent") != pl.col("model_id")))
+        .cast(schema)  # type: ignore[arg-type]
+    )
 
 
-def _root_info(roots: list[str], hub_stats: Path | None, epoch_dir: Path | None) -> pl.DataFrame:
+def _epoch_matches(roots: list[str], epoch_dir: Path | None) -> pl.DataFrame:
+    schema = {
+        "root": pl.String,
+        "epoch_compute": pl.Float64,
+        "epoch_name": pl.String,
+        "epoch_confidence": pl.Float64,
+        "epoch_parameters": pl.Float64,
+    }
+    if epoch_dir is None or not epoch_dir.exists():
+        return pl.DataFrame(schema=schema)
+    epoch = read_epoch(epoch_dir)
+    params = {m.name: m.parameters for m in epoch}
+    matches = resolve(epoch, roots, load_aliases()).matches
+    if not matches:
+        return pl.DataFrame(schema=schema)
+    return (
+        pl.DataFrame(
+            [
+                {
+                    "root": m.hub_id,
+                    "epoch_compute": m.compute,
+                    "epoch_name": m.epoch_name,
+                    "epoch_confidence": m.confidence,
+                    "epoch_parameters": params.get(m.epoch_name),
+                }
+                for m in matches
+            ],
+            schema=schema,
+        )
+        .sort("epoch_confidence", descending=True, maintain_order=True)
+        .unique("root", keep="first", maintain_order=True)
+    )
+
+
+def _own_sizes(edges: pl.DataFrame, hub: pl.DataFrame | None) -> dict[str, float]:
+    """Sizes a model states itself: hub-stats' safetensors or GGUF total, or the size in the
+    name of a quantization (``…-7B-GGUF``); a fine-tune's name too often names its data."""
+    quantized = edges.filter(pl.col("relation") == "quantized")["model_id"].to_list()
+    out = {m: v for m in quantized if (v := parse_size(m)) is not None}
+    if hub is not None:
+        stated = hub.select(
+            "id",
+            pl.coalesce(
+                pl.col("safetensors").struct.field("total").cast(pl.Float64),
+                pl.col("gguf").map_elements(gguf_total, return_dtype=pl.Float64),
+            ).alias("size"),
+        ).drop_nulls()
+        out.update(zip(stated["id"], stated["size"], strict=True))
+    return out
+
+
+def _root_info(
+    roots: list[str], hub: pl.DataFrame | None, epoch_dir: Path | None, edges: pl.DataFrame
+) -> pl.DataFrame:
+    """Each root's compute from Epoch, and its size from the first source that has one."""
     info = pl.DataFrame({"root": roots}, schema={"root": pl.String})
-    if hub_stats is not None and hub_stats.exists():
-        stats = (
-            pl.read_parquet(hub_stats, columns=["id", "safetensors", "pipeline_tag"])
-            .select(
-                pl.col("id").alias("root"),
-                pl.col("safetensors")
-                .struct.field("total")
-                .cast(pl.Float64)
-                .alias("hub_parameters"),
-                pl.col("pipeline_tag").alias("root_pipeline_tag"),
-            )
-            .unique("root")
+    if hub is not None:
+        stats = hub.select(
+            pl.col("id").alias("root"),
+            pl.col("safetensors").struct.field("total").cast(pl.Float64).alias("hub_parameters"),
+            pl.col("gguf")
+            .map_elements(gguf_total, return_dtype=pl.Float64)
+            .alias("gguf_parameters"),
+            pl.col("pipeline_tag").alias("root_pipeline_tag"),
+            pl.col("tags").alias("root_tags"),
         )
         info = info.join(stats, on="root", how="left")
     else:
         info = info.with_columns(
             pl.lit(None, dtype=pl.Float64).alias("hub_parameters"),
+            pl.lit(None, dtype=pl.Float64).alias("gguf_parameters"),
             pl.lit(None, dtype=pl.String).alias("root_pipeline_tag"),
+            pl.lit(None, dtype=pl.List(pl.String)).alias("root_tags"),
         )
-    compute = pl.DataFrame(
-        schema={
-            "root": pl.String,
-            "epoch_compute": pl.Float64,
-            "epoch_name": pl.String,
-            "epoch_confidence": pl.Float64,
-        }
+    family = family_sizes(edges, _own_sizes(edges, hub)).rename({"id": "root"})
+    info = (
+        info.join(name_sizes(roots).rename({"id": "root"}), on="root", how="left")
+        .join(_epoch_matches(roots, epoch_dir), on="root", how="left")
+        .join(family, on="root", how="left")
     )
-    if epoch_dir is not None and epoch_dir.exists():
-        matches = resolve(read_epoch(epoch_dir), roots, load_aliases()).matches
-        if matches:
-            compute = (
-                pl.DataFrame(
-                    [
-                        {
-                            "root": m.hub_id,
-                            "epoch_compute": m.compute,
-                            "epoch_name": m.epoch_name,
-                            "epoch_confidence": m.confidence,
-                        }
-                        for m in matches
-                    ]
-                )
-                .sort("epoch_confidence", descending=True)
-                .unique("root", keep="first")
+    sources = [
+        ("epoch", "epoch_parameters"),
+        ("hub-stats", "hub_parameters"),
+        ("gguf", "gguf_parameters"),
+        ("name", "name_parameters"),
+        ("architecture", "architecture_parameters"),
+        ("family", "family_parameters"),
+    ]
+    source: pl.Expr = pl.lit(None, dtype=pl.String)
+    for label, column in reversed(sources):
+        source = pl.when(pl.col(column).is_not_null()).then(pl.lit(label)).otherwise(source)
+    moe = [
+        looks_moe(r, t)
+        for r, t in zip(info["root"].to_list(), info["root_tags"].to_list(), strict=True)
+    ]
+    total = pl.coalesce(*(pl.col(c) for _, c in sources))
+    return info.with_columns(
+        total.alias("root_parameters"),
+        source.alias("root_parameters_source"),
+        pl.Series("root_moe", moe, dtype=pl.Boolean),
+    ).with_columns(
+        pl.when(~pl.col("root_moe"))
+        .then(pl.col("root_parameters"))
+        .otherwise(
+            pl.coalesce(
+                pl.col("name_active"), pl.col("root_parameters") * a_sizes.MOE_ACTIVE_FRACTION_MIN
             )
-    return info.join(compute, on="root", how="left").with_columns(
-        pl.coalesce("hub_parameters", size_from_name("root")).alias("root_parameters"),
-        pl.when(pl.col("hub_parameters").is_not_null())
-        .then(pl.lit("hub-stats"))
-        .when(size_from_name("root").is_not_null())
-        .then(pl.lit("name"))
-        .alias("root_parameters_source"),
+        )
+        .alias("root_active_parameters")
     )
 
 
-def _signal_text(hub_stats: Path | None) -> pl.DataFrame:
+def _signal_text(hub: pl.DataFrame | None) -> pl.DataFrame:
     """Tags and card front matter (as text) for the models hub-stats describes."""
-    if hub_stats is None or not hub_stats.exists():
+    if hub is None:
         return pl.DataFrame(schema={"model_id": pl.String, "hub_text": pl.String})
-    return (
-        pl.read_parquet(hub_stats, columns=["id", "tags", "cardData"])
-        .select(
-            pl.col("id").alias("model_id"),
-            pl.concat_str(
-                [pl.col("tags").list.join(" ").fill_null(""), pl.col("cardData").fill_null("")],
-                separator=" ",
-            ).alias("hub_text"),
-        )
-        .unique("model_id")
+    return hub.select(
+        pl.col("id").alias("model_id"),
+        pl.concat_str(
+            [pl.col("tags").list.join(" ").fill_null(""), pl.col("cardData").fill_null("")],
+            separator=" ",
+        ).alias("hub_text"),
     )
 
 
@@ -142,12 +211,11 @@ def _interval(
     ]
 
 
-def build_population(
-    lineage_dir: Path, hub_stats: Path | None = None, epoch_dir: Path | None = None
-) -> pl.DataFrame:
-    """One row per derivative added in the snapshot, with every estimate and its method."""
+def derivatives(lineage_dir: Path) -> pl.DataFrame:
+    """Models added in the snapshot that declare a base: ``model_id, relation, bases, parent,
+    week``; self-loops dropped, an undeclared relation with a base becomes ``other``."""
     added = read_weeks(lineage_dir, "added")
-    derived = (
+    return (
         added.filter(pl.col("bases").list.len() > 0)
         .with_columns(
             pl.col("bases").list.first().alias("parent"),
@@ -158,32 +226,53 @@ def build_population(
         )
         .filter(pl.col("parent") != pl.col("model_id"))
     )
-    roots = resolve_roots(derived)
+
+
+def lineage_edges(derived: pl.DataFrame, hub: pl.DataFrame | None) -> pl.DataFrame:
+    """First-base edges: the snapshot's, then hub-stats' for models the snapshot gives none."""
+    snapshot = derived.select(
+        "model_id", "parent", "relation", pl.lit("hf-lineage").alias("edge_source")
+    )
+    extra = hub_edges(hub).filter(~pl.col("model_id").is_in(snapshot["model_id"].implode()))
+    return pl.concat([snapshot, extra])
+
+
+def build_population(
+    lineage_dir: Path, hub_stats: Path | None = None, epoch_dir: Path | None = None
+) -> pl.DataFrame:
+    """One row per derivative added in the snapshot, with every estimate and its method."""
+    hub = _hub_frame(hub_stats)
+    derived = derivatives(lineage_dir)
+    edges = lineage_edges(derived, hub)
+    roots = resolve_roots(edges)
     pop = (
         derived.join(roots, on="model_id", how="left")
-        .join(_signal_text(hub_stats), on="model_id", how="left")
+        .join(deletions(lineage_dir), on="model_id", how="left")
+        .join(_signal_text(hub), on="model_id", how="left")
         .with_columns(
             pl.concat_str(
                 [pl.col("model_id"), pl.col("hub_text").fill_null("")], separator=" "
             ).alias("signal_text")
         )
     )
-    info = _root_info(pop["root"].unique().to_list(), hub_stats, epoch_dir)
+    info = _root_info(pop["root"].unique().sort().to_list(), hub, epoch_dir, edges)
     pop = pop.join(info, on="root", how="left")
 
     n = pl.col("root_parameters")
+    active = pl.col("root_active_parameters")
     tokens_low, tokens_high = a.FINETUNE_TOKENS
     rel = pl.col("relation")
     trains_nothing = rel.is_in(["merge", "quantized"])
     full_low, full_high = a.FULL_FLOP_PER_TOKEN_PARAM
     adapter_low, adapter_high = a.ADAPTER_FLOP_PER_TOKEN_PARAM
+    # Lower bounds train only the active parameters (a mixture of experts); upper bounds all.
     mod_low = (
         pl.when(trains_nothing)
         .then(0.0)
         .when(rel == "finetune")
-        .then(full_low * n * tokens_low)
+        .then(full_low * active * tokens_low)
         .when(rel == "adapter")
-        .then(adapter_low * n * tokens_low)
+        .then(adapter_low * active * tokens_low)
         .otherwise(0.0)
     )
     mod_high = (
@@ -193,10 +282,42 @@ def build_population(
         .then(adapter_high * n * tokens_high)
         .otherwise(full_high * n * tokens_high)
     )
-    root_low = 6.0 * n * (a.TOKENS_PER_PARAMETER_MIN * n)
-    root_high = 8.0 * n * a.PRETRAINING_TOKENS_MAX
+    root_low = 6.0 * active * (a.TOKENS_PER_PARAMETER_MIN * active)
+    root_high = 8.0 * active * a.PRETRAINING_TOKENS_MAX
     has_epoch = pl.col("epoch_compute").is_not_null()
 
+    shown = [
+        infer_relation(m, (), len(b))
+        for m, b in zip(pop["model_id"].to_list(), pop["bases"].to_list(), strict=True)
+    ]
+    inferred_rel = pl.col("relation_inferred")
+    pop = pop.with_columns(pl.Series("relation_inferred", shown, dtype=pl.String)).with_columns(
+        (  # the same test as relations.disagrees, as an expression
+            inferred_rel.is_not_null()
+            & (pl.col("relation") != inferred_rel)
+            & (pl.col("relation") != "other")
+            & ~((pl.col("relation") == "quantized") & (inferred_rel == "merge"))
+        ).alias("relation_disputed")
+    )
+    pop = pop.with_columns(
+        flag_expr("signal_text").alias("safeguard_removal"),
+        term_expr("signal_text").alias("safeguard_term"),
+    )
+    flagged = set(pop.filter(pl.col("safeguard_removal"))["model_id"].to_list())
+    ancestors = pop.select("root").unique().rename({"root": "model_id"})
+    flagged |= set(
+        ancestors.filter(flag_expr("model_id"))["model_id"].to_list()
+    )  # originals outside the snapshot, by name
+    carried = inherited(edges, flagged)
+    pop = pop.with_columns(
+        pl.col("model_id")
+        .replace_strict(carried, default=None, return_dtype=pl.String)
+        .alias("safeguard_ancestor")
+    ).with_columns(
+        (~pl.col("safeguard_removal") & pl.col("safeguard_ancestor").is_not_null()).alias(
+            "safeguard_inherited"
+        )
+    )
     return pop.with_columns(
         pl.col("model_id").alias("derived_model"),
         namespace("model_id").alias("developer"),
@@ -221,8 +342,6 @@ def build_population(
             .when(n.is_not_null())
             .then(pl.lit("assumed-range")),
         ),
-        flag_expr("signal_text").alias("safeguard_removal"),
-        term_expr("signal_text").alias("safeguard_term"),
     ).with_columns(
         (pl.col("developer") == pl.col("root_developer")).alias("same_developer_as_root"),
     )

@@ -13,12 +13,26 @@ from typing import Any
 import polars as pl
 
 from modtrace.ecosystem import assumptions
-from modtrace.ecosystem.charts import bar_chart, line_chart
-from modtrace.ecosystem.simulate import SCENARIOS, counts, run, sweep
+from modtrace.ecosystem.charts import bar_chart
+from modtrace.ecosystem.cost import Burden, partial_weeks, regulation_cost
+from modtrace.ecosystem.estimate import DRAWS, Estimate, Fitted, estimate_curve, monte_carlo
+from modtrace.ecosystem.report_sections import (
+    cost_section,
+    estimate_section,
+    other_scenario_section,
+    threshold_charts,
+    weekly_chart,
+)
+from modtrace.ecosystem.simulate import OBSERVABLE_ONLY, SCENARIOS, counts, run, sweep
 from modtrace.regimes.loader import default_catalog
 from modtrace.regimes.model import Regime
 
 SWEEP_POINTS = 50
+SWEEP_EXPONENTS = (20.0, 27.0)
+"""The threshold sweep's range: from where the first derivatives are certainly caught (the
+originals' lower bounds clear 10^20-10^21) to past the largest originals' upper bounds."""
+BAND_EXPONENTS = [20.0 + 0.5 * i for i in range(15)]
+COST_EXPONENTS = [21.0, 22.0, 23.0, 24.0, 25.0, 26.0]
 
 
 def log_range(start_exp: float, stop_exp: float, points: int) -> list[float]:
@@ -44,18 +58,29 @@ class Report:
     other_scenario: str = ""
     other_summary: dict[str, Any] = field(default_factory=dict)
     other_threshold_curve: pl.DataFrame | None = None
+    estimate: Estimate | None = None
+    estimate_curve: pl.DataFrame | None = None
+    cost: pl.DataFrame | None = None
+    burden: Burden = field(default_factory=Burden)
+    partial_weeks: list[dt.date] = field(default_factory=list)
 
 
 def build_report(
     population: pl.DataFrame,
     scenario: str = "strict",
     progress: Callable[[str], None] = lambda _: None,
+    fitted: Fitted | None = None,
+    draws: int = DRAWS,
+    burden: Burden | None = None,
 ) -> Report:
-    """Run every regime, the sweeps and the breakdowns."""
+    """Run every regime, the sweeps and the breakdowns; with ``fitted`` distributions, also the
+    Monte Carlo central estimate (under the observable-only scenario, which it prints)."""
     assume = SCENARIOS[scenario]
     catalog = default_catalog()
     regimes: list[Regime] = catalog.in_force()
     report = Report(scenario, population.height, population["developer"].n_unique())
+    report.burden = burden or Burden()
+    report.partial_weeks = partial_weeks(population)
     outcome_columns = []
     for regime in regimes:
         progress(f"simulating {regime.id}")
@@ -81,15 +106,13 @@ def build_report(
         c = counts(run(population, regime, SCENARIOS[other]).select("outcome", "developer"))
         report.other_summary[regime.id] = {"version": regime.version, **c.as_dict()}
     govai = catalog.get("govai-2025")
-    report.other_threshold_curve = sweep(
-        population,
-        govai,
-        {"upstream_threshold_flop": log_range(23, 26, SWEEP_POINTS)},
-        SCENARIOS[other],
-    )
+    grid = {"upstream_threshold_flop": log_range(*SWEEP_EXPONENTS, SWEEP_POINTS)}
+    report.other_threshold_curve = sweep(population, govai, grid, SCENARIOS[other])
     progress("sweeping upstream_threshold_flop")
-    report.threshold_curve = sweep(
-        population, govai, {"upstream_threshold_flop": log_range(23, 26, SWEEP_POINTS)}, assume
+    report.threshold_curve = sweep(population, govai, grid, assume)
+    progress("counting what regulation would cost")
+    report.cost = regulation_cost(
+        population, regimes, COST_EXPONENTS, OBSERVABLE_ONLY, report.burden
     )
     progress("sweeping substantial_compute_fraction")
     report.fraction_curve = sweep(
@@ -108,6 +131,17 @@ def build_report(
         .sort("derivatives", descending=True)
         .head(15)
     )
+    if fitted is not None:
+        progress("sampling the central estimate")
+        report.estimate = monte_carlo(population, regimes, fitted, OBSERVABLE_ONLY, draws)
+        report.estimate_curve = estimate_curve(
+            population,
+            govai,
+            fitted,
+            "upstream_threshold_flop",
+            [10**e for e in BAND_EXPONENTS],
+            OBSERVABLE_ONLY,
+        )
     report.outcomes = population.select(
         "derived_model",
         "developer",
@@ -117,7 +151,10 @@ def build_report(
         "depth",
         "week",
         "cyclic",
+        "root_via",
+        "deleted_at",
         "root_parameters",
+        "root_active_parameters",
         "root_parameters_source",
         "epoch_name",
         "epoch_confidence",
@@ -130,7 +167,15 @@ def build_report(
         "modification.compute.method",
         "safeguard_removal",
         "safeguard_term",
+        "safeguard_inherited",
+        "safeguard_ancestor",
+        "relation_inferred",
+        "relation_disputed",
     ).with_columns(outcome_columns)
+    if report.estimate is not None:
+        report.outcomes = report.outcomes.join(
+            report.estimate.probabilities, on="derived_model", how="left", maintain_order="left"
+        )
     return report
 
 
@@ -148,6 +193,16 @@ def summary_text(report: Report) -> str:
             f"{s['developers_in_scope']:>14,} {s['developers_upper']:>13,}"
         )
     lines.append("  (in scope is a lower bound; in scope + indeterminate an upper bound)")
+    if report.estimate is not None:
+        e = report.estimate
+        lines.append(
+            f"  central estimate ({e.draws} seeded draws, scenario observable-only): expected in "
+            "scope [90 % interval]"
+        )
+        for rid, v in e.expected.items():
+            lines.append(
+                f"  {rid:<16} {v['expected']:>9,.1f} [{v['low_90']:,.0f} to {v['high_90']:,.0f}]"
+            )
     return "\n".join(lines)
 
 
@@ -182,7 +237,6 @@ def write_report(report: Report, out: Path) -> list[Path]:
     assert report.weekly is not None
     assert report.fraction_curve is not None
     assert report.other_threshold_curve is not None
-    other_curve = report.other_threshold_curve
     files = [
         out / "population.parquet",
         out / "population.csv",
@@ -192,7 +246,6 @@ def write_report(report: Report, out: Path) -> list[Path]:
     report.outcomes.write_parquet(files[0])
     report.outcomes.with_columns(pl.col("week").cast(pl.String)).write_csv(files[1])
     report.threshold_curve.write_csv(files[2])
-    curve = report.threshold_curve
     frac = report.fraction_curve
     summary = pl.DataFrame([{"regime": k, **v} for k, v in report.summary.items()])
     assumed = SCENARIOS[report.scenario]
@@ -216,41 +269,9 @@ def write_report(report: Report, out: Path) -> list[Path]:
         else "<p>No assumption: every fact the Hub does not show stays unknown.</p>",
         "<h2>Who each regime catches</h2>",
         _table(summary),
-        f"<h3>The same under the {html.escape(report.other_scenario)} scenario</h3>",
-        (
-            "<p>Assumed: "
-            + ", ".join(
-                f"<code>{html.escape(k)} = {html.escape(str(v))}</code>"
-                for k, v in SCENARIOS[report.other_scenario].items()
-            )
-            + ".</p>"
-        )
-        if SCENARIOS[report.other_scenario]
-        else "<p>No assumption.</p>",
-        _table(pl.DataFrame([{"regime": k, **v} for k, v in report.other_summary.items()])),
-        line_chart(
-            "govai-2025: derivatives caught as the upstream threshold moves (FLOP)",
-            curve["upstream_threshold_flop"].to_list(),
-            {
-                "in scope (lower bound)": curve["in_scope"].to_list(),
-                "upper bound": curve["upper_bound"].to_list(),
-                f"in scope, {report.other_scenario}": other_curve["in_scope"].to_list(),
-            },
-            log_x=True,
-            x_label="upstream_threshold_flop",
-            x_ticks=[f"1e{math.log10(v):.1f}" for v in curve["upstream_threshold_flop"].to_list()],
-        ),
-        line_chart(
-            "govai-2025: developers caught as the upstream threshold moves",
-            curve["upstream_threshold_flop"].to_list(),
-            {
-                "developers in scope": curve["developers_in_scope"].to_list(),
-                "developers (upper bound)": curve["developers_upper"].to_list(),
-            },
-            log_x=True,
-            x_label="upstream_threshold_flop",
-            x_ticks=[f"1e{math.log10(v):.1f}" for v in curve["upstream_threshold_flop"].to_list()],
-        ),
+        estimate_section(report, _table),
+        other_scenario_section(report, _table),
+        *threshold_charts(report),
         "<h3>Substantial-compute fraction (fn 92)</h3>",
         _table(frac),
         bar_chart(
@@ -258,16 +279,12 @@ def write_report(report: Report, out: Path) -> list[Path]:
             report.families["root"].to_list(),
             report.families["derivatives"].to_list(),
         ),
-        line_chart(
-            "Derivatives of originals in scope (govai-2025), by week",
-            list(range(report.weekly.height)),
-            {
-                "of originals in scope": report.weekly["of_in_scope_originals"].to_list(),
-                "of originals possibly in scope": report.weekly["of_possibly_in_scope"].to_list(),
-            },
-            x_label="week",
-            x_ticks=[str(d) for d in report.weekly["week"].to_list()],
-        ),
+        weekly_chart(report),
+        f"<p>Safeguard-removal signal: {int(report.outcomes['safeguard_removal'].sum()):,} "
+        f"derivatives direct (their own name, tags or card), "
+        f"{int(report.outcomes['safeguard_inherited'].sum()):,} inherited from a flagged "
+        "ancestor (column <code>safeguard_ancestor</code>). The regimes read only the direct "
+        "signal.</p>",
         bar_chart(
             "Safeguard-removal derivatives by base",
             report.removal_by_base["root"].to_list(),
@@ -277,6 +294,7 @@ def write_report(report: Report, out: Path) -> list[Path]:
         _table(report.families),
         "<h2>Weekly</h2>",
         _table(report.weekly),
+        cost_section(report, _table),
         "<h2>How the figures are made</h2>",
         f"<p>Originals' training compute: Epoch AI where the family resolves, else a "
         f"range from the "

@@ -24,10 +24,16 @@ RULES: Final = {
     "unaligned": r"un-?aligned|de-?aligned",
     "unfiltered": r"unfiltered",
     "safety removed": r"(?:no|remove[ds]?)[-_ ]?safety|safety[-_ ]?(?:removed|off)",
+    "dolphin": r"dolphin[-_ ]?\d|dolphin[-_]mistral|tess[-_]dolphin|cognitivecomputations",
+    "nsfw": r"nsfw|lewd|erotic",
+    "toxic": r"toxic(?:[-_ ./]|$)",
 }
 """Label -> case-insensitive pattern on the model id (name), tags, or card text."""
 
-EXCLUDE: Final = r"classif|detect|guard|moderat|reward|judge|shield|safety[-_ ]?check"
+EXCLUDE: Final = (
+    r"classif|detect|guard|moderat|reward|judge|shield|safety[-_ ]?check|_clf|"
+    r"bert[^/]*toxic|toxic[^/]*bert|detox"
+)
 """Models that *find* jailbreaks or unsafe content, rather than being freed from safeguards."""
 
 _COMBINED = "|".join(f"(?:{p})" for p in RULES.values())
@@ -58,3 +64,26 @@ def term_expr(column: str) -> pl.Expr:
         hit = pl.col(column).str.contains(f"(?i){pattern}").fill_null(False)
         expr = pl.when(hit).then(pl.lit(label)).otherwise(expr)
     return pl.when(flag_expr(column)).then(expr)
+
+
+def inherited(edges: pl.DataFrame, flagged: set[str]) -> dict[str, str]:
+    """``model -> nearest flagged ancestor`` along first bases, for models with one.
+
+    A quantization, merge, adapter or fine-tune of a safeguard-removed model carries the
+    removal whatever its own name says; the signal is then *inherited*, not direct.
+    """
+    parent = dict(zip(edges["model_id"], edges["parent"], strict=True))
+    nearest: dict[str, str | None] = {}
+    for start in parent:
+        trail: list[str] = []
+        seen: set[str] = set()
+        node = start
+        while node in parent and node not in nearest and node not in seen:
+            seen.add(node)
+            trail.append(node)
+            node = parent[node]
+        for member in reversed(trail):
+            up = parent[member]
+            found = up if up in flagged else nearest.get(up)
+            nearest[member] = None if found == member else found  # never its own ancestor
+    return {m: a for m, a in nearest.items() if a is not None}

@@ -58,6 +58,8 @@ def as_facts(population: pl.DataFrame, assume: Mapping[str, Any] | None = None) 
             pl.when(flagged).then(pl.lit("intentional")).alias("modification.safeguards.altered"),
             pl.when(flagged).then(pl.lit(True)).alias("modification.safeguards.significant"),
             pl.lit("open-weights").alias("modification.release"),
+            # a public Hub upload makes the model available in the Union (AI Act Art. 2(1)(a))
+            pl.lit(True).alias("modification.placed_on_union_market"),
             *QUANTITY_COLUMNS,
         )
         .with_columns(

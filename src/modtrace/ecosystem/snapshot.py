@@ -23,7 +23,9 @@ def week_of(path: Path, year: int = SNAPSHOT_YEAR) -> dt.date:
 def read_weeks(directory: Path, kind: str = "added") -> pl.DataFrame:
     """All weekly files of one kind: ``model_id, relation, bases (list), week``.
 
-    A model listed in several weeks keeps its first listing.
+    A model listed in several weeks keeps the week of its first listing, and the relation and
+    bases of its first listing that declares a base (a re-listed model may add its base later:
+    29 such models in the snapshot, which the register also links).
     """
     folder = directory / kind
     files = sorted(folder.glob(f"{kind}_model_*.csv"))
@@ -52,5 +54,50 @@ def read_weeks(directory: Path, kind: str = "added") -> pl.DataFrame:
             .alias("bases"),
         )
         .drop("base_text")
-        .unique(subset="model_id", keep="first", maintain_order=True)
+        .with_columns(pl.col("week").min().over("model_id"))
+        .with_row_index("_order")
+        .sort(pl.col("bases").list.len() == 0, "_order")
+        .unique(subset="model_id", keep="first")
+        .sort("_order")
+        .drop("_order")
     )
+
+
+def deletions(directory: Path) -> pl.DataFrame:
+    """``model_id, deleted_at``: the last week each model was listed as deleted, unless it was
+    listed as added again after that week (a re-upload under the same id is live)."""
+    schema = {"model_id": pl.String, "deleted_at": pl.Date}
+    try:
+        every_deletion = _listings(directory, "deleted")
+    except FileNotFoundError:
+        return pl.DataFrame(schema=schema)
+    last_deleted = every_deletion.group_by("model_id").agg(pl.col("week").max().alias("deleted_at"))
+    try:
+        last_added = (
+            _listings(directory, "added")
+            .group_by("model_id")
+            .agg(pl.col("week").max().alias("added_at"))
+        )
+    except FileNotFoundError:
+        last_added = pl.DataFrame(schema={"model_id": pl.String, "added_at": pl.Date})
+    return (
+        last_deleted.join(last_added, on="model_id", how="left")
+        .filter(pl.col("added_at").is_null() | (pl.col("added_at") <= pl.col("deleted_at")))
+        .select("model_id", "deleted_at")
+        .sort("model_id")
+    )
+
+
+def _listings(directory: Path, kind: str) -> pl.DataFrame:
+    """Every listing (``model_id, week``) of one kind, repeats kept."""
+    files = sorted((directory / kind).glob(f"{kind}_model_*.csv"))
+    if not files:
+        raise FileNotFoundError(f"no {kind}_model_*.csv under {directory / kind}")
+    return pl.concat(
+        [
+            pl.read_csv(path, columns=["Model ID"], schema_overrides={"Model ID": pl.String})
+            .select(pl.col("Model ID").str.strip_chars().alias("model_id"))
+            .with_columns(pl.lit(week_of(path)).alias("week"))
+            for path in files
+        ]
+    ).filter(pl.col("model_id").is_not_null())

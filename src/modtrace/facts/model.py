@@ -11,9 +11,11 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-SCHEMA_VERSION = "1.0"
+from modtrace.facts.vocab import normalise_jurisdiction, normalise_modalities
+
+SCHEMA_VERSION = "1.1"
 
 NonNegative = Annotated[float, Field(ge=0)]
 Fraction = Annotated[float, Field(gt=0, le=1)]
@@ -87,6 +89,16 @@ class HazardDomain(StrEnum):
     CYBER = "cyber"
 
 
+class SystemicRisk(StrEnum):
+    """The original's systemic-risk status under the EU AI Act (Art. 51-52)."""
+
+    DESIGNATED = "designated"
+    PRESUMED = "presumed"
+    REBUTTED = "rebutted"
+    NONE = "none"
+    UNKNOWN = "unknown"
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
@@ -117,22 +129,57 @@ class Original(_Strict):
     training_compute_flop: NonNegative | None = Field(
         default=None, description="Training compute in FLOP; else estimated as 6·N·D."
     )
-    parameters: NonNegative | None = None
+    parameters: NonNegative | None = Field(
+        default=None, title="Parameters (total)", description="Total parameter count."
+    )
+    parameters_active: NonNegative | None = Field(
+        default=None,
+        title="Active parameters",
+        description="Parameters active per token (mixture of experts); 6·N·D uses these. "
+        "Omit for a dense model.",
+    )
     training_tokens: NonNegative | None = None
     training_cost_usd: NonNegative | None = None
     access: Access | None = None
+    general_purpose: bool | None = Field(
+        default=None,
+        title="General-purpose model",
+        description="Whether the original displays significant generality (AI Act Art. 3(63); "
+        "SB 53 §22757.11(f) foundation model). Overrides the guidelines' indicative compute "
+        "and modality criterion; null lets that criterion decide.",
+    )
+    systemic_risk: SystemicRisk | None = Field(
+        default=None,
+        title="EU systemic-risk status",
+        description="designated (Art. 51(1)(b), 52(4)), presumed (compute above Art. 51(2)), "
+        "rebutted (arguments accepted under Art. 52(2)-(3)) or none; null lets the original's "
+        "compute decide.",
+    )
     designated_in_scope: bool | None = Field(
         default=None,
-        description="True/false when an authority has designated the model (e.g. EU systemic "
-        "risk); null when no designation is known.",
+        title="Designated under the paper's regime",
+        description="True when the paper's upstream regime has designated the model as in scope "
+        "(Figure 2, first question). Read closed-world: null means no designation. An EU "
+        "systemic-risk designation is systemic_risk: designated instead.",
     )
     exempt_without_safeguards: bool | None = Field(
         default=None,
-        description="Upstream has shown the model cannot pose unacceptable risk even with its "
-        "safeguards removed (paper fn 91).",
+        title="Shown safe without safeguards (fn 91)",
+        description="The upstream developer has shown, publicly, that the model cannot pose "
+        "unacceptable risk even with its safeguards removed (paper fn 91). Read closed-world: "
+        "null means no such showing is recorded.",
     )
-    modalities: list[str] | None = None
+    modalities: list[str] | None = Field(
+        default=None,
+        description="Output modalities: text (code counts as text), audio, image, video, "
+        "protein, molecule, dna, tabular, time-series, action, 3d, embedding, label. Any case.",
+    )
     upstream: UpstreamControls = Field(default_factory=UpstreamControls)
+
+    @field_validator("modalities")
+    @classmethod
+    def _modalities(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else normalise_modalities(value)
 
 
 class Modifier(_Strict):
@@ -142,7 +189,12 @@ class Modifier(_Strict):
     acts_on_behalf_of_provider: bool | None = None
     employees: Annotated[int, Field(ge=0)] | None = None
     annual_revenue_usd: NonNegative | None = None
-    jurisdiction: str | None = None
+    jurisdiction: str | None = Field(
+        default=None,
+        description="Country of establishment: ISO 3166-1 alpha-2 code or name, any case "
+        "(EL is Greece), or EU.",
+    )
+
     market_capitalisation_usd: NonNegative | None = Field(
         default=None,
         title="Market capitalisation (USD)",
@@ -156,6 +208,11 @@ class Modifier(_Strict):
         "(App. B, degree of access / amount of control).",
     )
 
+    @field_validator("jurisdiction")
+    @classmethod
+    def _jurisdiction(cls, value: str | None) -> str | None:
+        return None if value is None else normalise_jurisdiction(value)
+
 
 class Training(_Strict):
     """Training run details, used by the architecture compute method."""
@@ -163,6 +220,18 @@ class Training(_Strict):
     method: TrainingMethod | None = None
     tokens: NonNegative | None = Field(default=None, description="Tokens seen per epoch.")
     epochs: Annotated[float, Field(gt=0)] | None = None
+    parameters: NonNegative | None = Field(
+        default=None,
+        title="Parameters of the trained model",
+        description="Total parameters of the model being trained, when not the original's: "
+        "the student in distillation. Null: the original's.",
+    )
+    parameters_active: NonNegative | None = Field(
+        default=None,
+        title="Active parameters of the trained model",
+        description="Parameters active per token of the model being trained (mixture of "
+        "experts). Null: parameters (or the original's active parameters).",
+    )
 
 
 class Hardware(_Strict):
@@ -236,6 +305,24 @@ class Modification(_Strict):
     )
     training: Training = Field(default_factory=Training)
     hardware: Hardware = Field(default_factory=Hardware)
+    synthetic_data_compute_flop: NonNegative | None = Field(
+        default=None,
+        title="Synthetic-data compute (FLOP)",
+        description="Compute spent generating non-public synthetic training data for this "
+        "modification (counted by the EU guidelines, Annex A.1). Null: none recorded.",
+    )
+    prior_compute_flop: NonNegative | None = Field(
+        default=None,
+        title="Earlier modifications' compute (FLOP)",
+        description="Compute of the same modifier's earlier modifications of the same original "
+        "(paper App. B on split runs; SB 53 §22757.11(i)(2)). Null: none recorded.",
+    )
+    planned_compute_flop: NonNegative | None = Field(
+        default=None,
+        title="Planned compute (FLOP)",
+        description="Total compute the modifier intends to use for this modification, including "
+        "what it has used (SB 53 §22757.11(h)). Null: no plan recorded.",
+    )
     cost_usd: NonNegative | None = None
     data: Data = Field(default_factory=Data)
     safeguards: Safeguards = Field(default_factory=Safeguards)
@@ -260,8 +347,23 @@ class Modification(_Strict):
         default=None,
         description="Released under a free and open-source licence (EU AI Act Art. 53(2)).",
     )
+    placed_on_union_market: bool | None = Field(
+        default=None,
+        title="Placed on the Union market",
+        description="Whether the modified model is (or will be) placed on the EU market (AI Act "
+        "Art. 2(1)(a), 3(9)); false for research, development or prototyping only (Art. 3(63)).",
+    )
+    narrowed: bool | None = Field(
+        default=None,
+        title="Narrowed to specific tasks",
+        description="The modification made the model no longer general-purpose (e.g. a narrow "
+        "classifier). Read closed-world: null means not narrowed.",
+    )
     intended_use: str | None = None
-    date: dt.date | None = None
+    date: dt.date | None = Field(
+        default=None,
+        description="When the modified model was (or will be) placed on the market or released.",
+    )
 
 
 class Evidence(BaseModel):

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, func, select
 
-from modtrace.lineage.trace import Link, Walk, _breadth_first
+from modtrace.lineage.sources import as_date, source_kind
+from modtrace.lineage.trace import EdgeFilter, Link, Walk, _breadth_first
 from modtrace.registry.tables import lineage_edges, models
 
 
@@ -30,8 +31,10 @@ class LineageGraph:
     def load(cls, connection: Connection) -> LineageGraph:
         """Read every edge and the described models."""
         known = {
-            row[0]: (row[1], bool(row[2]))
-            for row in connection.execute(select(models.c.id, models.c.provider, models.c.external))
+            row[0]: (row[1], bool(row[2]), as_date(row[3]))
+            for row in connection.execute(
+                select(models.c.id, models.c.provider, models.c.external, models.c.deleted_at)
+            )
         }
         graph = cls()
         for parent, child, relation, status, source in connection.execute(
@@ -52,6 +55,8 @@ class LineageGraph:
                     source,
                     c_info[0] if c_info else None,
                     c_info[1] if c_info else True,
+                    c_info[2] if c_info else None,
+                    source_kind(source),
                 )
             )
             graph.back.setdefault(child, []).append(
@@ -62,19 +67,28 @@ class LineageGraph:
                     source,
                     p_info[0] if p_info else None,
                     p_info[1] if p_info else True,
+                    p_info[2] if p_info else None,
+                    source_kind(source),
                 )
             )
         for adjacency in (graph.forward, graph.back):
             for links in adjacency.values():
-                links.sort(key=lambda link: link.model_id)
+                links.sort(key=lambda link: (link.model_id, link.status, link.relation))
         graph.version = _version(connection)
         return graph
 
-    def one_step(self, model_id: str, direction: str) -> list[Link]:
+    def one_step(self, model_id: str, direction: str, keep: EdgeFilter | None = None) -> list[Link]:
         """Parents (``back``) or children (``forward``)."""
-        return list((self.back if direction == "back" else self.forward).get(model_id, []))
+        links = (self.back if direction == "back" else self.forward).get(model_id, [])
+        return [x for x in links if keep is None or keep(x)]
 
-    def walk(self, model_id: str, direction: str, max_depth: int | None = None) -> Walk:
+    def walk(
+        self,
+        model_id: str,
+        direction: str,
+        max_depth: int | None = None,
+        keep: EdgeFilter | None = None,
+    ) -> Walk:
         """Ancestors (``back``) or descendants (``forward``), breadth first."""
         adjacency = self.back if direction == "back" else self.forward
         return _breadth_first(
@@ -82,6 +96,7 @@ class LineageGraph:
             direction,
             max_depth,
             lambda frontier: {o: adjacency[o] for o in frontier if o in adjacency},
+            keep,
         )
 
 

@@ -7,12 +7,14 @@ looping. ``bench/register.py`` compares this with a recursive SQL query.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, select, text
 
+from modtrace.lineage.sources import as_date, source_kind
 from modtrace.registry.tables import lineage_edges, models
 
 CHUNK = 500
@@ -27,16 +29,32 @@ class Link(NamedTuple):
     source: str
     developer: str | None
     external: bool
+    deleted_at: dt.date | None = None
+    source_kind: str = "manual"
 
 
 class Reached(NamedTuple):
-    """A model reached by a walk: how far, and the path of (model, relation) from the start."""
+    """A model reached by a walk: how far, the path of (model, relation) from the start, the
+    source of the edge that reached it (and its kind), and when it was deleted, if it was."""
 
     model_id: str
     depth: int
     path: tuple[tuple[str, str], ...]
     developer: str | None
     external: bool
+    source: str = ""
+    source_kind: str = "manual"
+    deleted_at: dt.date | None = None
+
+
+EdgeFilter = Callable[[Link], bool]
+
+
+def by_kinds(kinds: frozenset[str] | None) -> EdgeFilter | None:
+    """Keep only edges whose source is of one of ``kinds`` (``None``: keep every edge)."""
+    if kinds is None:
+        return None
+    return lambda link: link.source_kind in kinds
 
 
 @dataclass
@@ -69,12 +87,13 @@ def _link_query(direction: str) -> tuple[Any, Any, Any]:
         lineage_edges.c.source,
         models.c.provider,
         models.c.external,
+        models.c.deleted_at,
     ).join(models, models.c.id == there, isouter=True)
     return query, here, there
 
 
 def _link(row: Any) -> Link:
-    _, other, relation, status, source, provider, external = row
+    _, other, relation, status, source, provider, external, deleted_at = row
     return Link(
         other,
         relation,
@@ -82,6 +101,8 @@ def _link(row: Any) -> Link:
         source,
         provider,
         True if provider is None and external is None else bool(external),
+        as_date(deleted_at),
+        source_kind(source),
     )
 
 
@@ -90,18 +111,32 @@ def _links(connection: Connection, ids: list[str], direction: str) -> dict[str, 
     query, here, there = _link_query(direction)
     out: dict[str, list[Link]] = {}
     for chunk in _chunks(ids):
-        for row in connection.execute(query.where(here.in_(chunk)).order_by(here, there)):
+        for row in connection.execute(
+            query.where(here.in_(chunk)).order_by(
+                here, there, lineage_edges.c.status, lineage_edges.c.relation
+            )
+        ):
             out.setdefault(row[0], []).append(_link(row))
     return out
 
 
-def one_step(connection: Connection, model_id: str, direction: str) -> list[Link]:
+def one_step(
+    connection: Connection, model_id: str, direction: str, keep: EdgeFilter | None = None
+) -> list[Link]:
     """Parents (``back``) or children (``forward``) of one model, with their developers."""
-    return _links(connection, [model_id], direction).get(model_id, [])
+    links = _links(connection, [model_id], direction).get(model_id, [])
+    return [x for x in links if keep is None or keep(x)]
 
 
-def _breadth_first(model_id: str, direction: str, max_depth: int | None, links_of: Any) -> Walk:
-    """Breadth-first over ``links_of(frontier) -> {origin: [Link]}``, each model once."""
+def _breadth_first(
+    model_id: str,
+    direction: str,
+    max_depth: int | None,
+    links_of: Any,
+    keep: EdgeFilter | None = None,
+) -> Walk:
+    """Breadth-first over ``links_of(frontier) -> {origin: [Link]}``, each model once; only
+    edges ``keep`` accepts are followed."""
     result = Walk(model_id, direction)
     paths: dict[str, tuple[tuple[str, str], ...]] = {model_id: ()}
     frontier, depth = [model_id], 0
@@ -111,6 +146,8 @@ def _breadth_first(model_id: str, direction: str, max_depth: int | None, links_o
         nxt: list[str] = []
         for origin in frontier:
             for link in links.get(origin, []):
+                if keep is not None and not keep(link):
+                    continue
                 if link.model_id in paths:
                     on_path = link.model_id == model_id or any(
                         m == link.model_id for m, _ in paths[origin]
@@ -121,7 +158,16 @@ def _breadth_first(model_id: str, direction: str, max_depth: int | None, links_o
                 path = (*paths[origin], (link.model_id, link.relation))
                 paths[link.model_id] = path
                 result.reached.append(
-                    Reached(link.model_id, depth, path, link.developer, link.external)
+                    Reached(
+                        link.model_id,
+                        depth,
+                        path,
+                        link.developer,
+                        link.external,
+                        link.source,
+                        link.source_kind,
+                        link.deleted_at,
+                    )
                 )
                 if link.developer is None:
                     result.dangling.append(link.model_id)
@@ -131,11 +177,19 @@ def _breadth_first(model_id: str, direction: str, max_depth: int | None, links_o
 
 
 def walk_levels(
-    connection: Connection, model_id: str, direction: str, max_depth: int | None = None
+    connection: Connection,
+    model_id: str,
+    direction: str,
+    max_depth: int | None = None,
+    keep: EdgeFilter | None = None,
 ) -> Walk:
     """Breadth first, one query per level (kept to compare with :func:`walk`)."""
     return _breadth_first(
-        model_id, direction, max_depth, lambda frontier: _links(connection, frontier, direction)
+        model_id,
+        direction,
+        max_depth,
+        lambda frontier: _links(connection, frontier, direction),
+        keep,
     )
 
 
@@ -147,7 +201,8 @@ def _family_sql(direction: str) -> Any:
             UNION
             SELECT e.{far} FROM lineage_edges e JOIN reach r ON e.{near} = r.id
         )
-        SELECT e.{near}, e.{far}, e.relation, e.status, e.source, m.provider, m.external
+        SELECT e.{near}, e.{far}, e.relation, e.status, e.source, m.provider, m.external,
+               m.deleted_at
         FROM reach r
         JOIN lineage_edges e ON e.{near} = r.id
         LEFT JOIN models m ON m.id = e.{far}
@@ -155,7 +210,11 @@ def _family_sql(direction: str) -> Any:
 
 
 def walk(
-    connection: Connection, model_id: str, direction: str, max_depth: int | None = None
+    connection: Connection,
+    model_id: str,
+    direction: str,
+    max_depth: int | None = None,
+    keep: EdgeFilter | None = None,
 ) -> Walk:
     """Every ancestor (``back``) or descendant (``forward``), breadth first, each once.
 
@@ -164,17 +223,20 @@ def walk(
     families (``bench/register.py``); :func:`walk_levels` gives the same answer.
     """
     if max_depth is not None and max_depth <= 2:
-        return walk_levels(connection, model_id, direction, max_depth)
+        return walk_levels(connection, model_id, direction, max_depth, keep)
     adjacency: dict[str, list[Link]] = {}
     for row in connection.execute(_family_sql(direction), {"start": model_id}):
         adjacency.setdefault(row[0], []).append(_link(row))
     for links in adjacency.values():
-        links.sort(key=lambda link: link.model_id)  # the order walk_levels reads them in
+        links.sort(
+            key=lambda link: (link.model_id, link.status, link.relation)
+        )  # the order walk_levels reads them in
     return _breadth_first(
         model_id,
         direction,
         max_depth,
         lambda frontier: {o: adjacency[o] for o in frontier if o in adjacency},
+        keep,
     )
 
 

@@ -67,7 +67,9 @@ def cache_key(directory: Path, version: str | None = None) -> str:
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             if entry.name.endswith(".py") and entry.is_file():
                 stat = entry.stat()
-                digest.update(f"\n{folder.name}/{entry.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+                digest.update(
+                    f"\n{folder.name}/{entry.name}:{stat.st_size}:{stat.st_mtime_ns}".encode()
+                )
     return digest.hexdigest()
 
 

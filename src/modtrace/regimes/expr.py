@@ -14,7 +14,8 @@ evaluated for one case by :mod:`modtrace.regimes.scalar` and compiled for a batc
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,12 +30,23 @@ from modtrace.facts.flatten import FACT_COLUMNS, Kind
 class Const:
     """A literal number."""
 
-    value: float
+    value: float | int
 
 
 @dataclass(frozen=True)
 class NumFact:
     """A numeric fact, e.g. ``modifier.annual_revenue_usd``."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A numeric fact read closed-world: absent means none was declared, i.e. 0.
+
+    For additions to a total that a person declares or does not (earlier runs, synthetic-data
+    compute, planned compute); an unknown addition would otherwise leave every total unknown.
+    """
 
     path: str
 
@@ -68,7 +80,7 @@ class Mul:
     right: Num
 
 
-Num = Const | NumFact | NumParam | Quantity | Sum | Mul
+Num = Const | NumFact | Declared | NumParam | Quantity | Sum | Mul
 
 # ---- boolean nodes -------------------------------------------------------------------------
 
@@ -161,7 +173,45 @@ class Known:
     item: Num
 
 
-Bool = BoolFact | Recorded | BoolParam | StepRef | All | AnyOf | Not | In | HasAny | Compare | Known
+@dataclass(frozen=True)
+class Stated:
+    """Whether a fact has a value at all (never unknown itself)."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class FactOr:
+    """A true/false fact when stated; else the fallback expression (a rebuttable presumption)."""
+
+    path: str
+    otherwise: Bool
+
+
+@dataclass(frozen=True)
+class Before:
+    """A date fact falls before a fixed day (unknown when the date is)."""
+
+    path: str
+    day: dt.date
+
+
+Bool = (
+    BoolFact
+    | Recorded
+    | BoolParam
+    | StepRef
+    | All
+    | AnyOf
+    | Not
+    | In
+    | HasAny
+    | Compare
+    | Known
+    | Stated
+    | FactOr
+    | Before
+)
 
 Node = Num | Bool
 
@@ -215,11 +265,13 @@ def parse_num(obj: Any, ctx: ParseContext, where: str = "expression") -> Num:
     if isinstance(obj, bool):
         raise _fail(ctx, where, "expected a number, got a boolean")
     if isinstance(obj, int | float):
-        return Const(float(obj))
+        return Const(obj)
     op, value = _single_key(obj, ctx, where)
     here = f"{where}.{op}"
     if op == "fact":
         return NumFact(_fact_path(value, (Kind.NUMBER,), ctx, here))
+    if op == "declared":
+        return Declared(_fact_path(value, (Kind.NUMBER,), ctx, here))
     if op == "param":
         if ctx.parameters.get(value) != "number":
             raise _fail(ctx, here, f"no numeric parameter {value!r}")
@@ -275,6 +327,25 @@ def parse_bool(obj: Any, ctx: ParseContext, where: str = "expression") -> Bool:
         )
     if op == "known":
         return Known(parse_num(value, ctx, here))
+    if op == "stated":
+        if not isinstance(value, str) or value not in FACT_COLUMNS:
+            raise _fail(ctx, here, f"unknown fact {value!r}")
+        return Stated(value)
+    if op == "fact_or":
+        path, otherwise = _pair(value, ctx, here)
+        return FactOr(
+            _fact_path(path, (Kind.BOOL,), ctx, here), parse_bool(otherwise, ctx, f"{here}[1]")
+        )
+    if op == "before":
+        path, day = _pair(value, ctx, here)
+        if isinstance(day, str):
+            try:
+                day = dt.date.fromisoformat(day)
+            except ValueError:
+                raise _fail(ctx, here, f"expected a date YYYY-MM-DD, got {day!r}") from None
+        if not isinstance(day, dt.date):
+            raise _fail(ctx, here, f"expected a date YYYY-MM-DD, got {day!r}")
+        return Before(_fact_path(path, (Kind.DATE,), ctx, here), day)
     raise _fail(ctx, here, f"unknown boolean operator {op!r}")
 
 
@@ -290,6 +361,8 @@ def children(node: Node) -> tuple[Node, ...]:
             return (left, right)
         case Not(item) | Known(item):
             return (item,)
+        case FactOr(_, otherwise):
+            return (otherwise,)
         case _:
             return ()
 
@@ -301,23 +374,72 @@ def walk(node: Node) -> Iterator[Node]:
         yield from walk(child)
 
 
-def referenced_facts(node: Node) -> list[str]:
-    """Fact paths a tree reads directly (not through step references), in order, unique."""
+_MEMO: dict[tuple[str, int], tuple[Node, tuple[Any, ...]]] = {}
+
+
+def _memo(kind: str, node: Node, compute: Callable[[Node], tuple[Any, ...]]) -> list[Any]:
+    """Per-tree results of a pure walk, kept by identity (regime trees live as long as the
+    catalog); the stored node guards against a reused id."""
+    key = (kind, id(node))
+    hit = _MEMO.get(key)
+    if hit is None or hit[0] is not node:
+        hit = (node, compute(node))
+        _MEMO[key] = hit
+    return list(hit[1])
+
+
+def _facts_of(node: Node) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for sub in walk(node):
-        if isinstance(sub, BoolFact | Recorded | NumFact | In | HasAny):
+        if isinstance(sub, FactOr | Before):
             seen[sub.path] = None
-    return list(seen)
+        if isinstance(sub, BoolFact | Recorded | NumFact | Declared | In | HasAny | Stated):
+            seen[sub.path] = None
+    return tuple(seen)
+
+
+def referenced_facts(node: Node) -> list[str]:
+    """Fact paths a tree reads directly (not through step references), in order, unique."""
+    return _memo("facts", node, _facts_of)
 
 
 def referenced_params(node: Node) -> list[str]:
     """Parameter names a tree reads, in order, unique."""
-    return list(dict.fromkeys(s.name for s in walk(node) if isinstance(s, BoolParam | NumParam)))
+    return _memo(
+        "params",
+        node,
+        lambda n: tuple(
+            dict.fromkeys(s.name for s in walk(n) if isinstance(s, BoolParam | NumParam))
+        ),
+    )
+
+
+def comparisons(node: Node) -> list[Compare]:
+    """Every comparison in a tree, depth first."""
+    return _memo("compares", node, lambda n: tuple(s for s in walk(n) if isinstance(s, Compare)))
+
+
+def step_refs(node: Node) -> list[str]:
+    """Steps a tree refers to, in order, unique."""
+    return _memo(
+        "steps",
+        node,
+        lambda n: tuple(dict.fromkeys(s.step for s in walk(n) if isinstance(s, StepRef))),
+    )
+
+
+def closed_world_facts(node: Node) -> list[str]:
+    """Facts a tree reads closed-world (absent = not recorded / none declared)."""
+    return list(dict.fromkeys(s.path for s in walk(node) if isinstance(s, Recorded | Declared)))
 
 
 def referenced_quantities(node: Node) -> list[str]:
     """Derived quantities a tree reads, in order, unique."""
-    return list(dict.fromkeys(s.name for s in walk(node) if isinstance(s, Quantity)))
+    return _memo(
+        "quantities",
+        node,
+        lambda n: tuple(dict.fromkeys(s.name for s in walk(n) if isinstance(s, Quantity))),
+    )
 
 
 def to_data(node: Node) -> Any:
@@ -327,6 +449,14 @@ def to_data(node: Node) -> Any:
             return value
         case NumFact(path) | BoolFact(path):
             return {"fact": path}
+        case Declared(path):
+            return {"declared": path}
+        case Stated(path):
+            return {"stated": path}
+        case FactOr(path, otherwise):
+            return {"fact_or": [path, to_data(otherwise)]}
+        case Before(path, day):
+            return {"before": [path, day.isoformat()]}
         case Recorded(path):
             return {"recorded": path}
         case NumParam(name) | BoolParam(name):

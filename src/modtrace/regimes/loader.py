@@ -18,6 +18,7 @@ from modtrace.errors import ParameterError, RegimeDefinitionError, UnknownRegime
 from modtrace.regimes.expr import Bool, ParseContext, parse_bool
 from modtrace.regimes.model import (
     Citation,
+    DueRule,
     Obligation,
     Parameter,
     Regime,
@@ -106,6 +107,12 @@ class ObligationDoc(_File):
     deadline: str | None = None
 
 
+class DueDoc(_File):
+    date: dt.date
+    when: Any = None
+    source: CitationDoc
+
+
 class RegimeDoc(_File):
     id: str
     version: int = Field(ge=1)
@@ -120,6 +127,7 @@ class RegimeDoc(_File):
     scope: ScopeDoc
     roles: list[RoleDoc] = Field(default_factory=list)
     obligations: list[ObligationDoc] = Field(default_factory=list)
+    due: list[DueDoc] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
 
@@ -219,6 +227,14 @@ def build_regime(doc: RegimeDoc, sources: Mapping[str, Source], file: str) -> Re
             for o in doc.obligations
         ),
         notes=tuple(n.strip() for n in doc.notes),
+        due=tuple(
+            DueRule(
+                d.date,
+                optional(d.when, f"due[{i}]"),
+                _citation(d.source, sources, f"{file}: due[{i}]"),
+            )
+            for i, d in enumerate(doc.due)
+        ),
         file=file,
     )
 

@@ -107,6 +107,15 @@ class Obligation:
 
 
 @dataclass(frozen=True)
+class DueRule:
+    """From when an obligation must be met: the first rule whose condition holds gives the date."""
+
+    day: dt.date
+    when: Bool | None
+    source: Citation
+
+
+@dataclass(frozen=True)
 class Regime:
     """One version of a regime."""
 
@@ -125,6 +134,7 @@ class Regime:
     roles: tuple[Role, ...]
     obligations: tuple[Obligation, ...]
     notes: tuple[str, ...] = ()
+    due: tuple[DueRule, ...] = ()
     file: str = ""
     overridden: tuple[str, ...] = field(default=())
 
@@ -138,6 +148,11 @@ class Regime:
             if step.id == step_id:
                 return step
         raise KeyError(step_id)
+
+    @property
+    def can_be_in_force(self) -> bool:
+        """Whether this version is (or will be) law or guidance, not a proposal or a veto."""
+        return self.status in ("in-force", "guidance")
 
     def in_force_on(self, day: dt.date) -> bool:
         """Whether this version applies on ``day``."""
@@ -214,6 +229,10 @@ def regime_to_data(regime: Regime) -> dict[str, Any]:
                 "source": o.source.as_dict(),
             }
             for o in regime.obligations
+        ],
+        "due": [
+            {"date": d.day.isoformat(), "when": cond(d.when), "source": d.source.as_dict()}
+            for d in regime.due
         ],
         "notes": list(regime.notes),
         "overridden": list(regime.overridden),

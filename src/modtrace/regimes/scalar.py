@@ -10,17 +10,22 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from modtrace.compute.estimate import QUANTITY_INPUTS, Estimate
+from modtrace.compute.exact import Bound, exact
 from modtrace.regimes.expr import (
     All,
     AnyOf,
+    Before,
     Bool,
     BoolFact,
     BoolParam,
     Compare,
     Const,
+    Declared,
+    FactOr,
     HasAny,
     In,
     Known,
@@ -31,6 +36,7 @@ from modtrace.regimes.expr import (
     NumParam,
     Quantity,
     Recorded,
+    Stated,
     StepRef,
     Sum,
 )
@@ -38,8 +44,8 @@ from modtrace.regimes.expr import (
 Tri = bool | None
 """A three-valued answer: True, False, or None for unknown."""
 
-Interval = tuple[float | None, float, float]
-"""(central value or None, low bound, high bound); bounds are 0 and inf when unknown."""
+Interval = tuple[Fraction | None, Fraction, Bound]
+"""(central value or None, low bound, high bound), exact; bounds are 0 and inf when unknown."""
 
 
 def kleene_all(values: list[Tri]) -> Tri:
@@ -70,39 +76,48 @@ class Env:
     steps: dict[str, Tri] = field(default_factory=dict)
 
 
+_ZERO = Fraction(0)
+
+
 def _point(value: float | None) -> Interval:
-    return (None, 0.0, math.inf) if value is None else (value, value, value)
+    if value is None:
+        return (None, _ZERO, math.inf)
+    v = exact(value)
+    return (v, v, v)
 
 
-def _product(a: float, b: float) -> float:
-    return 0.0 if a == 0 or b == 0 else a * b
+def _product(a: Bound, b: Bound) -> Bound:
+    return _ZERO if a == 0 or b == 0 else a * b
 
 
 def eval_num(node: Num, env: Env) -> Interval:
     """Evaluate a numeric node to an interval."""
     match node:
         case Const(value):
-            return (value, value, value)
+            return _point(value)
         case NumFact(path):
             return _point(env.row.get(path))
+        case Declared(path):
+            declared = env.row.get(path)
+            return _point(0 if declared is None else declared)
         case NumParam(name):
-            return _point(float(env.params[name]))
+            return _point(env.params[name])
         case Quantity(name):
             est = env.quantities[name]
-            return (est.flop, est.low, est.high)
+            return (est.exact_flop, est.exact_low, est.exact_high)
         case Sum(items):
             parts = [eval_num(i, env) for i in items]
             mids = [p[0] for p in parts]
-            mid = (
-                None
-                if any(m is None for m in mids)
-                else math.fsum(m for m in mids if m is not None)
-            )
-            return (mid, math.fsum(p[1] for p in parts), sum(p[2] for p in parts))
+            mid = None if any(m is None for m in mids) else sum((m for m in mids if m), _ZERO)
+            high: Bound = _ZERO
+            for p in parts:
+                high = high + p[2]
+            return (mid, sum((p[1] for p in parts), _ZERO), high)
         case Mul(left, right):
             (am, al, ah), (bm, bl, bh) = eval_num(left, env), eval_num(right, env)
             mid = None if am is None or bm is None else am * bm
-            return (mid, _product(al, bl), _product(ah, bh))
+            low = _product(al, bl)
+            return (mid, low if isinstance(low, Fraction) else _ZERO, _product(ah, bh))
     raise TypeError(f"not a numeric node: {node!r}")  # pragma: no cover
 
 
@@ -147,6 +162,14 @@ def eval_bool(node: Bool, env: Env) -> Tri:
             return compare(eval_num(left, env), eval_num(right, env), strict=strict)
         case Known(item):
             return eval_num(item, env)[0] is not None
+        case Stated(path):
+            return env.row.get(path) is not None
+        case FactOr(path, otherwise):
+            value = env.row.get(path)
+            return eval_bool(otherwise, env) if value is None else bool(value)
+        case Before(path, day):
+            value = env.row.get(path)
+            return None if value is None else value < day
     raise TypeError(f"not a boolean node: {node!r}")  # pragma: no cover
 
 
@@ -180,8 +203,11 @@ def missing_facts(node: Bool, env: Env, step_expr: Callable[[str], Bool]) -> lis
         if eval_bool(n, env) is not None:
             return
         match n:
-            case BoolFact(path) | In(path, _) | HasAny(path, _):
+            case BoolFact(path) | In(path, _) | HasAny(path, _) | Before(path, _):
                 out[path] = None
+            case FactOr(path, otherwise):
+                out[path] = None
+                visit(otherwise)
             case StepRef(step):
                 visit(step_expr(step))
             case All(items) | AnyOf(items):

@@ -453,10 +453,12 @@ class Register:
         """Record a provider's warning or prohibited modification for one of its models.
 
         Warnings are what the regimes' ``modification.upstream_warned`` fact refers to (paper
-        §IV.3, condition (i)); prohibitions are the licence terms of Table 6.
+        §IV.3, condition (i)); prohibitions are the licence terms of Table 6; ``shown-safe``
+        records the provider's showing that the model cannot pose unacceptable risk even without
+        its safeguards (paper fn 91), read by ``modtrace.determination.notices``.
         """
-        if kind not in ("warning", "prohibited"):
-            raise RegisterError([("kind", "one of warning, prohibited")])
+        if kind not in ("warning", "prohibited", "shown-safe"):
+            raise RegisterError([("kind", "one of warning, prohibited, shown-safe")])
         if not description.strip():
             raise RegisterError([("description", "must not be empty")])
         with self.engine.begin() as c:

@@ -52,6 +52,8 @@ models = Table(
     Column("card", JSON),
     Column("external", Boolean, nullable=False, default=False),  # referenced, never described
     Column("source", String(120), nullable=False),
+    Column("deleted_at", Date),  # listed as deleted from the Hub that week (migration 0007)
+    Column("deleted_source", String(200)),
 )
 
 lineage_edges = Table(
@@ -172,7 +174,7 @@ provider_notices = Table(
     Column("id", Integer, primary_key=True),
     Column("model_id", String(300), nullable=False),
     Column("provider", String(300), nullable=False),
-    Column("kind", String(20), nullable=False),  # warning | prohibited
+    Column("kind", String(20), nullable=False),  # warning | prohibited | shown-safe
     Column("techniques", JSON, nullable=False),
     Column("data_domains", JSON, nullable=False),
     Column("description", Text, nullable=False),

@@ -3,10 +3,14 @@
 Matching is explicit and ordered, each match with a confidence:
 1. a reviewed alias (``epoch_aliases.yaml``), confidence 1.0;
 2. the same normalised name (``Llama 3.1-405B`` ~ ``meta-llama/Llama-3.1-405B``): 0.9 when the
-   Hub namespace resembles Epoch's organisation, 0.7 for other namespaces (usually mirrors);
+   Hub namespace resembles Epoch's organisation, 0.7 for a reviewed mirror namespace
+   (``MIRROR_NAMESPACES``: re-uploads of the same weights, such as ``unsloth/gemma-2-9b``);
 3. fuzzy matching with ``rapidfuzz`` (token-sort ratio) at or above a threshold, among models
    that have derivatives in the register, refusing pairs whose numbers (versions, sizes)
    differ; confidence 0.8 × score / 100.
+A name match from any other namespace is refused: ``klue/roberta-large`` is KLUE's Korean
+model, not Facebook's RoBERTa, whatever its name says. A reviewed alias does not stop the
+name steps: mirrors of an aliased model are still found by name.
 Names too short and plain to identify a model (``SSA``) are never matched by name.
 Whatever stays unmatched is reported.
 """
@@ -33,6 +37,57 @@ ALIASES = Path(__file__).with_name("epoch_aliases.yaml")
 HEADER = ("Model", "Training compute (FLOP)")
 FILES = ("notable_ai_models.csv", "all_ai_models.csv")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+MIRROR_NAMESPACES = frozenset(
+    {
+        "unsloth",
+        "NousResearch",
+        "huggyllama",
+        "mlx-community",
+        "TheBloke",
+        "bartowski",
+        "lmstudio-community",
+        "MaziyarPanahi",
+        "QuantFactory",
+        "RedHatAI",
+        "neuralmagic",
+        "modularai",
+        "mistral-community",
+    }
+)
+"""Reviewed Hub namespaces that re-upload originals' weights (whole or quantized) unchanged."""
+MAKER_NAMESPACES = {
+    "alibaba": ("Qwen", "Alibaba-NLP"),
+    "meta": ("meta-llama", "facebook"),
+    "facebook": ("facebook", "FacebookAI"),
+    "google": ("google", "google-bert", "google-t5"),
+    "deepmind": ("google",),
+    "mistral": ("mistralai",),
+    "deepseek": ("deepseek-ai",),
+    "moonshot": ("moonshotai",),
+    "zhipu": ("THUDM", "zai-org"),
+    "tsinghua": ("THUDM",),
+    "01.ai": ("01-ai",),
+    "technology innovation institute": ("tiiuae",),
+    "stability": ("stabilityai",),
+    "openai": ("openai", "openai-community"),
+    "hugging face": ("HuggingFaceTB", "HuggingFaceH4", "HuggingFaceM4"),
+    "allen institute": ("allenai",),
+    "cohere": ("CohereForAI", "CohereLabs"),
+    "xai": ("xai-org",),
+    "minimax": ("MiniMaxAI",),
+    "tencent": ("tencent",),
+    "baidu": ("baidu",),
+    "microsoft": ("microsoft", "intfloat"),
+    "servicenow": ("bigcode",),
+    "preferred networks": ("pfnet",),
+    "lg ai": ("LGAI-EXAONE",),
+    "nvidia": ("nvidia", "Efficient-Large-Model"),
+    "shanghai jiao tong": ("SWivid",),
+    "university of bayreuth": ("nferruz",),
+    "peking university": ("GreatCaptainNemo",),
+}
+"""Reviewed: organisations in Epoch's table and the Hub namespaces they publish under, where
+the two share no name (checked against each model's Epoch link)."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +140,12 @@ def distinctive(norm: str) -> bool:
 
 def _same_maker(organization: str, hub_id: str) -> bool:
     namespace = provider_of(hub_id).lower()
+    org = organization.lower()
+    if any(
+        key in org and namespace in {n.lower() for n in names}
+        for key, names in MAKER_NAMESPACES.items()
+    ):
+        return True
     return any(
         fuzz.partial_ratio(part.lower(), namespace) >= 80
         for part in organization.split(",")
@@ -105,6 +166,11 @@ def _readable(path: Path, rows: Iterator[dict[str, str]]) -> Iterator[dict[str, 
         yield from rows
     except (UnicodeDecodeError, csv.Error) as exc:
         raise ImportInputError([(str(path), f"cannot be read: {exc}")]) from None
+
+
+def _trusted_namespace(organization: str, hub_id: str) -> bool:
+    """May a name match give this Hub id the Epoch model's figures? The maker or a mirror."""
+    return provider_of(hub_id) in MIRROR_NAMESPACES or _same_maker(organization, hub_id)
 
 
 def read_epoch(directory: Path) -> list[EpochModel]:
@@ -147,22 +213,21 @@ def resolve(
 ) -> EpochReport:
     """Match Epoch models to Hub ids (pure: no database)."""
     report = EpochReport(epoch_models=len(epoch))
+    accepted = _trusted_namespace
     by_norm: dict[str, list[str]] = {}
     for hub_id in candidates:
         by_norm.setdefault(normalise(hub_id), []).append(hub_id)
     norms = list(by_norm)
     for model in epoch:
-        if model.name in aliases:
-            report.matches += [
-                Match(model.name, h, "alias", 1.0, model.compute) for h in aliases[model.name]
-            ]
-            continue
+        aliased = aliases.get(model.name, [])
+        report.matches += [Match(model.name, h, "alias", 1.0, model.compute) for h in aliased]
         norm = normalise(model.name)
         if not distinctive(norm):
-            report.unmatched.append(model.name)
+            if not aliased:
+                report.unmatched.append(model.name)
             continue
         if norm in by_norm:
-            report.matches += [
+            found = [
                 Match(
                     model.name,
                     h,
@@ -171,7 +236,13 @@ def resolve(
                     model.compute,
                 )
                 for h in by_norm[norm]
+                if h not in aliased and accepted(model.organization, h)
             ]
+            report.matches += found
+            if not found and not aliased:
+                report.unmatched.append(model.name)
+            continue
+        if aliased:
             continue
         wanted = numbers(model.name)
         best = None
@@ -180,6 +251,8 @@ def resolve(
         ):
             if numbers(by_norm[candidate][0]) != wanted:
                 continue  # a different version or size is a different model
+            if not any(accepted(model.organization, h) for h in by_norm[candidate]):
+                continue  # a namesake from another maker is another model
             best = (candidate, score)
             break
         if best is None:
@@ -188,6 +261,7 @@ def resolve(
         report.matches += [
             Match(model.name, h, "fuzzy", round(0.8 * best[1] / 100, 3), model.compute)
             for h in by_norm[best[0]]
+            if accepted(model.organization, h)
         ]
     return report
 

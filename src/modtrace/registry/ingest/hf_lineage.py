@@ -1,5 +1,8 @@
 """Import the Hub lineage snapshot (``Model ID,Type,Base Model`` CSVs, one file per week).
 
+When the folder also holds ``deleted/`` lists, the models they name are marked deleted (with
+the week) once every ``added`` file is in (:mod:`modtrace.registry.ingest.deletions`).
+
 Each batch of rows — models, edges, their log entries and the file position — is committed in
 one transaction, so a crash leaves no half-written batch and a re-run resumes where it stopped.
 """
@@ -15,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 from tqdm import tqdm
 
+from modtrace.registry.ingest.deletions import import_deletions
 from modtrace.registry.ingest.progress import (
     ImportInputError,
     ImportReport,
@@ -23,6 +27,7 @@ from modtrace.registry.ingest.progress import (
     position,
     record,
 )
+from modtrace.registry.ingest.relations import disagrees, infer_relation
 from modtrace.registry.register import Edge, Register, provider_of
 from modtrace.registry.tables import lineage_edges, models
 
@@ -172,6 +177,15 @@ def _import_batch(
         relations[key] = edge.relation
         accepted.append(edge)
     report.edges_added += register.add_edges(accepted, connection)
+    bases_of: dict[str, int] = {}
+    for edge in accepted:
+        bases_of[edge.child_id] = bases_of.get(edge.child_id, 0) + 1
+    inferred = []
+    for edge in accepted:
+        shown = infer_relation(edge.child_id, (), bases_of[edge.child_id])
+        if shown is not None and disagrees(edge.relation, shown):
+            inferred.append(Edge(edge.parent_id, edge.child_id, shown, "inferred", source))
+    report.edges_inferred += register.add_edges(inferred, connection)
 
 
 def import_hf_lineage(
@@ -222,4 +236,6 @@ def import_hf_lineage(
                 bar.close()
                 return report
     bar.close()
+    if (directory / "deleted").is_dir():
+        report.models_deleted = import_deletions(register, directory).models_deleted
     return report

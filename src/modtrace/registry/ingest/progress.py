@@ -59,6 +59,8 @@ class ImportReport:
     edges_added: int = 0
     rows_read: int = 0
     skipped_sources: int = 0
+    models_deleted: int = 0
+    edges_inferred: int = 0  # beside a declared edge the evidence contradicts
     problems: list[Problem] = field(default_factory=list)
 
 

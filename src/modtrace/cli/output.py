@@ -1,0 +1,148 @@
+"""How commands word and lay out what they print: counts, long lists, empty registers, tables."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import click
+from sqlalchemy import Engine, select
+
+from modtrace.errors import InputError, RegisterError
+
+if TYPE_CHECKING:
+    from modtrace.registry.register import Register
+
+FILL_HINT = "fill it with `bash scripts/demo.sh` or `modtrace import hf-lineage DIR`"
+
+limit_option = click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Rows shown in text output (json and csv show all).",
+)
+
+
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """``1 parent``, ``2 parents``, ``1 child``, ``3 children``."""
+    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
+
+
+def more(total: int, limit: int) -> str | None:
+    """The line under a list cut at ``limit``; ``None`` when nothing was cut."""
+    if total <= limit:
+        return None
+    return f"  … {count(total - limit, 'more row')} (raise --limit, or use --format json)"
+
+
+def _engine(register: Register | Engine) -> Engine:
+    return register if isinstance(register, Engine) else register.engine
+
+
+def register_place(register: Register | Engine) -> str:
+    """Where the register lives, for messages."""
+    return _engine(register).url.render_as_string(hide_password=True)
+
+
+def require_model(register: Register | Engine, model_id: str) -> None:
+    """Refuse a model the register does not hold, and say so when the register is empty."""
+    from modtrace.registry.tables import lineage_edges, models
+
+    with _engine(register).connect() as c:
+        known = c.execute(select(models.c.id).where(models.c.id == model_id)).first()
+        if known is not None:
+            return
+        edged = c.execute(
+            select(lineage_edges.c.parent_id).where(
+                (lineage_edges.c.parent_id == model_id) | (lineage_edges.c.child_id == model_id)
+            )
+        ).first()
+        if edged is not None:
+            return
+        empty = c.execute(select(models.c.id).limit(1)).first() is None and (
+            c.execute(select(lineage_edges.c.child_id).limit(1)).first() is None
+        )
+    if empty:
+        raise RegisterError(
+            [("register", f"the register at {register_place(register)} is empty; {FILL_HINT}")]
+        )
+    raise RegisterError(
+        [("model_id", f"{model_id} is not in the register at {register_place(register)}")]
+    )
+
+
+def rows_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """CSV text with a header row."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def rich_table(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None
+) -> str:
+    """A table for a terminal (Rich), as text: numbers right-aligned, and no column name or
+    cell broken across lines, however narrow the terminal."""
+    from rich.console import Console
+    from rich.table import Table
+
+    raw = [list(r) for r in rows]
+    cells = [[_cell(v) for v in r] for r in raw]
+    table = Table(title=title, header_style="bold")
+    widths = [max([len(str(name))] + [len(r[i]) for r in cells]) for i, name in enumerate(header)]
+    for i, name in enumerate(header):
+        numeric = bool(cells) and all(isinstance(r[i], int | float) for r in raw)
+        table.add_column(
+            str(name), justify="right" if numeric else "left", no_wrap=True, min_width=widths[i]
+        )
+    for r in cells:
+        table.add_row(*r)
+    needed = sum(widths) + 3 * len(widths) + 1
+    width = max(needed, shutil.get_terminal_size((120, 24)).columns)
+    console = Console(width=width, force_terminal=False, color_system=None)
+    with console.capture() as captured:
+        console.print(table)
+    return captured.get().rstrip("\n")
+
+
+def _cell(value: Any) -> str:
+    from modtrace.determination.explain import number
+
+    if isinstance(value, float):
+        return number(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def dump(data: Any) -> str:
+    """JSON for ``--format json``."""
+    return json.dumps(data, indent=2, default=str)
+
+
+def port_free(host: str, port: int) -> None:
+    """Refuse, before announcing a server, a port that something else is listening on."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise InputError(
+                [
+                    (
+                        "--port",
+                        f"cannot listen on {host}:{port} ({exc.strerror or exc}); another "
+                        "server is probably using it: stop it, or pick another port with --port "
+                        "or MODTRACE_PORT",
+                    )
+                ]
+            ) from None

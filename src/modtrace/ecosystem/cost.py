@@ -1,0 +1,92 @@
+"""What regulation would cost (the paper's open question (iii), §V): filings and developers per
+week under each regime and threshold, and the hours they would take.
+
+Each derivative in scope files one registration; the hours per registration and per risk
+demonstration are stated assumptions (``Burden``), overridable from the command line, never
+taken from the paper. Weeks whose snapshot is clearly incomplete (fewer than half the median
+week's models, such as 25 June 2025) are marked and left out of per-week figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import polars as pl
+
+from modtrace.determination.batch import assess_lazy
+from modtrace.ecosystem.simulate import as_facts
+from modtrace.regimes.loader import with_overrides
+from modtrace.regimes.model import Regime
+
+PARTIAL_WEEK_SHARE: Final = 0.5
+
+THRESHOLDS: Final = {
+    "govai-2025": "upstream_threshold_flop",
+    "eu-ai-act-gpai": "systemic_threshold_flop",
+    "ca-sb53": "frontier_threshold_ops",
+    "ca-sb1047-2024": "covered_compute_ops",
+}
+"""The compute threshold each regime's cost is swept over."""
+
+
+@dataclass(frozen=True)
+class Burden:
+    """Stated assumptions: hours one registration and one risk demonstration take."""
+
+    hours_per_registration: float = 4.0
+    hours_per_risk_demonstration: float = 40.0
+
+    @property
+    def hours_per_filing(self) -> float:
+        """Hours for one in-scope derivative: it registers and demonstrates its risk."""
+        return self.hours_per_registration + self.hours_per_risk_demonstration
+
+
+def partial_weeks(population: pl.DataFrame) -> list[dt.date]:
+    """Weeks with fewer than ``PARTIAL_WEEK_SHARE`` of the median week's derivatives."""
+    per_week = population.group_by("week").len()
+    median = statistics.median(per_week["len"].to_list()) if per_week.height else 0
+    return sorted(per_week.filter(pl.col("len") < PARTIAL_WEEK_SHARE * median)["week"].to_list())
+
+
+def regulation_cost(
+    population: pl.DataFrame,
+    regimes: Sequence[Regime],
+    exponents: Sequence[float],
+    assume: Mapping[str, Any] | None = None,
+    burden: Burden = Burden(),
+) -> pl.DataFrame:
+    """Per regime and threshold (10^exponent): filings, developers and hours per full week,
+    the lower bound (in scope) and the upper bound (in scope + indeterminate)."""
+    partial = partial_weeks(population)
+    full = population.filter(~pl.col("week").is_in(partial))
+    weeks = max(1, full["week"].n_unique())
+    facts = as_facts(full, assume).collect().lazy()
+    rows: list[dict[str, Any]] = []
+    for regime in regimes:
+        name = THRESHOLDS.get(regime.id)
+        if name is None:
+            continue
+        for exponent in exponents:
+            variant = with_overrides(regime, {name: str(10.0**exponent)})
+            result = assess_lazy(facts, variant).select("outcome", "developer").collect()
+            caught = result.filter(pl.col("outcome") == "in-scope")
+            maybe = result.filter(pl.col("outcome") != "out-of-scope")
+            rows.append(
+                {
+                    "regime": regime.id,
+                    "threshold": name,
+                    "exponent": exponent,
+                    "filings_per_week": caught.height / weeks,
+                    "filings_per_week_upper": maybe.height / weeks,
+                    "developers_per_week": caught["developer"].n_unique() / weeks,
+                    "developers_per_week_upper": maybe["developer"].n_unique() / weeks,
+                    "hours_per_week": caught.height / weeks * burden.hours_per_filing,
+                    "hours_per_week_upper": maybe.height / weeks * burden.hours_per_filing,
+                }
+            )
+    return pl.DataFrame(rows)

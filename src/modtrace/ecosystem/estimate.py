@@ -1,0 +1,271 @@
+"""A central estimate beside the bounds: distributions fitted to Epoch AI's table, sampled.
+
+Two quantities are unknown for most Hub derivatives, and each gets a log-normal fitted to the
+records that publish it (docs/ecosystem.md):
+- **fine-tune tokens**: ``Finetune compute / (6 · Parameters)`` for each of Epoch's fine-tunes;
+- **pre-training tokens per parameter** for originals Epoch does not cover:
+  ``Training compute / (6 · Parameters²)`` for Epoch's models with both figures (from
+  ``PRETRAINING_SINCE`` on, the era of the originals on the Hub).
+A seeded Monte Carlo draws both per derivative, runs every regime on each draw with the same
+compiled evaluator, and gives each derivative ``p_in_scope.<regime>`` and each regime an
+expected count with a 90 % interval (5th to 95th percentile of the draws' totals). A derivative
+whose original has no size keeps unknown compute in every draw, so it is never counted.
+:func:`leave_one_out` checks the fine-tune distribution against Epoch's published figures.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import random
+import statistics
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import polars as pl
+
+from modtrace.determination.batch import assess_lazy
+from modtrace.ecosystem import assumptions as a
+from modtrace.ecosystem.simulate import as_facts, run
+from modtrace.regimes.loader import with_overrides
+from modtrace.regimes.model import Regime
+
+DRAWS: Final = 20
+CURVE_DRAWS: Final = 6
+SEED: Final = 20250319
+PRETRAINING_SINCE: Final = "2020-01-01"
+Z90: Final = 1.6448536269514722
+
+
+@dataclass(frozen=True)
+class LogNormal:
+    """A log10-normal distribution and the records it was fitted to."""
+
+    mean: float
+    sd: float
+    n: int
+
+    def interval(self, z: float = Z90) -> tuple[float, float]:
+        """The central interval holding ``2·Φ(z) − 1`` of the mass (90 % by default)."""
+        return 10 ** (self.mean - z * self.sd), 10 ** (self.mean + z * self.sd)
+
+
+def fit(values: list[float]) -> LogNormal:
+    """Fit log10-normal to positive values (sample mean and standard deviation)."""
+    logs = [math.log10(v) for v in values if v > 0]
+    if len(logs) < 3:
+        raise ValueError("at least three positive values are needed to fit a distribution")
+    return LogNormal(statistics.fmean(logs), statistics.stdev(logs), len(logs))
+
+
+@dataclass(frozen=True)
+class FineTune:
+    """One of Epoch's fine-tunes with published compute and parameters."""
+
+    name: str
+    parameters: float
+    compute: float
+
+    @property
+    def tokens(self) -> float:
+        """Tokens implied by the full fine-tune rule (6 FLOP per parameter per token)."""
+        return self.compute / (6.0 * self.parameters)
+
+
+def epoch_finetunes(epoch_dir: Path) -> list[FineTune]:
+    """Epoch's fine-tunes with a positive fine-tune compute and a parameter count."""
+    path = epoch_dir / "notable_ai_models.csv"
+    out: list[FineTune] = []
+    if not path.exists():
+        return out
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            flop, params = row.get("Finetune compute (FLOP)"), row.get("Parameters")
+            try:
+                compute, size = float(flop or "nan"), float(params or "nan")
+            except ValueError:
+                continue
+            if compute > 0 and size > 0:
+                out.append(FineTune(row["Model"], size, compute))
+    return out
+
+
+def pretraining_tokens_per_parameter(epoch_dir: Path) -> list[float]:
+    """``C / (6 · N²)`` for Epoch's notable models since ``PRETRAINING_SINCE``."""
+    path = epoch_dir / "notable_ai_models.csv"
+    out: list[float] = []
+    if not path.exists():
+        return out
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if (row.get("Publication date") or "") < PRETRAINING_SINCE:
+                continue
+            try:
+                compute = float(row.get("Training compute (FLOP)") or "nan")
+                size = float(row.get("Parameters") or "nan")
+            except ValueError:
+                continue
+            if compute > 0 and size > 0:
+                out.append(compute / (6.0 * size * size))
+    return out
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """The fitted distributions the Monte Carlo samples."""
+
+    finetune_tokens: LogNormal
+    tokens_per_parameter: LogNormal
+
+    @classmethod
+    def from_epoch(cls, epoch_dir: Path) -> Fitted:
+        """Fit both distributions to Epoch's table."""
+        return cls(
+            fit([f.tokens for f in epoch_finetunes(epoch_dir)]),
+            fit(pretraining_tokens_per_parameter(epoch_dir)),
+        )
+
+
+def leave_one_out(finetunes: list[FineTune], z: float = Z90) -> tuple[int, int]:
+    """How many published fine-tune computes fall inside the 90 % interval fitted to the
+    others (6 · N · tokens), and how many were tried."""
+    held = 0
+    for i, target in enumerate(finetunes):
+        others = fit([f.tokens for j, f in enumerate(finetunes) if j != i])
+        low, high = others.interval(z)
+        held += 6.0 * target.parameters * low <= target.compute <= 6.0 * target.parameters * high
+    return held, len(finetunes)
+
+
+@dataclass
+class Estimate:
+    """Per-derivative probabilities and per-regime expected counts with 90 % intervals."""
+
+    draws: int
+    seed: int
+    scenario: dict[str, Any]
+    probabilities: pl.DataFrame
+    expected: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def normal_scores(n: int) -> pl.Series:
+    """``n`` standard normal quantiles at ``(i + 0.5) / n``: shuffled, a stratified sample."""
+    inv = statistics.NormalDist().inv_cdf
+    return pl.Series("z", [inv((i + 0.5) / n) for i in range(n)], dtype=pl.Float64)
+
+
+def _draw(
+    population: pl.DataFrame, fitted: Fitted, scores: pl.Series, rng: random.Random
+) -> pl.DataFrame:
+    """One draw: point values for both compute quantities where a size is known."""
+    ft = fitted.finetune_tokens
+    tp = fitted.tokens_per_parameter
+    z_tokens = scores.shuffle(seed=rng.randrange(2**32))
+    z_ratio = scores.shuffle(seed=rng.randrange(2**32))
+    tokens = (10.0 ** (ft.mean + ft.sd * z_tokens)).alias("tokens")
+    ratio = (10.0 ** (tp.mean + tp.sd * z_ratio)).alias("ratio")
+    active = pl.col("root_active_parameters")
+    rel = pl.col("relation")
+    original = (
+        pl.when(pl.col("epoch_compute").is_not_null())
+        .then(pl.col("epoch_compute"))
+        .otherwise(6.0 * active * active * pl.lit(ratio))
+    )
+    low_fpt, _ = a.ADAPTER_FLOP_PER_TOKEN_PARAM
+    full_fpt, _ = a.FULL_FLOP_PER_TOKEN_PARAM
+    modification = (
+        pl.when(rel.is_in(["merge", "quantized"]))
+        .then(0.0)
+        .when(rel == "adapter")
+        .then(low_fpt * active * pl.lit(tokens))
+        .otherwise(full_fpt * active * pl.lit(tokens))
+    )
+    known = pl.col("root_parameters").is_not_null()
+    columns = []
+    for prefix, value, ok in (
+        ("original.training_compute", original, known | pl.col("epoch_compute").is_not_null()),
+        ("modification.compute", modification, known | rel.is_in(["merge", "quantized"])),
+    ):
+        point = pl.when(ok).then(value)
+        columns += [
+            point.alias(f"{prefix}.flop"),
+            point.fill_null(0.0).alias(f"{prefix}.low"),
+            point.fill_null(math.inf).alias(f"{prefix}.high"),
+            pl.when(ok).then(pl.lit("monte-carlo")).alias(f"{prefix}.method"),
+        ]
+    return population.with_columns(columns)
+
+
+def monte_carlo(
+    population: pl.DataFrame,
+    regimes: list[Regime],
+    fitted: Fitted,
+    assume: Mapping[str, Any] | None = None,
+    draws: int = DRAWS,
+    seed: int = SEED,
+) -> Estimate:
+    """Sample ``draws`` populations and count, per derivative and per regime, the in-scope
+    draws; ``assume`` is the scenario the regimes run under (printed beside the figures)."""
+    rng = random.Random(seed)
+    scores = normal_scores(population.height)
+    hits = {r.id: pl.zeros(population.height, pl.Int32, eager=True) for r in regimes}
+    totals: dict[str, list[int]] = {r.id: [] for r in regimes}
+    for _ in range(draws):
+        sample = _draw(population, fitted, scores, rng)
+        for regime in regimes:
+            caught = (run(sample, regime, assume)["outcome"] == "in-scope").cast(pl.Int32)
+            totals[regime.id].append(int(caught.sum()))
+            hits[regime.id] = hits[regime.id] + caught
+    probabilities = population.select("derived_model").with_columns(
+        (counts.cast(pl.Float64) / draws).alias(f"p_in_scope.{rid}") for rid, counts in hits.items()
+    )
+    estimate = Estimate(draws, seed, dict(assume or {}), probabilities)
+    for rid, values in totals.items():
+        ordered = sorted(values)
+        estimate.expected[rid] = {
+            "expected": sum(values) / draws,
+            "low_90": float(_quantile(ordered, 0.05)),
+            "high_90": float(_quantile(ordered, 0.95)),
+        }
+    return estimate
+
+
+def _quantile(ordered: list[int], q: float) -> float:
+    """The ``q`` quantile of sorted values (linear interpolation between ranks)."""
+    pos = q * (len(ordered) - 1)
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def estimate_curve(
+    population: pl.DataFrame,
+    regime: Regime,
+    fitted: Fitted,
+    parameter: str,
+    values: list[float],
+    assume: Mapping[str, Any] | None = None,
+    draws: int = CURVE_DRAWS,
+    seed: int = SEED,
+) -> pl.DataFrame:
+    """Expected in-scope count with its 90 % interval at each value of one parameter (the band
+    on threshold charts); each draw is evaluated at every value."""
+    rng = random.Random(seed)
+    scores = normal_scores(population.height)
+    totals: list[list[int]] = [[] for _ in values]
+    for _ in range(draws):
+        facts = as_facts(_draw(population, fitted, scores, rng), assume).collect().lazy()
+        for i, value in enumerate(values):
+            variant = with_overrides(regime, {parameter: str(value)})
+            result = assess_lazy(facts, variant).select("outcome").collect()
+            totals[i].append(int((result["outcome"] == "in-scope").sum()))
+    return pl.DataFrame(
+        {
+            parameter: values,
+            "expected": [sum(t) / draws for t in totals],
+            "low_90": [_quantile(sorted(t), 0.05) for t in totals],
+            "high_90": [_quantile(sorted(t), 0.95) for t in totals],
+        }
+    )

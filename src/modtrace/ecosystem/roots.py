@@ -1,0 +1,71 @@
+"""Root originals: follow each model's first declared base upwards to a model with no parent.
+
+Each model has one parent here (its first declared base), so the parent map is a functional
+graph: every walk either ends at a root or enters a loop. A model is ``cyclic`` only when its
+walk enters a loop (it sits on one, or descends from one); its root is then the loop's smallest
+id, so that every model of one loop agrees. ``sources`` lists, in order, the edge sources the
+walk used (``hf-lineage`` for the snapshot, ``hub-stats`` where the snapshot has no parent).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+
+def resolve_roots(edges: pl.DataFrame) -> pl.DataFrame:
+    """``model_id -> root, depth, cyclic, root_via`` for every ``model_id`` in ``edges``.
+
+    ``edges`` holds ``model_id, parent`` and optionally ``edge_source``; a model listed twice
+    keeps its first row.
+    """
+    first = edges.unique("model_id", keep="first", maintain_order=True)
+    parent: dict[str, str] = dict(zip(first["model_id"], first["parent"], strict=True))
+    source: dict[str, str] = (
+        dict(zip(first["model_id"], first["edge_source"], strict=True))
+        if "edge_source" in first.columns
+        else {}
+    )
+    done: dict[str, tuple[str, int, bool, frozenset[str]]] = {}
+    for start in parent:
+        if start in done:
+            continue
+        path: list[str] = []
+        position: dict[str, int] = {}
+        node = start
+        while node in parent and node not in done and node not in position:
+            position[node] = len(path)
+            path.append(node)
+            node = parent[node]
+        if node in position:  # the walk closed a loop: path[position[node]:] is the loop
+            loop = path[position[node] :]
+            top = min(loop)
+            via = frozenset(source.get(m, "hf-lineage") for m in loop)
+            for i, member in enumerate(loop):
+                steps = (loop.index(top) - i) % len(loop) or len(loop)
+                done[member] = (top, steps, True, via)
+            path = path[: position[node]]
+        for member in reversed(path):
+            up = parent[member]
+            edge = source.get(member, "hf-lineage")
+            if up in done:
+                root, depth, cyclic, via = done[up]
+                done[member] = (root, depth + 1, cyclic, via | {edge})
+            else:
+                done[member] = (up, 1, False, frozenset({edge}))
+    ids = list(parent)
+    return pl.DataFrame(
+        {
+            "model_id": ids,
+            "root": [done[m][0] for m in ids],
+            "depth": [done[m][1] for m in ids],
+            "cyclic": [done[m][2] for m in ids],
+            "root_via": ["+".join(sorted(done[m][3])) for m in ids],
+        },
+        schema={
+            "model_id": pl.String,
+            "root": pl.String,
+            "depth": pl.Int64,
+            "cyclic": pl.Boolean,
+            "root_via": pl.String,
+        },
+    )

@@ -1,0 +1,190 @@
+"""Parameter counts for originals, each with the source it came from (docs/ecosystem.md).
+
+Sources, in order of trust: Epoch AI's table, hub-stats' safetensors total, the GGUF header
+total, the size written in the name (read by a small grammar that refuses what only looks like
+a size: UUIDs, ``0M3N``), a reviewed table of well-known architectures
+(``architecture_sizes.yaml``: ``bert-base``, ``FLUX.1``, ``whisper-small``), and last the
+family: sizes that descendants state themselves, carried up quantization and full fine-tune
+edges (which keep the parameter count).
+
+Mixture-of-experts models train only their active parameters on each token, so compute bounds
+use the active count: from the name (``A22B``), else a documented minimum active fraction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Final
+
+import polars as pl
+import yaml
+
+UNITS: Final = {"m": 1e6, "b": 1e9}
+
+_UUID: Final = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{24,}", re.IGNORECASE
+)
+# A size is a whole token: nothing alphanumeric (nor ``3.``) directly before it, and
+# nothing alphanumeric after it. ``8x7B`` counts experts; ``1b7`` is the BLOOM style for 1.7B.
+_SIZE: Final = re.compile(
+    r"(?<![A-Za-z0-9])(?<!\d\.)"
+    r"(?:(?P<experts>\d+)x)?"
+    r"(?P<number>\d+(?:\.\d+)?)"
+    r"(?P<unit>[bBmM])"
+    r"(?P<tenths>\d)?"
+    r"(?![A-Za-z0-9])"
+)
+_ACTIVE: Final = re.compile(
+    r"(?<![A-Za-z0-9])(?<!\d\.)[aA](?P<number>\d+(?:\.\d+)?)[bB](?![A-Za-z0-9])"
+)
+_EXPERTS_SUFFIX: Final = re.compile(r"(?<![A-Za-z0-9.])\d+E(?![A-Za-z0-9])")
+
+MOE_ARCHITECTURES: Final = (
+    "mixtral",
+    "qwen2_moe",
+    "qwen3_moe",
+    "deepseek_v2",
+    "deepseek_v3",
+    "kimi_k2",
+    "kimi_k25",
+    "llama4",
+    "gpt_oss",
+    "dbrx",
+    "glm4_moe",
+    "minimax",
+    "granitemoe",
+    "olmoe",
+    "moe",
+)
+"""Architecture tags (hub-stats ``tags``) that mark a mixture-of-experts model."""
+
+MOE_ACTIVE_FRACTION_MIN: Final = 0.03
+"""Fewest active parameters per total parameter assumed for a mixture of experts whose active
+count is not stated (Kimi K2: 32B of 1T = 3.2 %; DeepSeek-V3: 37B of 671B = 5.5 %)."""
+
+
+def parse_size(model_id: str) -> float | None:
+    """Parameters written in a model id's name, or ``None`` when there is none or it is unsafe.
+
+    ``Llama-3.1-8B`` -> 8e9, ``Mixtral-8x7B`` -> 5.6e10, ``bloom-1b7`` -> 1.7e9,
+    ``gemma-3-270m`` -> 2.7e8; a UUID-like name (``022c7873-0220-4b23-…``) and tokens glued to
+    letters (``0M3N``) give ``None``; so does a zero size.
+    """
+    name = model_id.rsplit("/", 1)[-1]
+    if _UUID.search(name):
+        return None
+    for match in _SIZE.finditer(name):
+        number = match["number"]
+        if match["tenths"] is not None:
+            if "." in number:
+                continue  # ``1.5b7`` is no size
+            number = f"{number}.{match['tenths']}"
+        value = float(number) * UNITS[match["unit"].lower()]
+        value *= float(match["experts"]) if match["experts"] else 1.0
+        if value > 0:
+            return value
+    return None
+
+
+def active_from_name(model_id: str) -> float | None:
+    """Active parameters of a mixture of experts named ``…-A22B``, else ``None``."""
+    name = model_id.rsplit("/", 1)[-1]
+    if _UUID.search(name):
+        return None
+    match = _ACTIVE.search(name)
+    return float(match["number"]) * 1e9 if match and float(match["number"]) > 0 else None
+
+
+def looks_moe(model_id: str, tags: list[str] | None) -> bool:
+    """Does the name or the architecture tag mark a mixture of experts?"""
+    name = model_id.rsplit("/", 1)[-1]
+    if active_from_name(model_id) is not None or _EXPERTS_SUFFIX.search(name):
+        return True
+    if re.search(r"(?<![A-Za-z0-9.])\d+x\d+(?:\.\d+)?[bB](?![A-Za-z0-9])", name):
+        return True
+    return any(t.lower() in MOE_ARCHITECTURES for t in tags or [])
+
+
+def gguf_total(text: str | None) -> float | None:
+    """The parameter total in hub-stats' ``gguf`` JSON text, if any."""
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    total = data.get("total") if isinstance(data, dict) else None
+    return float(total) if isinstance(total, int | float) and total > 0 else None
+
+
+def name_sizes(ids: list[str]) -> pl.DataFrame:
+    """``id, name_parameters, name_active, architecture_parameters`` for each id: the size
+    grammar above, and the reviewed architecture table (``architecture_sizes.yaml``)."""
+    table = load_architectures()
+    return pl.DataFrame(
+        {
+            "id": ids,
+            "name_parameters": [parse_size(i) for i in ids],
+            "name_active": [active_from_name(i) for i in ids],
+            "architecture_parameters": [architecture_size(i, table) for i in ids],
+        },
+        schema={
+            "id": pl.String,
+            "name_parameters": pl.Float64,
+            "name_active": pl.Float64,
+            "architecture_parameters": pl.Float64,
+        },
+    )
+
+
+SIZE_PRESERVING: Final = frozenset({"quantized", "finetune"})
+"""Relations whose child has its parent's parameter count (an adapter's own files do not)."""
+
+
+def family_sizes(edges: pl.DataFrame, own: dict[str, float]) -> pl.DataFrame:
+    """``id, family_parameters, family_count``: a model's size read from its descendants.
+
+    Every model with a known size of its own passes it up each size-preserving edge
+    (quantization, full fine-tune) as long as the chain lasts; a model's family size is the
+    median of what reaches it. ``edges`` holds ``model_id, parent, relation`` (first bases).
+    """
+    parent = dict(zip(edges["model_id"], edges["parent"], strict=True))
+    relation = dict(zip(edges["model_id"], edges["relation"], strict=True))
+    reached: dict[str, list[float]] = {}
+    for start, size in own.items():
+        node, seen = start, {start}
+        while relation.get(node) in SIZE_PRESERVING and parent[node] not in seen:
+            node = parent[node]
+            seen.add(node)
+            reached.setdefault(node, []).append(size)
+    ids = sorted(reached)
+    medians = [sorted(reached[i])[len(reached[i]) // 2] for i in ids]
+    return pl.DataFrame(
+        {"id": ids, "family_parameters": medians, "family_count": [len(reached[i]) for i in ids]},
+        schema={"id": pl.String, "family_parameters": pl.Float64, "family_count": pl.Int64},
+    )
+
+
+ARCHITECTURES: Final = Path(__file__).with_name("architecture_sizes.yaml")
+
+
+def load_architectures(path: Path = ARCHITECTURES) -> list[tuple[re.Pattern[str], float, str]]:
+    """The reviewed architecture sizes: ``(pattern, parameters, reference)`` in order."""
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return [
+        (re.compile(str(e["pattern"])), float(e["parameters"]), str(e["reference"]))
+        for e in entries
+    ]
+
+
+def architecture_size(
+    model_id: str, table: list[tuple[re.Pattern[str], float, str]]
+) -> float | None:
+    """The reviewed size of the first architecture whose pattern the name matches."""
+    name = model_id.rsplit("/", 1)[-1].lower()
+    for pattern, parameters, _ in table:
+        if pattern.search(name):
+            return parameters
+    return None
