@@ -5,7 +5,9 @@ then again), so a machine that is busy with other work slows them all alike, and
 medians. Printed, in one run:
 
 - ``python -c pass``: the floor of any Python command;
-- ``python -c "import pydantic, yaml, click"``: the libraries a facts file needs;
+- ``python -c "import pydantic, yaml, click"``: the libraries a facts file needs, and the same
+  defining one ``pydantic.BaseModel`` (which loads the rest of pydantic): the floor of any
+  command that reads a facts file with pydantic;
 - ``modtrace --version``, ``modtrace assess examples/meditron-70b.yaml``;
 - ``modtrace trace ID`` (one step forward, and ``--direction descendants``) on a register built
   in a temporary folder, for a small family and a large one (11,000 children by default, the
@@ -20,6 +22,7 @@ Prints figures; asserts nothing. Run:
 
     .venv/bin/python bench/startup.py                    # 21 rounds
     .venv/bin/python bench/startup.py --repeat 41
+    .venv/bin/python bench/startup.py --before /tmp/old/src   # git archive OLD src examples
     .venv/bin/python bench/startup.py --database sqlite:///hub.sqlite3 \
         --model black-forest-labs/FLUX.1-dev     # also trace in a register of your own
 """
@@ -27,6 +30,7 @@ Prints figures; asserts nothing. Run:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -152,6 +156,34 @@ def trace_cases(
     }
 
 
+def before_cases(
+    src: Path, folder: Path, family: int, mt: list[str], env: dict[str, str]
+) -> dict[str, tuple[list[str], dict[str, str]]]:
+    """The same commands under another checkout's code, on a register that code built."""
+    place = folder / "before"
+    place.mkdir()
+    theirs = {**env, "PYTHONPATH": str(src.resolve())}
+    built = subprocess.run(
+        [sys.executable, __file__, "--build-only", str(place), "--family", str(family)],
+        env=theirs,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    url, small, large, _ = json.loads(built.stdout.strip().splitlines()[-1])
+    theirs["MODTRACE_DATABASE_URL"] = url
+    example = src.resolve().parent / "examples" / EXAMPLE.name
+    return {
+        "before: modtrace --version": ([*mt, "--version"], theirs),
+        "before: modtrace assess meditron-70b.yaml": ([*mt, "assess", str(example)], theirs),
+        "before: modtrace trace (small family)": ([*mt, "trace", small], theirs),
+        f"before: modtrace trace ({family:,} children) --direction descendants": (
+            [*mt, "trace", large, "--direction", "descendants"],
+            theirs,
+        ),
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--repeat", type=int, default=21, help="rounds (default 21)")
@@ -160,7 +192,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--database", help="an existing SQLite register to trace in as well")
     parser.add_argument("--model", help="the model to trace there (with --database)")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="the src/ folder of another modtrace checkout (e.g. an earlier commit, with its "
+        "examples/ beside it), measured in the same rounds",
+    )
+    parser.add_argument("--build-only", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.build_only:  # run by --before, under the other checkout's code
+        print(json.dumps(build_register(args.build_only, args.family)))
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -185,6 +227,10 @@ def main(argv: Sequence[str] | None = None) -> None:
                 [*py, "-c", "import pydantic, yaml, click"],
                 env,
             ),
+            "python -c '...; class M(pydantic.BaseModel)'": (
+                [*py, "-c", "import pydantic, yaml, click\nclass M(pydantic.BaseModel):\n x: int"],
+                env,
+            ),
             "modtrace --version": ([*mt, "--version"], env),
             "modtrace --help": ([*mt, "--help"], env),
             "modtrace assess meditron-70b.yaml": ([*mt, "assess", str(EXAMPLE)], env),
@@ -196,6 +242,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             theirs = {**env, "MODTRACE_DATABASE_URL": args.database}
             their_peer = [*py, str(peer_file), args.database.removeprefix("sqlite:///")]
             cases |= trace_cases(f"({args.model})", args.model, mt, their_peer, theirs)
+        if args.before:
+            cases |= before_cases(args.before, folder, args.family, mt, env)
         for argv_, env_ in cases.values():  # warm the OS cache, the .pyc files, the regime cache
             run_once(argv_, env_)
         times: dict[str, list[float]] = {name: [] for name in cases}
@@ -216,12 +264,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     print()
     print(f"{'assess / python -c pass':<56} {assess / floor:5.1f}×  (target ≤ 10×)")
     print(f"{'assess / import pydantic, yaml, click':<56} {assess / imports:5.1f}×")
+    one_model = med["python -c '...; class M(pydantic.BaseModel)'"]
+    print(f"{'assess / those imports and one pydantic model':<56} {assess / one_model:5.1f}×")
     for name, ours in med.items():
         if name.startswith("modtrace trace "):
             rest = name.removeprefix("modtrace trace ")
             label, _, descendants = rest.partition(" --direction ")
             peer_name = f"sqlite3 peer, {'descendants' if descendants else 'one step'} {label}"
             print(f"{name + ' / peer':<56} {ours / med[peer_name]:5.1f}×  (target ≤ 3×)")
+    for name, value in med.items():
+        if name.startswith("before: "):
+            now = name.removeprefix("before: ")
+            print(f"{name + ' / now':<56} {value / med[now]:5.1f}×  ({value / floor:.1f}× pass)")
     cold_assess = med["modtrace assess, no modtrace .pyc"]
     print(f"{'assess without modtrace .pyc / with':<56} {cold_assess / assess:5.1f}×")
 
