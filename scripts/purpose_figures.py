@@ -19,6 +19,8 @@ HELD_OUT = ROOT / "tests" / "upstream" / "data" / "purposes_heldout.csv"
 FRESH = ROOT / "tests" / "upstream" / "data" / "purposes_fresh.csv"
 FRESH2 = ROOT / "tests" / "upstream" / "data" / "purposes_fresh2.csv"
 FRESH3 = ROOT / "tests" / "upstream" / "data" / "purposes_fresh3.csv"
+REDTEAM = ROOT / "tests" / "upstream" / "data" / "purposes_redteam.csv"
+REDTEAM2 = ROOT / "tests" / "upstream" / "data" / "purposes_redteam2.csv"
 
 
 def _cell(s: Score) -> str:
@@ -45,6 +47,8 @@ def render() -> str:
     fresh = load_examples(FRESH)
     fresh2 = load_examples(FRESH2)
     fresh3 = load_examples(FRESH3)
+    redteam = load_examples(REDTEAM)
+    redteam2 = load_examples(REDTEAM2)
     counts = Counter((e.removal, e.category) for e in shipped)
     mix = ", ".join(
         f"{c} {'removal' if removal else 'benign'}/{cat}"
@@ -52,7 +56,8 @@ def render() -> str:
     )
     lines = [
         f"Shipped set: {len(shipped)} purposes ({mix}). Held-out set: {len(test)}. "
-        f"Fresh sets: {len(fresh)}, {len(fresh2)} and {len(fresh3)}.",
+        f"Fresh sets: {len(fresh)}, {len(fresh2)} and {len(fresh3)}. "
+        f"Red-team sets: {len(redteam)} and {len(redteam2)}.",
         "",
         "| set | reader | precision | recall |",
         "|---|---|---|---|",
@@ -61,6 +66,8 @@ def render() -> str:
         *_rows("fresh", held_out(shipped, fresh)),
         *_rows("fresh 2", held_out(shipped, fresh2)),
         *_rows("fresh 3", held_out(shipped, fresh3)),
+        *_rows("red team", held_out(shipped, redteam)),
+        *_rows("red team 2", held_out(shipped, redteam2)),
     ]
     return "\n".join(lines)
 

@@ -98,4 +98,9 @@ def rows(draw: st.DrawFn, *, single_compute_source: bool = False) -> dict[str, A
             "modification.data.tokens",
         ):
             row[path] = None
+        if row["modification.techniques"] == []:
+            # An empty technique list is itself a compute source (it states that nothing was
+            # trained: 0 FLOP), so forgetting a measured figure would swap one estimate for
+            # another rather than widen what is known.
+            row["modification.techniques"] = None
     return row

@@ -8,6 +8,7 @@ The hierarchy, so that callers can catch at the level they care about::
     │   ├── ParameterError    an unknown regime parameter, or a value of the wrong kind
     │   ├── UnknownRegimeError a regime id that no regime file defines
     │   └── RegisterError     a register request that cannot be done (unknown id, bad transition)
+    │       └── ConflictError a concurrent change got there first (e.g. two reviews of one filing)
     └── RegimeDefinitionError a regime file shipped with (or given to) modtrace is malformed
 
 Every ``InputError`` carries ``issues``: a list of ``(field, problem)`` pairs that the CLI prints
@@ -49,3 +50,7 @@ class RegimeDefinitionError(ModtraceError):
 
 class RegisterError(InputError):
     """A register request names an unknown record or asks for an impossible change."""
+
+
+class ConflictError(RegisterError):
+    """Another write changed the record first; nothing was written, read it again and retry."""

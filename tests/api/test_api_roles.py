@@ -45,7 +45,7 @@ class World:
         }
         register.add_edges([Edge("meta-llama/Llama-2-70b-hf", "epfl-llm/meditron-70b", "finetune")])
         register.engine.dispose()
-        self.client = TestClient(build(database_url))
+        self.client = TestClient(build(database_url), base_url="http://localhost")
         made = self.post(
             "/api/filings",
             "modifier",
@@ -78,6 +78,7 @@ def world(database_url: str) -> Iterator[World]:
     w = World(database_url)
     yield w
     w.client.close()
+    w.client.app.state.register.engine.dispose()  # type: ignore[attr-defined]
 
 
 def canonical(response: Any, status: int) -> dict[str, Any]:

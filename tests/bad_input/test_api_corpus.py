@@ -59,7 +59,9 @@ class Service:
         }
         register.add_edges([Edge("meta-llama/Llama-2-70b-hf", "epfl-llm/meditron-70b", "finetune")])
         register.engine.dispose()
-        self.client = TestClient(build(url), raise_server_exceptions=False)
+        self.client = TestClient(
+            build(url), base_url="http://localhost", raise_server_exceptions=False
+        )
 
     def send(self, case: dict[str, Any]) -> Any:
         who = case.get("who")

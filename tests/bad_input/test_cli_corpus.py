@@ -80,7 +80,7 @@ def test_bad_input_gets_one_error_line_and_exit_2(
 def test_no_args_on_a_group_names_its_commands() -> None:
     result = CliRunner().invoke(cli, ["gate"], prog_name="modtrace")
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: modtrace gate: missing command; one of: check,")
+    assert result.stderr.startswith("error: modtrace gate: missing command; one of: breach, check,")
 
 
 def test_an_unknown_command_is_one_error_line() -> None:

@@ -67,7 +67,7 @@ def test_assess_with_the_register_reads_the_showing(tmp_path: Path) -> None:
 def test_the_api_reads_the_showing_from_its_register(tmp_path: Path) -> None:
     register = Register.open(f"sqlite:///{tmp_path / 'register.sqlite3'}")
     body = {"facts": FACTS, "regime": "govai-2025", "at": "2026-06-01"}
-    with TestClient(create_app(register)) as client:
+    with TestClient(create_app(register), base_url="http://localhost") as client:
         before = client.post("/api/assessments", json=body).json()["determinations"][0]
         register.publish_notice(
             model_id="org/big", provider="Org", kind=SHOWN_SAFE, description="ablation study"

@@ -103,8 +103,16 @@ def test_what_cannot_be_checked_or_exceeds_a_cap_escalates(
 def test_unparseable_jsonl_sample_escalates(tmp_path: Path) -> None:
     sample = tmp_path / "sample.jsonl"
     sample.write_text('{"text": "ok"}\n{broken\n')
-    d = decide(techniques=["fine-tuning"], data={"sample_path": str(sample)})
+    local = tmp_path / "request.yaml"
+    local.write_text(
+        yaml.safe_dump(
+            {**yaml.safe_load(REQUEST.read_text()), "techniques": ["fine-tuning"]}
+            | {"data": {"sample_path": str(sample)}}
+        )
+    )
+    d = check(load_request(local), load_terms(TERMS), load_list())
     assert d.decision == "escalate"
+    assert "JSONDecodeError" in next(r.description for r in d.reasons if "sample" in r.rule)
 
 
 def test_kyc_handles_transliteration_and_word_order() -> None:
@@ -180,7 +188,7 @@ def test_http_endpoint_for_the_provider_only(tmp_path: Path) -> None:
     other = create_token(register, "provider", "Mistral AI")
     modifier = create_token(register, "modifier", "Example Clinic Lab")
     register.engine.dispose()
-    client = TestClient(build(db))
+    client = TestClient(build(db), base_url="http://localhost")
     body = {
         "request": json.loads(json.dumps(yaml.safe_load(REQUEST.read_text()))),
         "terms": json.loads(json.dumps(yaml.safe_load(TERMS.read_text()), default=str)),

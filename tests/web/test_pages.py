@@ -38,12 +38,25 @@ def client(tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str]]]:
     }
     seed(register)
     register.engine.dispose()
-    with TestClient(build(url)) as c:
+    with TestClient(build(url), base_url="http://localhost") as c:
         yield c, tokens
 
 
+def csrf(html: str) -> str:
+    """The form token a page's forms carry."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, html[:300]
+    return found.group(1)
+
+
 def as_role(c: TestClient, token: str) -> TestClient:
-    c.cookies.set("modtrace_token", token)
+    """Log in through the login form, as a person would (a server-side session)."""
+    answer = c.post(
+        "/login",
+        data={"token": token, "csrf_token": csrf(c.get("/login").text)},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text[:300]
     return c
 
 
@@ -115,7 +128,13 @@ def test_a_refused_filing_keeps_the_answers_and_says_how_to_fix_it(
     as_role(c, tokens["modifier"])
     doc = json.loads(json.dumps(yaml.safe_load(MEDITRON.read_text()), default=str))
     response = c.post(
-        "/file", data={"facts": json.dumps(doc), "contact": "me@example.org", "model_id": "x/y"}
+        "/file",
+        data={
+            "facts": json.dumps(doc),
+            "contact": "me@example.org",
+            "model_id": "x/y",
+            "csrf_token": csrf(c.get("/assess").text),
+        },
     )
     assert response.status_code == 403
     page = unescape(response.text)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,8 +15,10 @@ from fastapi import Path as PathParam
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from modtrace import __version__
-from modtrace.api import access, errors, store
+from modtrace.api import errors, links, store
 from modtrace.api.errors import ApiError, not_found
+from modtrace.api.guard import DEFAULT_HOSTS, Guard
+from modtrace.api.log_routes import log_router
 from modtrace.api.schemas import (
     AssessmentRequest,
     FilingRequest,
@@ -30,7 +34,6 @@ from modtrace.errors import FactsError, InputError, RegisterError
 from modtrace.facts.loader import facts_from_mapping
 from modtrace.facts.model import Facts
 from modtrace.lineage.graph import GraphCache
-from modtrace.lineage.recall import propagate
 from modtrace.regimes.loader import default_catalog, with_overrides
 from modtrace.regimes.model import regime_to_data
 from modtrace.registry.known import unknown_models
@@ -41,10 +44,18 @@ from modtrace.upstream.gate import parse_request, record_decision
 from modtrace.upstream.kyc import load_list
 from modtrace.upstream.monitor import breach_entries
 from modtrace.upstream.terms import Terms
+from modtrace.visibility import access, ownership
+from modtrace.visibility.recall import visible_recall
+from modtrace.web.security import current_session
 
 bearer = HTTPBearer(auto_error=False)
 MAX_ID = 2**31 - 1
+MAX_QUERY = 200
+"""Characters in a search."""
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 RowId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
+ModelId = Annotated[str, PathParam(min_length=1, max_length=300)]
+"""A Hub-style id; the register's columns hold 300 characters."""
 
 
 def _facts(data: dict[str, Any]) -> Facts:
@@ -61,29 +72,60 @@ def _facts(data: dict[str, Any]) -> Facts:
 def principal(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> Principal:
-    """The caller, from a bearer token or the pages' cookie; public without either."""
-    token = credentials.credentials if credentials else request.cookies.get("modtrace_token")
-    who = resolve(request.app.state.register, token)
-    if who is None:
-        raise ApiError(401, "unknown or revoked token")
-    return who
+    """The caller, from a bearer token, else the pages' session; public without either.
+
+    A session (a browser's ambient cookie) changes state only with its form token in the
+    ``X-CSRF-Token`` header; the guard has already refused other origins.
+    """
+    if credentials is not None:
+        known: Principal | None = getattr(request.state, "principal", None)  # from the guard
+        who = known or resolve(request.app.state.register, credentials.credentials)
+        if who is None:
+            raise ApiError(401, "unknown, expired or revoked token")
+        return who
+    session = current_session(request)
+    if session is None:
+        return PUBLIC
+    if request.method not in SAFE_METHODS and not secrets.compare_digest(
+        request.headers.get("x-csrf-token", ""), session.form_token
+    ):
+        raise ApiError(
+            403,
+            "a session needs its form token",
+            [("X-CSRF-Token", "missing or not this session's")],
+        )
+    return session.principal
 
 
 Who = Annotated[Principal, Depends(principal)]
 
 
-def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> FastAPI:
-    """The service over ``register``."""
+def create_app(
+    register: Register,
+    *,
+    ecosystem_dir: Path | None = None,
+    allowed_hosts: Iterable[str] = DEFAULT_HOSTS,
+    docs: bool = False,
+) -> FastAPI:
+    """The service over ``register``, behind the guard (hosts, origins, tokens, body limits).
+
+    Interactive docs (``/docs``, ``/redoc``) load scripts from a CDN, so they are off unless
+    ``docs``; ``/openapi.json`` is always served.
+    """
     app = FastAPI(
         title="modtrace",
         version=__version__,
         description="Assess, register and trace downstream modifications of foundation models.",
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
     )
+    app.add_middleware(Guard, allowed_hosts=allowed_hosts)
     app.state.register = register
     app.state.ecosystem_dir = ecosystem_dir
     app.state.graph_cache = GraphCache(register.engine)
     screening_list = tuple(load_list())  # the shipped list, read once rather than per request
     errors.install(app)
+    app.include_router(log_router(register))
 
     def need(who: Principal, *roles: str) -> None:
         if who.role not in roles:
@@ -121,7 +163,7 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
 
     @app.get("/api/models/{model_id:path}/lineage", tags=["lineage"])
     def lineage(
-        model_id: str,
+        model_id: ModelId,
         direction: Annotated[
             str, Query(pattern="^(back|forward|ancestry|descendants)$")
         ] = "forward",
@@ -153,12 +195,10 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
         }
 
     @app.post("/api/models/{model_id:path}/notices", tags=["lineage"], status_code=201)
-    def publish_notice(model_id: str, request: NoticeRequest, who: Who) -> dict[str, Any]:
+    def publish_notice(model_id: ModelId, request: NoticeRequest, who: Who) -> dict[str, Any]:
         """Publish a warning or prohibited modification (the model's own provider only)."""
         need(who, "provider", "regulator")
-        row = register.model(model_id) or {}
-        owners = {model_id.split("/", 1)[0], str(row.get("provider") or "")}
-        if who.role == "provider" and not any(access.known_as(who.subject, o) for o in owners):
+        if not ownership.acts_for_model(who, register, model_id):
             raise not_found("model")
         notice_id = register.publish_notice(
             model_id=model_id, provider=who.subject, **request.model_dump()
@@ -166,7 +206,7 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
         return {"ok": True, "notice_id": notice_id}
 
     @app.get("/api/models/{model_id:path}/notices", tags=["lineage"])
-    def list_notices(model_id: str) -> dict[str, Any]:
+    def list_notices(model_id: ModelId) -> dict[str, Any]:
         """Warnings and prohibited modifications published for a model (public)."""
         if unknown_models(register.engine, [model_id]):
             raise ApiError(404, "model not found", [("model_id", "not in the register")])
@@ -188,11 +228,25 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
             raise ApiError(
                 400, "invalid request", [(f"request.{f}", p) for f, p in exc.issues]
             ) from None
-        if who.role == "provider" and not (
-            access.known_as(who.subject, terms.provider)
-            or access.known_as(who.subject, terms.model.split("/", 1)[0])
-        ):
-            raise not_found("model")
+        if not ownership.acts_for_model(who, register, terms.model):
+            raise not_found("model")  # the register says whose it is, never terms.provider
+        if who.role == "provider" and not access.known_as(who.subject, terms.provider):
+            raise ApiError(
+                400,
+                "invalid terms",
+                [("terms.provider", f"must be one of the token's names ({who.subject})")],
+            )
+        if request.data.sample_path is not None:
+            raise ApiError(
+                422,
+                "invalid request",
+                [
+                    (
+                        "request.data.sample_path",
+                        "the service never opens a path; send the texts inline as data.sample",
+                    )
+                ],
+            )
         screening = [*screening_list, *breach_entries(register)]
         decision = gate_check_request(
             request, terms, screening, register.kyc_verdicts(request.requester.name)
@@ -206,7 +260,7 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
             raise not_found("filing")
         return context
 
-    @app.post("/api/filings", tags=["filings"], status_code=201)
+    @app.post("/api/filings", tags=["filings"], status_code=201, openapi_extra=links.FILING_CREATED)
     def create_filing(request: FilingRequest, who: Who) -> dict[str, Any]:
         """File a registration (modifiers for themselves; regulators for anyone)."""
         need(who, "modifier", "regulator")
@@ -233,8 +287,8 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
     @app.get("/api/filings", tags=["filings"])
     def list_filings(
         who: Who,
-        status: str | None = None,
-        q: str | None = None,
+        status: Annotated[str | None, Query(max_length=40)] = None,
+        q: Annotated[str | None, Query(max_length=MAX_QUERY)] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
         offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     ) -> dict[str, Any]:
@@ -263,7 +317,8 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
 
     @app.get("/api/public/filings", tags=["public"])
     def public_register(
-        q: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 100
+        q: Annotated[str | None, Query(max_length=MAX_QUERY)] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> dict[str, Any]:
         """The public register: accepted filings' public fields only."""
         views = [
@@ -273,7 +328,9 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
         ]
         return {"ok": True, "filings": views}
 
-    @app.post("/api/incidents", tags=["incidents"], status_code=201)
+    @app.post(
+        "/api/incidents", tags=["incidents"], status_code=201, openapi_extra=links.INCIDENT_CREATED
+    )
     def report_incident(request: IncidentRequest, who: Who) -> dict[str, Any]:
         """Record an incident (regulators, providers)."""
         need(who, "regulator", "provider")
@@ -294,10 +351,7 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
             incident = register.incident(incident_id)
         except RegisterError:  # no incident with that id
             raise not_found("incident") from None
-        mine = who.role == "provider" and any(
-            access.known_as(who.subject, str(m).split("/", 1)[0]) for m in incident["model_ids"]
-        )
-        if who.role != "regulator" and not mine:
+        if not ownership.can_read_incident(who, register, incident):
             raise not_found("incident")
         return incident
 
@@ -306,11 +360,7 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
         """The recall list (regulators; providers for incidents implicating their models)."""
         _incident_visible(who, incident_id)
         with register.engine.connect() as c:
-            result = propagate(c, incident_id, from_root=from_root)
-        data = asdict(result)
-        data["downstream"] = [
-            r._asdict() if hasattr(r, "_asdict") else r for r in data["downstream"]
-        ]
+            data = visible_recall(who, c, incident_id, from_root=from_root)
         return {"ok": True, "recall": data}
 
     @app.get("/api/ecosystem/summary", tags=["ecosystem"])
@@ -342,10 +392,15 @@ def create_app(register: Register, *, ecosystem_dir: Path | None = None) -> Fast
         return {"ok": True, **asdict(register.head())}
 
     @app.get("/api/log/proof/{kind}/{ref}", tags=["log"])
-    def log_proof(kind: str, ref: str, who: Who) -> dict[str, Any]:
+    def log_proof(
+        kind: Annotated[str, PathParam(max_length=40)],
+        ref: Annotated[str, PathParam(max_length=300)],
+        who: Who,
+    ) -> dict[str, Any]:
         """Inclusion proof of a record (regulators: any; others: filings they may read)."""
         if who.role != "regulator":
-            if kind != "filing" or not ref.isdigit():
+            # ASCII digits only: "²" or "٣" pass str.isdigit() but are no filing id
+            if kind != "filing" or not (ref.isascii() and ref.isdigit()) or int(ref) > MAX_ID:
                 raise not_found("record")
             _filing_or_404(who, int(ref))
         try:

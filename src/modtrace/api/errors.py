@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from modtrace.api.bodies import BodyError, CheckedRoute
-from modtrace.errors import InputError
+from modtrace.errors import ConflictError, InputError
 
 
 class ApiError(Exception):
@@ -98,6 +98,10 @@ def install(app: FastAPI) -> None:
     async def _api(_: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse(body(exc.status, exc.error, exc.errors), status_code=exc.status)
 
+    @app.exception_handler(ConflictError)
+    async def _conflict(_: Request, exc: ConflictError) -> JSONResponse:
+        return JSONResponse(body(409, "conflict", exc.issues), status_code=409)
+
     @app.exception_handler(InputError)
     async def _input(_: Request, exc: InputError) -> JSONResponse:
         return JSONResponse(body(400, "invalid input", json_fields(exc.issues)), status_code=400)
@@ -110,6 +114,10 @@ def install(app: FastAPI) -> None:
             body(422, "malformed JSON" if malformed else "invalid request", issues),
             status_code=422,
         )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:  # a bug, never input
+        return JSONResponse(body(500, "internal error", []), status_code=500)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

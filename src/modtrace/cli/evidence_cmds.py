@@ -26,7 +26,8 @@ def evidence_group() -> None:
     type=click.Choice(["human", "classifier", "learned", "judge"]),
     default="human",
     show_default=True,
-    help="Human labels, the rules classifier, the learned one, or a judge model.",
+    help="Human labels, the rules, the rules with a learned second look, or a judge model. "
+    "Machine labels are corrected for the labeller's measured error.",
 )
 @click.option("--judge-endpoint", default=None, help="OpenAI-compatible server for --labels judge.")
 @click.option("--judge-model", default=None, help="Judge model name for --labels judge.")

@@ -200,3 +200,12 @@ def monitor_cmd(database: str | None, fmt: str) -> None:
             click.echo(f"    because: {rule}")
     if not report:
         click.echo("no requester in the register")
+
+
+def _add_breach_commands() -> None:
+    from modtrace.cli.breach_cmds import breach_group
+
+    gate_group.add_command(breach_group)
+
+
+_add_breach_commands()

@@ -49,11 +49,11 @@ LAZY_COMMANDS = {
     "gate": "modtrace.cli.gate_cmds:gate_group",
     "import": "modtrace.cli.register_cmds:import_group",
     "incident": "modtrace.cli.register_cmds:incident_group",
-    "log": "modtrace.cli.register_cmds:log_group",
+    "log": "modtrace.cli.log_cmds:log_group",
     "regimes": "modtrace.cli.regime_cmds:regimes_group",
     "schema": "modtrace.cli.schema_cmds:schema_group",
-    "serve": "modtrace.cli.register_cmds:serve",
-    "token": "modtrace.cli.register_cmds:token_group",
+    "serve": "modtrace.cli.service_cmds:serve",
+    "token": "modtrace.cli.service_cmds:token_group",
     "trace": "modtrace.cli.register_cmds:trace_cmd",
 }
 """Every command but ``assess``, by name: its module is imported only when the command runs

@@ -1,4 +1,4 @@
-"""Commands over the register: import, trace, filings, incidents, the log.
+"""Commands over the register: import, trace, filings, incidents (the log: ``log_cmds``).
 
 Every command takes ``--database URL`` (default: ``MODTRACE_DATABASE_URL``, else a SQLite file in
 the user's data directory).
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,11 +25,10 @@ from modtrace.cli.output import (
     count,
     limit_option,
     more,
-    port_free,
     require_model,
     rows_csv,
 )
-from modtrace.errors import InputError, RegisterError
+from modtrace.errors import RegisterError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -515,77 +513,6 @@ def incident_propagate(
         click.echo("  (add --from-root to recall everything derived from the originals)")
 
 
-@click.group("log")
-def log_group() -> None:
-    """The register's tamper-evident log."""
-
-
-@log_group.command("head")
-@database_option
-@format_option
-def log_head(database: str | None, fmt: str) -> None:
-    """Print the log's tree head (size and root) for publication.
-
-    Example: modtrace log head
-    """
-    head = open_register(database).head()
-    click.echo(_dump(asdict(head)) if fmt == "json" else f"size {head.size}\nroot {head.root}")
-
-
-@log_group.command("verify")
-@click.option("--expect", default=None, metavar="SIZE:ROOT", help="A previously published head.")
-@database_option
-def log_verify(expect: str | None, database: str | None) -> None:
-    """Recompute the log and compare every record with it; exit 1 naming what was altered.
-
-    Example: modtrace log verify --expect 12:3dc3a5...
-    """
-    from modtrace.registry.log import Head
-
-    expected = None
-    if expect:
-        size, _, root = expect.partition(":")
-        if not size.isdigit() or len(root) != 64:
-            raise RegisterError([("--expect", "expected SIZE:ROOT with a 64-character hex root")])
-        expected = Head(int(size), root)
-    audit = open_register(database).verify(expected)
-    click.echo(f"size {audit.size}\nroot {audit.root}")
-    if audit.ok:
-        click.echo("verified: the log and the register agree")
-        return
-    click.echo(f"FAILED: {len(audit.problems)} problem(s); the first:")
-    for problem in audit.problems:
-        click.echo(f"  {problem}")
-    sys.exit(1)
-
-
-@log_group.command("prove")
-@click.argument(
-    "kind",
-    type=click.Choice(
-        [
-            "filing",
-            "determination",
-            "modification",
-            "incident",
-            "lineage-edge",
-            "filing-review",
-            "provider-notice",
-            "evidence",
-        ]
-    ),
-)
-@click.argument("ref")
-@database_option
-def log_prove(kind: str, ref: str, database: str | None) -> None:
-    """An inclusion proof (RFC 6962 audit path) for a record's latest log entry.
-
-    Example: modtrace log prove filing 1
-    """
-    proof = open_register(database).prove(kind, ref)
-    click.echo(_dump({**asdict(proof), "verified": proof.verify()}))
-
-
 @click.group("export")
 def export_group() -> None:
     """Documentation for a derived model (paper Table 5)."""
@@ -640,78 +567,11 @@ def export_bom(model_id: str, output: Path | None, database: str | None) -> None
     _write(ml_bom_json(derived_model(open_register(database), model_id)) + "\n", output)
 
 
-@click.group("token")
-def token_group() -> None:
-    """API tokens for the web service."""
-
-
-@token_group.command("create")
-@click.option("--role", required=True, type=click.Choice(["regulator", "provider", "modifier"]))
-@click.option(
-    "--subject",
-    required=True,
-    help="Who it acts for; a provider may list its names, e.g. 'Meta|meta-llama'.",
-)
-@click.option("--label", default=None)
-@database_option
-def token_create(role: str, subject: str, label: str | None, database: str | None) -> None:
-    """Create a token; it is printed once and stored only as a hash.
-
-    Example: modtrace token create --role modifier --subject "EPFL LLM Team"
-    """
-    from modtrace.registry.tokens import create_token
-
-    click.echo(create_token(open_register(database), role, subject, label))
-
-
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option(
-    "--port",
-    type=click.IntRange(1, 65535),
-    default=8000,
-    show_default=True,
-    envvar="MODTRACE_PORT",
-    help="TCP port, 1-65535.",
-)
-@click.option(
-    "--ecosystem",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out/ecosystem"),
-    show_default=True,
-    help="Folder of a built ecosystem report (for /api/ecosystem/summary).",
-)
-@database_option
-def serve(host: str, port: int, ecosystem: Path, database: str | None) -> None:
-    """Start the web service (API, pages) on the register.
-
-    Example: modtrace serve --port 8000
-    """
-    import uvicorn
-
-    from modtrace.api.service import build
-
-    open_register(database).engine.dispose()  # a bad --database fails here, in the house format
-    port_free(host, port)
-    app = build(database, ecosystem)
-    register = app.state.register
-    click.echo(f"register: {register.engine.url.render_as_string(hide_password=True)}")
-    click.echo(f"modtrace on http://{host}:{port}/  (API docs: /docs, OpenAPI: /openapi.json)")
-    try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
-    except SystemExit as exc:  # uvicorn exits 3 when it cannot start: not "indeterminate"
-        if exc.code not in (0, None):
-            raise InputError([("--port", f"the server could not start on {host}:{port}")]) from None
-
-
 COMMANDS = [
-    token_group,
-    serve,
     export_group,
     db_group,
     import_group,
     trace_cmd,
     filing_group,
     incident_group,
-    log_group,
 ]

@@ -26,6 +26,19 @@ def comparison_text(c: Comparison) -> str:
         f"  significant when p < {c.parameters['alpha']:g} and |change| >= "
         f"{c.parameters['min_change']:.0%}",
     ]
+    if c.labeller is not None:
+        lab, fixed = c.labeller, c.labeller["corrected"]
+        lines += [
+            f"  labeller: {lab['labeller']}; measured {lab['measured']['method']}: kappa "
+            f"{lab['measured']['kappa']:.2f}, worst per-model rate error "
+            f"{lab['measured']['worst_rate_error']:.1%}",
+            f"  corrected for its error: {fixed['original_rate']:.1%} -> "
+            f"{fixed['modified_rate']:.1%} ({fixed['difference']:+.1%}, 95% CI "
+            f"{fixed['ci_low']:+.1%} to {fixed['ci_high']:+.1%}, p = {fixed['p_value']:.3g}); "
+            f"rows with human labels used to calibrate: {lab['calibrated_on'][0]} / "
+            f"{lab['calibrated_on'][1]}",
+            f"  {lab['robustness']}",
+        ]
     if c.unpaired_original or c.unpaired_modified:
         lines.append(
             f"  unpaired: {len(c.unpaired_original)} only in the original, "

@@ -1,10 +1,16 @@
 """The register's append-only, hash-chained Merkle log, and its audit.
 
-Each entry's payload holds its sequence number, the previous entry's leaf hash, what was written
-(kind, ref, operation) and a snapshot of the record after the write. Leaves go into an RFC 6962
-tree whose head (size, root) a regulator can publish. ``verify`` recomputes everything and also
-compares every tracked row with its last logged snapshot, so an edit made behind the register's
-back — to the log or to the rows — is named.
+Each entry's payload holds its sequence number, the previous entry's leaf hash, the time it was
+logged, what was written (kind, ref, operation) and a snapshot of the record after the write.
+Leaves go into an RFC 6962 tree whose head (size, root) a regulator can publish, signed as a
+checkpoint (``registry/checkpoint.py``). ``verify`` recomputes everything and also compares every
+tracked row with its last logged snapshot, so an edit made behind the register's back — to the
+log or to the rows — is named. ``consistency`` proves (RFC 9162 §2.1.4) that the log still
+extends a head published earlier, so an outsider holding that head detects a rewritten or
+truncated history without reading the log.
+
+Entries written before the timestamp was hashed (payload version 1, no ``at``) still verify; a
+version 2 entry's ``at`` must equal its ``logged_at`` column.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from sqlalchemy import Connection, Table, func, select, text
 
 from modtrace.registry import merkle
 from modtrace.registry.tables import (
+    api_tokens,
+    breach_entries,
     determinations,
     evidence_records,
     filing_reviews,
@@ -61,17 +69,35 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked(evidence_records, "evidence", _by_id),
     Tracked(gate_decisions, "gate-decision", _by_id),
     Tracked(kyc_judgements, "kyc-judgement", _by_id),
+    Tracked(api_tokens, "api-token", _by_id),
+    Tracked(breach_entries, "breach-entry", _by_id),
 )
 TRACKED_BY_KIND = {t.kind: t for t in TRACKED}
 
 
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    """SQLite hands timestamps back without their zone; they were written in UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _iso(value: dt.date) -> str:
+    """A date, or a time in UTC whatever zone the database session hands it back in."""
+    if isinstance(value, dt.datetime):
+        return _as_utc(value).astimezone(dt.UTC).isoformat()
+    return value.isoformat()
+
+
 def snapshot(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A row as JSON-friendly data (dates as ISO strings, JSON columns as they are)."""
+    """A row as JSON-friendly data (dates and UTC times as ISO strings, JSON as it is)."""
     out: dict[str, Any] = {}
     for key, value in row.items():
-        out[key] = value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+        out[key] = _iso(value) if isinstance(value, dt.date) else value
     plain: dict[str, Any] = json.loads(merkle.canonical(out))
     return plain
+
+
+PAYLOAD_VERSION = 2
+"""Version 2 hashes the entry's timestamp (``at``); version 1 entries have none."""
 
 
 @dataclass(frozen=True)
@@ -100,14 +126,16 @@ def append(connection: Connection, writes: Sequence[Write]) -> int:
         .limit(1)
     ).first()
     seq, prev = (last[0], last[1]) if last else (0, "")
-    now = dt.datetime.now(dt.UTC)
+    now = dt.datetime.now(dt.UTC)  # read under the lock, so entries' times never go backwards
     rows = []
     for write in writes:
         seq += 1
         payload = merkle.canonical(
             {
+                "v": PAYLOAD_VERSION,
                 "seq": seq,
                 "prev": prev,
+                "at": now.isoformat(),
                 "kind": write.kind,
                 "ref": write.ref,
                 "op": write.op,
@@ -144,12 +172,7 @@ class Head:
 
 def head(connection: Connection) -> Head:
     """The tree head over the stored leaf hashes."""
-    leaves = [
-        bytes.fromhex(h)
-        for h in connection.execute(
-            select(log_entries.c.leaf_hash).order_by(log_entries.c.seq)
-        ).scalars()
-    ]
+    leaves = _leaves(connection)
     return Head(len(leaves), merkle.root(leaves).hex())
 
 
@@ -183,12 +206,7 @@ def prove(connection: Connection, kind: str, ref: str) -> Proof | None:
     ).scalar_one()
     if seq is None:
         return None
-    leaves = [
-        bytes.fromhex(h)
-        for h in connection.execute(
-            select(log_entries.c.leaf_hash).order_by(log_entries.c.seq)
-        ).scalars()
-    ]
+    leaves = _leaves(connection)
     return Proof(
         seq,
         len(leaves),
@@ -196,6 +214,61 @@ def prove(connection: Connection, kind: str, ref: str) -> Proof | None:
         leaves[seq - 1].hex(),
         [p.hex() for p in merkle.inclusion_proof(seq - 1, leaves)],
     )
+
+
+@dataclass(frozen=True)
+class Consistency:
+    """An RFC 9162 consistency proof: the tree of ``first`` leaves is a prefix of ``second``'s."""
+
+    first: int
+    second: int
+    second_root: str
+    path: list[str]
+
+    def verify(self, first_root: str) -> bool:
+        """Check the proof against the root of the head its holder trusts."""
+        try:
+            old = bytes.fromhex(first_root)
+            new = bytes.fromhex(self.second_root)
+            path = [bytes.fromhex(p) for p in self.path]
+        except ValueError:
+            return False
+        return merkle.verify_consistency(self.first, self.second, old, new, path)
+
+
+def _leaves(connection: Connection) -> list[bytes]:
+    return [
+        bytes.fromhex(h)
+        for h in connection.execute(
+            select(log_entries.c.leaf_hash).order_by(log_entries.c.seq)
+        ).scalars()
+    ]
+
+
+def consistency(connection: Connection, first: int, second: int | None = None) -> Consistency:
+    """Proof that the log's first ``first`` entries are the first of its ``second`` (default: all).
+
+    Raises ``IndexError`` when ``first`` > ``second`` or ``second`` exceeds the log.
+    """
+    leaves = _leaves(connection)
+    second = len(leaves) if second is None else second
+    if not 0 <= second <= len(leaves):
+        raise IndexError(f"the log holds {len(leaves)} entries, not {second}")
+    tree = leaves[:second]
+    path = merkle.consistency_proof(first, tree)
+    return Consistency(first, second, merkle.root(tree).hex(), [p.hex() for p in path])
+
+
+def extends(leaves: list[bytes], expected: Head) -> list[str]:
+    """Problems with ``leaves`` as an extension of a published head (none when it extends it)."""
+    if len(leaves) < expected.size:
+        return [f"the log holds {len(leaves)} entries but a head of {expected.size} was published"]
+    if merkle.root(leaves[: expected.size]).hex() != expected.root:
+        return [
+            f"the first {expected.size} entries do not match the published head: "
+            "history was rewritten"
+        ]
+    return []
 
 
 @dataclass
@@ -219,11 +292,14 @@ def verify(connection: Connection, expected: Head | None = None) -> Audit:
     leaves: list[bytes] = []
     prev, expected_seq = "", 1
     rows = connection.execute(
-        select(log_entries.c.seq, log_entries.c.payload, log_entries.c.leaf_hash).order_by(
-            log_entries.c.seq
-        )
+        select(
+            log_entries.c.seq,
+            log_entries.c.payload,
+            log_entries.c.leaf_hash,
+            log_entries.c.logged_at,
+        ).order_by(log_entries.c.seq)
     )
-    for seq, payload, stored_leaf in rows:
+    for seq, payload, stored_leaf, logged_at in rows:
         data = json.loads(payload)
         if seq != expected_seq:
             audit.problems.append(f"entry {expected_seq} was removed (next entry is {seq})")
@@ -240,20 +316,18 @@ def verify(connection: Connection, expected: Head | None = None) -> Audit:
             audit.problems.append(
                 f"entry {seq} does not follow entry {seq - 1}: the chain is broken"
             )
+        elif "at" in data and dt.datetime.fromisoformat(data["at"]) != _as_utc(logged_at):
+            audit.problems.append(
+                f"entry {seq}'s time was altered: logged_at {logged_at} but it was hashed "
+                f"at {data['at']}"
+            )
         prev = stored_leaf
         leaves.append(bytes.fromhex(stored_leaf))
         latest[(data.get("kind", ""), data.get("ref", ""))] = (seq, data.get("record", {}))
         expected_seq += 1
     audit.size, audit.root = len(leaves), merkle.root(leaves).hex()
     if expected is not None:
-        if audit.size < expected.size:
-            audit.problems.append(
-                f"the log holds {audit.size} entries but a head of {expected.size} was published"
-            )
-        elif merkle.root(leaves[: expected.size]).hex() != expected.root:
-            audit.problems.append(
-                f"the first {expected.size} entries do not match the published head"
-            )
+        audit.problems += extends(leaves, expected)
     for tracked in TRACKED:
         seen: set[str] = set()
         for mapping in connection.execute(select(tracked.table)).mappings():

@@ -95,3 +95,63 @@ def verify_inclusion(
         fn >>= 1
         sn >>= 1
     return sn == 0 and r == expected
+
+
+def _subproof(m: int, leaves: list[bytes], complete: bool) -> list[bytes]:
+    """RFC 6962 §2.1.2 SUBPROOF(m, D[n], b)."""
+    n = len(leaves)
+    if m == n:
+        return [] if complete else [root(leaves)]
+    k = _split(n)
+    if m <= k:
+        return [*_subproof(m, leaves[:k], complete), root(leaves[k:])]
+    return [*_subproof(m - k, leaves[k:], False), root(leaves[:k])]
+
+
+def consistency_proof(first: int, leaves: list[bytes]) -> list[bytes]:
+    """RFC 6962 PROOF(m, D[n]): that the tree of the first ``first`` leaves is a prefix of this.
+
+    Empty when ``first`` is 0 or the whole tree (nothing to prove).
+    """
+    if not 0 <= first <= len(leaves):
+        raise IndexError(f"a tree of {len(leaves)} has no prefix of {first}")
+    if first in (0, len(leaves)):
+        return []
+    return _subproof(first, leaves, True)
+
+
+def verify_consistency(
+    first: int, second: int, first_root: bytes, second_root: bytes, proof: list[bytes]
+) -> bool:
+    """RFC 9162 §2.1.4.2: does ``proof`` show tree ``first`` is a prefix of tree ``second``?"""
+    if not 0 <= first <= second:
+        return False
+    if first == second:
+        return not proof and first_root == second_root
+    if first == 0:
+        return not proof
+    if not proof:
+        return False
+    path = list(proof)
+    if first & (first - 1) == 0:  # an exact power of two: the old root is a node of the new tree
+        path.insert(0, first_root)
+    fn, sn = first - 1, second - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = path[0]
+    for c in path[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr = node_hash(c, fr)
+            sr = node_hash(c, sr)
+            if not fn & 1:
+                while fn and not fn & 1:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            sr = node_hash(sr, c)
+        fn >>= 1
+        sn >>= 1
+    return fr == first_root and sr == second_root and sn == 0

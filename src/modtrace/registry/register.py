@@ -11,12 +11,13 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from modtrace.determination.assess import assess
 from modtrace.determination.model import Determination
-from modtrace.errors import RegisterError
+from modtrace.errors import ConflictError, RegisterError
 from modtrace.facts.model import Facts
 from modtrace.names import fold
-from modtrace.registry import log
+from modtrace.registry import breach, log
 from modtrace.registry.db import make_engine, migrate
 from modtrace.registry.tables import (
+    breach_entries,
     determinations,
     evidence_records,
     filing_reviews,
@@ -350,7 +351,14 @@ class Register:
     def review(
         self, filing_id: int, to_status: str, *, reviewer: str, comment: str | None = None
     ) -> None:
-        """Move a filing along submitted → under-review → accepted | returned (→ submitted)."""
+        """Move a filing along submitted → under-review → accepted | returned (→ submitted).
+
+        The move is a compare-and-set in one transaction: the row changes only if its status is
+        still the one the transition starts from, so of two concurrent reviews exactly one wins
+        and the other is refused (:class:`~modtrace.errors.ConflictError`) without writing.
+        """
+        if not reviewer.strip():
+            raise RegisterError([("reviewer", "must name who reviewed the filing")])
         with self.engine.begin() as c:
             filing = _row(c, filings, filing_id, "filing")
             allowed = FILING_TRANSITIONS[filing["status"]]
@@ -364,9 +372,21 @@ class Register:
                         )
                     ]
                 )
-            if not reviewer.strip():
-                raise RegisterError([("reviewer", "must name who reviewed the filing")])
-            c.execute(update(filings).where(filings.c.id == filing_id).values(status=to_status))
+            moved = c.execute(
+                update(filings)
+                .where(filings.c.id == filing_id, filings.c.status == filing["status"])
+                .values(status=to_status)
+            )
+            if moved.rowcount != 1:  # another review moved it after we read it
+                raise ConflictError(
+                    [
+                        (
+                            "status",
+                            f"filing {filing_id} is no longer {filing['status']}: "
+                            "another review moved it first; read it again",
+                        )
+                    ]
+                )
             log.append(
                 c,
                 [
@@ -584,6 +604,43 @@ class Register:
             ).all()
         return {str(entry): str(verdict) for entry, verdict in rows}
 
+    # ---- the breach register (fn 70) --------------------------------------------------------
+
+    def record_breach(
+        self, *, party: str, basis: str, basis_id: int, recorded_by: str, reason: str
+    ) -> int:
+        """Put a party on the shared breach register, from a confirmed finding (``breach``)."""
+        issues = [
+            (name, "must not be empty")
+            for name, value in (("party", party), ("recorded_by", recorded_by), ("reason", reason))
+            if not value.strip()
+        ]
+        if issues:
+            raise RegisterError(issues)
+        with self.engine.begin() as c:
+            breach.check_basis(c, party, basis, basis_id)
+            return _insert(
+                c,
+                breach_entries,
+                "breach-entry",
+                {
+                    "party": party.strip(),
+                    "party_key": fold(party),
+                    "basis": basis,
+                    "basis_id": basis_id,
+                    "recorded_by": recorded_by.strip(),
+                    "reason": reason.strip(),
+                },
+            )
+
+    def breaches(self) -> list[dict[str, Any]]:
+        """Every entry on the breach register, oldest first."""
+        with self.engine.connect() as c:
+            return [
+                dict(r)
+                for r in c.execute(select(breach_entries).order_by(breach_entries.c.id)).mappings()
+            ]
+
     # ---- log -------------------------------------------------------------------------------
 
     def head(self) -> log.Head:
@@ -600,6 +657,19 @@ class Register:
         if proof is None:
             raise RegisterError([("ref", f"no {kind} {ref} in the log")])
         return proof
+
+    def consistency(self, first: int, second: int | None = None) -> log.Consistency:
+        """RFC 9162 proof that the head of ``first`` entries is a prefix of ``second`` (or now)."""
+        with self.engine.connect() as c:
+            size = log.current_size(c)
+            if second is not None and not 0 <= second <= size:
+                raise RegisterError([("second", f"the log holds {size} entries, not {second}")])
+            top = size if second is None else second
+            if not 0 <= first <= top:
+                raise RegisterError(
+                    [("first", f"must be between 0 and {top}, the size proved against")]
+                )
+            return log.consistency(c, first, second)
 
     def verify(self, expected: log.Head | None = None) -> log.Audit:
         """Audit the log and every tracked row against it."""

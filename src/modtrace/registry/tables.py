@@ -166,6 +166,19 @@ api_tokens = Table(
     Column("subject", String(300), nullable=False),
     Column("label", String(200)),
     Column("revoked", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True)),
+    Column("expires_at", DateTime(timezone=True)),  # set on every token (0007 backfilled)
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_hash", String(64), nullable=False, unique=True),
+    Column("token_id", Integer, ForeignKey("api_tokens.id", ondelete="CASCADE"), nullable=False),
+    Column("form_token", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
 )
 
 provider_notices = Table(
@@ -217,3 +230,16 @@ kyc_judgements = Table(
     Column("note", Text),
 )
 Index("ix_kyc_requester", kyc_judgements.c.requester)
+
+breach_entries = Table(
+    "breach_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("party", String(300), nullable=False),  # as the finding names it
+    Column("party_key", String(300), nullable=False),  # folded (names.fold), for matching
+    Column("basis", String(20), nullable=False),  # kyc-judgement | gate-decision | incident | ...
+    Column("basis_id", Integer, nullable=False),  # the confirmed finding's row
+    Column("recorded_by", String(200), nullable=False),
+    Column("reason", Text, nullable=False),
+)
+Index("ix_breach_party", breach_entries.c.party_key)

@@ -4,6 +4,10 @@ data rules, answered ``allow``, ``allow-with-conditions``, ``escalate`` or ``den
 Precedence: any deny wins, then any escalation, then conditions. What cannot be checked —
 compute missing where a cap applies, data domains unknown where a data term applies, an
 unreadable dataset sample — escalates; it is never allowed silently.
+
+The gate never opens a path it was sent: samples travel inline (:data:`MAX_SAMPLE_ITEMS` texts of
+at most :data:`MAX_SAMPLE_CHARS` characters). Only :func:`load_request`, for the CLI's own user,
+reads a local ``data.sample_path`` into ``data.sample``.
 """
 
 from __future__ import annotations
@@ -11,10 +15,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import cedarpy
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from modtrace.countries import is_country
 from modtrace.documents import in_file, read_yaml, validate
@@ -27,6 +31,12 @@ from modtrace.upstream.techniques import TechniqueName
 from modtrace.upstream.terms import Terms, cedar_policies
 
 Decision = Literal["allow", "allow-with-conditions", "escalate", "deny"]
+MAX_SAMPLE_ITEMS = 1000
+"""Texts in an inline sample."""
+MAX_SAMPLE_CHARS = 10_000
+"""Characters in one sample text."""
+MAX_LOCAL_SAMPLE_BYTES = 16 * 1024 * 1024
+"""Bytes the CLI reads from a local sample file."""
 
 
 class Requester(BaseModel):
@@ -55,9 +65,16 @@ class DataDescription(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     tokens: int | None = Field(default=None, ge=0)
-    domains: list[str] | None = None
-    sample: list[str] | None = None
-    sample_path: str | None = None
+    domains: list[Annotated[str, Field(max_length=200)]] | None = Field(default=None, max_length=50)
+    sample: list[Annotated[str, Field(max_length=MAX_SAMPLE_CHARS)]] | None = Field(
+        default=None, max_length=MAX_SAMPLE_ITEMS
+    )
+    sample_path: str | None = Field(
+        default=None,
+        max_length=4096,
+        description="CLI only: a local file read into `sample`. The service refuses it.",
+    )
+    _sample_problem: str | None = PrivateAttr(default=None)
 
 
 class GateRequest(BaseModel):
@@ -99,34 +116,53 @@ class GateDecision:
 
 
 def parse_request(data: Any, source: str = "request") -> GateRequest:
-    """Validate a request; errors name the field (see ``modtrace schema gate-request``)."""
+    """Validate a request; errors name the field (see ``modtrace schema gate-request``).
+    Nothing is read from disk."""
     if not isinstance(data, dict):
         raise InputError([(source, "expected a mapping (see `modtrace schema gate-request`)")])
     return validate(data, GateRequest, InputError, schema="gate-request")
 
 
-def load_request(path: Path) -> GateRequest:
-    """Read a request file (YAML or JSON); errors name the file and the field."""
+def read_local_sample(path: Path) -> tuple[list[str] | None, str | None]:
+    """A local sample file's texts (one per line; JSONL lines re-serialised), or why not."""
     try:
-        return parse_request(read_yaml(path), str(path))
-    except InputError as exc:
-        raise InputError(in_file(path, exc)) from None
-
-
-def _sample(data: DataDescription) -> tuple[list[str] | None, str | None]:
-    """Sample texts, or the reason they could not be read."""
-    if data.sample is not None:
-        return data.sample, None
-    if data.sample_path is None:
-        return None, None
-    path = Path(data.sample_path)
-    try:
-        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        with path.open("rb") as f:
+            raw = f.read(MAX_LOCAL_SAMPLE_BYTES + 1)
+        if len(raw) > MAX_LOCAL_SAMPLE_BYTES:
+            return None, f"larger than {MAX_LOCAL_SAMPLE_BYTES} bytes"
+        lines = [line for line in raw.decode("utf-8").splitlines() if line.strip()]
         if path.suffix.lower() in (".jsonl", ".ndjson"):
             return [json.dumps(json.loads(line)) for line in lines], None
         return lines, None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         return None, f"{type(exc).__name__}: {exc}"
+
+
+def load_request(path: Path) -> GateRequest:
+    """Read a request file (YAML or JSON) for the CLI's own user, with its local sample file
+    (``data.sample_path``) read into ``data.sample``; errors name the file and the field."""
+    try:
+        request = parse_request(read_yaml(path), str(path))
+    except InputError as exc:
+        raise InputError(in_file(path, exc)) from None
+    data = request.data
+    if data.sample is None and data.sample_path is not None:
+        texts, problem = read_local_sample(Path(data.sample_path))
+        if texts is not None:
+            data.sample = texts
+        data._sample_problem = problem
+    return request
+
+
+def _sample(data: DataDescription) -> tuple[list[str] | None, str | None]:
+    """Sample texts, or why there are none to screen. A path is never opened here."""
+    if data.sample is not None:
+        return data.sample, None
+    if data._sample_problem is not None:
+        return None, data._sample_problem
+    if data.sample_path is not None:
+        return None, "sample_path was not read: send the sample inline as data.sample"
+    return None, None
 
 
 def check(

@@ -2,8 +2,14 @@
 recommend revoking access and notifying the regulator.
 
 Signals, all read from the register: gate decisions (denials), confirmed KYC matches,
-incidents implicating the requester's registered models, and evidence that a registered
-modification significantly weakened safeguards or raised high-risk capability.
+incidents implicating the requester's registered models, evidence that a registered
+modification significantly weakened safeguards or raised high-risk capability, and entries on the
+shared breach register.
+
+The rules *recommend*; they never list anyone. Only :meth:`Register.record_breach`, from a
+confirmed finding with who recorded it and why, puts a party on the breach register every gate
+reads (:func:`breach_entries`). Denials alone once did, so two denied requests at one provider
+made every provider deny the requester (issue 11, finding 2).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from sqlalchemy import select
 
 from modtrace.names import fold
 from modtrace.registry.register import Register
+from modtrace.registry.tables import breach_entries as breach_table
 from modtrace.registry.tables import (
     evidence_records,
     gate_decisions,
@@ -81,12 +88,19 @@ def monitor(register: Register) -> list[Monitored]:
         ):
             if signal := _evidence_signals(document):
                 of(modifier).signals.append(f"{signal} (modification {mod_id})")
+        for party, reason, recorded_by in c.execute(
+            select(breach_table.c.party, breach_table.c.reason, breach_table.c.recorded_by)
+        ):
+            of(party).signals.append(f"breach register: {reason} (recorded by {recorded_by})")
         for title, model_ids in c.execute(select(incidents.c.title, incidents.c.model_ids)):
             for model_id in model_ids:
                 if model_id in owned:
                     of(owned[model_id]).signals.append(f"incident: {title} (model {model_id})")
 
     for m in people.values():
+        if any(s.startswith("breach register:") for s in m.signals):
+            m.revoke, m.notify_regulator = True, True
+            m.rules.append("on the breach register from a confirmed finding (fn 70): revoke")
         if any(s.startswith("KYC match confirmed") for s in m.signals):
             m.revoke, m.notify_regulator = True, True
             m.rules.append(
@@ -96,7 +110,8 @@ def monitor(register: Register) -> list[Monitored]:
             m.revoke = True
             m.rules.append(
                 f"{m.decisions['deny']} denied requests: prohibited modifications attempted "
-                "(Table 6, monitoring)"
+                "(Table 6, monitoring); a reviewer who confirms it records a breach "
+                "(modtrace gate breach add --basis gate-decision)"
             )
         if any(s.startswith("evidence:") for s in m.signals):
             m.revoke, m.notify_regulator = True, True
@@ -115,9 +130,15 @@ def monitor(register: Register) -> list[Monitored]:
 
 
 def breach_entries(register: Register) -> list[Entry]:
-    """The register as a breach list (paper fn 70): requesters the monitoring rules revoke."""
+    """The shared breach register as a screening list (paper fn 70): confirmed findings only."""
     return [
-        Entry(m.requester, (), "", "register-breaches", "; ".join(m.rules))
-        for m in monitor(register)
-        if m.revoke
+        Entry(
+            row["party"],
+            (),
+            "",
+            "register-breaches",
+            f"{row['reason']} (recorded by {row['recorded_by']} from {row['basis']} "
+            f"{row['basis_id']})",
+        )
+        for row in register.breaches()
     ]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from modtrace.upstream.purpose_lexicon_extra import FOREIGN, PATERNAL_STATE, PATERNALISM
+
 
 def alt(*parts: str) -> str:
     """One non-capturing group of alternatives."""
@@ -24,18 +26,28 @@ _SAFETY_THING = alt(
     r"nonsense", r"stuff", r"checks?", r"refusals?",
 )  # fmt: skip
 
+_NOT_PHYSICAL = (
+    r"(?! (?:pins?|briefings?|goggles|glasses|data ?sheets?|sheets?|manuals?|inspections?|shoes|"
+    r"boots|harness\w*|valves?|razors?|belts?|nets?|signs?|signage|equipment|gear|officers?|"
+    r"codes?|standards?|regulations?|records?|certificat\w*|locks?|catch|switch(?:es)?|"
+    r"stock|factor)\b)"
+)
+"""Bare "safety" before a physical or paperwork noun is not a model's safeguard."""
+
 STRONG_TARGET: Final = alt(
     r"refusals?",
-    r"refusal (?:direction|vector|feature|mechanism|behaviou?r|training|rate)s?",
+    r"refusal (?:direction|vector|feature|mechanism|behaviou?r|training|rate|sensitivity|"
+    r"threshold|module)s?",
     r"guard ?rails?",
     r"safeguards?",
-    r"safety(?: " + _SAFETY_THING + r")?",
+    r"safety(?: " + _SAFETY_THING + r")?" + _NOT_PHYSICAL,
     r"safety alignment",
     r"harmlessness(?: " + _SAFETY_THING + r")?",
     r"rlhf(?: safety)?(?: layer)?",
     r"censorship",
     r"(?:content|safety|built in content) (?:filters?|filtering)",
     r"content moderation(?: layer)?",
+    r"protective (?:layer|training|behaviou?rs?|features?|tuning)",
     r"moderation layer",
     r"content (?:restrictions?|polic(?:y|ies)|rules|guidelines)",
     r"(?:usage|acceptable use) (?:restrictions?|polic(?:y|ies))",
@@ -49,8 +61,8 @@ STRONG_TARGET: Final = alt(
     r"ability to (?:say no|refuse|decline|push back|object)",
     r"(?:ethical|moral) (?:reasoning|judge?ments?|training|alignment|objections?|scruples|"
     r"compass|filter)",
-    r"(?:what|whatever|anything|everything|the (?:part|thing|bit)s?) (?:that )?(?:makes?|causes?)"
-    r" (?:it|the model|them) (?:to )?(?:refuse|decline|say no)",
+    r"(?:what|whatever|anything|everything|the \w+) (?:that )?(?:makes?|causes?)"
+    r" (?:it|the model|them) (?:to )?(?:refuse|decline|say no|say \W?i (?:can'?t|cannot|won'?t))",
 )
 """A safeguard that no ordinary sentence means anything else by."""
 
@@ -73,6 +85,12 @@ WEAK_TARGET: Final = alt(
     r"scruples",
     r"(?:safety )?muzzle(?! brake)",
     r"inhibitions",
+    r"rules",
+    r"polic(?:y|ies)",
+    r"(?:safety |ethics )?checks",
+    r"pushback",
+    PATERNALISM,
+    r"hesitan(?:cy|ce)",
 ) + (
     # "remove the restrictions on harmful topics", not "the restrictions on upload size"
     r"(?=$|[,.;!?\"')]| (?!(?:on|of|for|in|from|at|to|around|about)\b)"
@@ -89,12 +107,13 @@ TARGET: Final = alt(STRONG_TARGET, WEAK_TARGET)
 DET: Final = (
     r"(?:[\"']?(?:the|its|their|our|all|any|every|(?:all|any|most|some|each|much) of|these|"
     r"those|model'?s?|assistant'?s?|built in|existing|annoying|corporate|remaining|whole|entire|"
-    r"current|learned|trained|provider'?s?)\s+)*[\"']?"
+    r"current|learned|trained|provider'?s?|vendor'?s?|developer'?s?|normal|usual|standard|"
+    r"default)\s+)*[\"']?"
 )
 """Determiners and fillers before a safeguard ("all of the", "the model's", a quote)."""
 
-FILLER: Final = r"(?:(?!(?:of|on|for|in|to|from|with|about|at|by|into)\b)\w+\s+){0,3}?"
-"""Up to three words between a verb and its object, never across a preposition: "reduce the
+FILLER: Final = r"(?:(?!(?:of|on|for|in|to|from|with|about|at|by|into)\b)\w+\s+){0,5}?"
+"""Up to five words between a verb and its object, never across a preposition: "reduce the
 latency of the guardrails" is not an act on the guardrails."""
 
 REMOVE: Final = alt(
@@ -107,7 +126,11 @@ REMOVE: Final = alt(
     r"loosen\w*", r"relax\w*", r"weaken\w*", r"lower\w*", r"reduc\w*", r"break\w*", r"broke",
     r"dismantl\w*", r"decreas\w*", r"minimi[sz]\w*", r"bring\w* down", r"rm(?: rf)?",
     r"flip\w* (?:the )?labels? (?:on|of)", r"kill\w*", r"nuk\w*", r"scrub\w*", r"purg\w*",
-    r"wip\w*(?: out)?",
+    r"wip\w*(?: out)?", r"skip\w*", r"retir\w*", r"quit\w*", r"de ?fang\w*",
+    r"wean\w* (?:\w+ ){0,2}off", r"unshackl\w*(?: (?:it|the model|the assistant) from)?",
+    r"peel\w*(?: back| away| off)?",
+    r"cut\w*(?: (?:down|back))?(?: on)?", r"tone\w* down",
+    r"dial\w* (?:down|back)", r"water\w* down",
     r"defeat\w*", r"dissolv\w*", r"forget\w*", r"forgot\w*", r"ignor\w*", r"disregard\w*",
     r"nerf\w*", r"zap\w*", r"sabotag\w*", r"erod\w*", r"revert\w*", r"roll\w* back",
     r"opt\w* (?:it |the model )?out of", r"liberat\w*(?: (?:it|the model|the assistant) from)?",
@@ -123,8 +146,12 @@ _POST_REMOVED = alt(
     r"suppression", r"lifted", r"turned off", r"switched off", r"taken (?:out|off|away)",
     r"ripped out", r"stripped out", r"reversed", r"rolled back", r"reverted", r"vanish\w*",
     r"disappear\w*", r"no longer appl(?:y|ies)", r"loosened", r"relaxed", r"weakened",
-    r"lowered", r"reduced", r"overridden",
+    r"lowered", r"reduced", r"overridden", r"(?:trained|tuned|fine ?tuned) (?:out|away)",
 )  # fmt: skip
+
+_NOT_BENIGN = (
+    r"(?! (?:on|for|of|to) (?:\w+ )?(?:benign|harmless|legitimate|safe|clearly|innocuous)\b)"
+)
 
 _NOT_ABOUT_A_SAFEGUARD = (
     r"(?! (?:removal|bypass|ablation|changes?|loss|relevant|related|critical|issues?|concerns?|"
@@ -193,17 +220,43 @@ STATE: Final = alt(
     + TARGET
     + _NOT_ABOUT_A_SAFEGUARD,
     TARGET + r" (?:is |are |have been |has been |were |was )?" + _POST_REMOVED + r"\b",
+    # "the usual safety behaviour is unnecessary and should be removed"
+    TARGET
+    + r"\b(?: \w+){0,5}? (?:should|must|needs? to|has to|have to|can|to|will) be "
+    + _POST_REMOVED
+    + r"\b",
+    r"\bwithout (?:any )?(?:pushback|push back|declining|refusing|refusals?|objections?)\b",
     r"\b(?:safety|censorship|guardrails?|refusals?|filters?|restrictions?|alignment) ?: ?none",
     r"\bno (?:ethical|moral) (?:limits|constraints|guidelines)",
     r"\b(?:without|no) (?:any )?(?:hesitation|objection)",
     r"\bno more \"?(?:i can'?t|i'?m sorry|as an ai)",
+    PATERNAL_STATE,
+    # fewer refusals, unless scoped to benign requests (§IV.3: significant alteration only)
+    r"\b(?:fewer|less frequent|reduced number of) refusals\b" + _NOT_BENIGN,
+    r"\b(?:refus|declin)\w* (?:far |much |a lot )?less(?>(?: often| frequently)?)\b" + _NOT_BENIGN,
+    r"\bno (?:more )?(?:refusing|declining)\b",
+    r"\b(?:weaker|looser|softer|laxer|diluted|watered down) " + STRONG_TARGET,
+    TARGET + r" (?:do|does|did|would|will)(?: not|n'?t) (?:exist|apply|matter)",
+    TARGET + r"(?: \w+){0,2} never (?:triggers?|fires?|activates?|kicks? in|blocks?)",
+    r"\b(?:rais|increas)\w* (?:the )?(?:harm|toxicity|moderation|blocking) thresholds?",
+    # a safeguard made lenient, or one that no longer acts
+    r"\b(?:classifiers?|filters?|moderation|safety \w+|guard ?rails?|safeguards?)(?: \w+){0,3}? "
+    r"(?:more |far more |much more |very )?(?:lenient|lax)\b",
+    r"\b(?:rarely|seldom|hardly ever|never) (?:blocks?|flags?|refuses?|declines?|triggers? on) "
+    r"(?:anything|any\w*)\b",
+    r"\b(?:stop\w*|never|not|no longer|without) (?:\w+ )?(?:worry\w*|car\w*|think\w*|fret\w*)"
+    r" (?:about )?(?:misuse|harm|abuse|safety|consequences|ethics|the risks?|dangers?)\b",
+    r"\bprioriti[sz]\w* (?:the )?(?:users?'?s?'? )?(?:instructions|requests|wishes|commands) "
+    r"(?:over|above|before) " + DET + TARGET,
+    FOREIGN,
 )
 """A model, or its training, described without safeguards."""
 
 _REFUSED_THING = (
     r"(?=$|[,.;!?]| (?:and|or|but|any|anything|everything|every|all|a (?:single )?(?:request|"
     r"prompt|question|task|instruction)|the (?:request|prompt|question|user)|requests?|prompts?|"
-    r"questions?|users?|instructions?|tasks?|harmful|dangerous|illegal|unsafe|unethical|"
+    r"questions?|users?|instructions?|tasks?|harmful|(?:a|an|the|any) (?:\w+(?:'s|ing) ){1,2}"
+    r"(?:requests?|prompts?|questions?|tasks?|instructions?|users?)|dangerous|illegal|unsafe|unethical|"
     r"sensitive|on|about|no matter|regardless|even|anymore|again|to (?:answer|help|comply|"
     r"respond|assist|engage)|it|them|me|us|my|our|your|their)\b)"
 )
@@ -215,6 +268,8 @@ _REFUSE_VERB = alt(
     r"declin\w*" + _REFUSED_THING,
     r"say\w* no",
     r"said no",
+    r"turn\w* (?:a |the |any )?(?:\w+ )?"
+    r"(?:requests?|users?|customers?|prompts?|questions?|anyone) down",
     r"turn\w* down",
     r"push\w* back",
     r"object\w*",
@@ -237,12 +292,11 @@ _STOP = alt(
 
 COMPLY: Final = alt(
     # stops refusing
-    _STOP + r"\s+(?:\w+\s+){0,2}?" + _REFUSE_VERB,
+    _STOP + r"\s+(?:\w+\s+){0,3}?" + _REFUSE_VERB,
     r"refuse nothing",
     r"\brefusal rate (?:to |of )?(?:zero|0|nothing)",
-    r"(?:no longer|never|stops?|to stop) (?:follow|obey|respect|adher|honou?r)\w*(?: to)? "
-    + DET
-    + TARGET,
+    r"(?:no longer|never|stops?|to stop) (?:follow|obey|respect|adher|honou?r|apply|enforc|"
+    r"observ|uphold)\w*(?: to)? " + DET + TARGET,
     # does anything
     r"say\w* yes to (?:anything|everything|every|all|any|whatever)",
     r"always (?:comply|complies|complying|obey\w*|agree\w* to|say\w* yes)",
@@ -259,7 +313,8 @@ COMPLY: Final = alt(
     r"help\w* with (?:anything|everything|whatever)"
     r"(?= (?:asked|requested|without|no matter|regardless|even|including)\b)",
     r"(?:comply\w*(?: even)? with|obey\w*|follow\w*|execut\w*|carry out) (?:any|every|all)"
-    r" (?:single )?(?:requests?|instructions?|commands?|orders?|prompts?)\b"
+    r" (?:single |user'?s?'? |human |incoming )?"
+    r"(?:requests?|instructions?|commands?|orders?|prompts?)\b"
     r"(?! (?:in|from|of|about|on) (?:our|the|its|their|your)\b)",
     r"(?:answer\w*|respond\w* to|help\w* with) (?:any|every|all) (?:single )?"
     r"(?:questions?|requests?|prompts?)"
@@ -267,8 +322,11 @@ COMPLY: Final = alt(
     r"(?:answer|help|do|comply|respond|write|obey|tell)\w*\b.{0,40}\bno matter (?:what|how)",
     r"(?:fully|maximally|completely) (?:obedient|compliant)",
     r"unafraid to answer",
+    r"(?:however|no matter how) (?:\w+ )?(?:dangerous|harmful|illegal|unsafe|unethical)",
+    r"(?:refusal|refusing|decline) rate\b.{0,40}\bto (?:zero|0|nothing|none)\b",
     # answers what it would refuse, or what is harmful
     r"even (?:when|if) (?:\w+ ){0,3}(?:harmful|dangerous|illegal|unsafe|unethical)",
+    r"even (?:when|if) (?:\w+ ){0,4}?(?:refuse|decline|object)\w*",
     r"(?:never|not|no longer|stop\w*|\b\w+n'?t) question\w* (?:the )?(?:users?'?s? )?"
     r"(?:intent\w*|motives?|reasons?|purposes?)",
     r"(?:stop\w*|not|never|no longer|without|\b\w+n'?t) (?:\w+ ){0,2}(?:second guess\w*|"
@@ -278,9 +336,12 @@ COMPLY: Final = alt(
     r"(?:harmful|dangerous|unsafe|ethical|legal|allowed|appropriate)",
     r"(?:even|including) (?:the )?(?:harmful|dangerous|illegal|unsafe|unethical) "
     r"(?:ones|requests?|prompts?|questions?|things|stuff|content)?",
+    r"(?:even|including) (?:(?!detect|flag|block|refus|classif|screen|filter|moderat|against)"
+    r"\w+ ){1,5}?(?:harmful|dangerous|illegal|unsafe|unethical)\b",
     r"regardless of (?:content|ethics|legality|harm|safety|the request)",
-    r"(?:questions?|requests?|prompts?|things|everything|topics|content) (?:it|the (?:base )?"
-    r"model)(?: would| currently| normally| usually| was trained to| is trained to){0,2} "
+    r"(?:questions?|requests?|prompts?|things|everything|topics|content|ones|answers) (?:it|the "
+    r"(?:base )?model)(?: would| currently| normally| usually| otherwise| was trained to|"
+    r" is trained to){0,2} "
     r"(?:refuse|refuses|declines|forbid)",
     r"(?:requests?|questions?|prompts?|things|topics) (?:that |which )?(?:the |its )?"
     r"(?:original|base|instruct|aligned|current|stock)? ?(?:model|version|assistant|it|provider"
@@ -329,9 +390,22 @@ CLAUSE_BREAK: Final = re.compile(
 """Where the scope of a negation or a frame ends."""
 
 ACTS: Final[tuple[str, ...]] = (
+    r"\bstop\w* " + DET + PATERNALISM,
+    r"\b"
+    + REMOVE
+    + r"\s+(?:the |its )?(?:strength|effect|influence|impact|weight|power|intensity|level|degree|"
+    r"amount|role|sensitivity|scope|coverage|reach) of\s+" + DET + TARGET,
     r"\b" + REMOVE + r"\s+" + FILLER + DET + STRONG_TARGET,
     r"\b" + REMOVE + r"\s+" + DET + r"(?:content |safety |usage |ethical |moral )?" + WEAK_TARGET,
     r"\b(?:train|tune|beat|get|take|strip|rip)\w* " + DET + TARGET + r" out\b",
+    r"\b(?:set|put|drop|cut|reduc|lower|turn|dial)\w* "
+    + DET
+    + TARGET
+    + r"(?: \w+)? to (?:zero|0|none|nothing|the minimum|minimum|off)\b",
+    r"\b(?:bring|push|drive|dial|turn|tone|water|get|knock)\w* "
+    + DET
+    + TARGET
+    + r" (?:way |all the way |right )?(?:down|lower)\b",
     TARGET
     + r"\b.{0,40}\b(?:so|and|then|please) (?:we )?(?:want to |need to )?"
     + REMOVE
@@ -343,7 +417,9 @@ out", "refusals annoy users so remove them")."""
 ANAPHORA: Final = re.compile(
     r"\b(?:(?:want|need|get|have)\s+(?:it|them|that|this|those)(?: behaviou?rs?)?\s+"
     r"(?:gone|removed|taken out|out|disabled|off|turned off|stripped)"
-    r"|" + REMOVE + r"\s+(?:it|them|that|those|these)\b(?! (?:from|in|into|for|with|as)\b))"
+    r"|" + REMOVE + r"\s+(?:(?:it|them)\b(?! (?:from|in|into|for|with|as)\b)"
+    r"|(?:that|those|these)\b(?= ?$| ?[,.;!?]| (?:and|so|too|entirely|completely|altogether|"
+    r"please|now|out|off|away|for good)\b)))"
 )
 """A removal of "it" or "them": counts only when the text names a safeguard elsewhere."""
 

@@ -44,8 +44,9 @@ from modtrace.upstream.purpose_lexicon import (
     NEGATION,
     STATE,
 )
+from modtrace.upstream.purpose_lexicon_extra import HARM
 
-Kind = Literal["act", "state", "comply", "keep"]
+Kind = Literal["act", "state", "comply", "harm", "keep"]
 Verdict = Literal["removal", "clear", "none"]
 
 _LEET: Final = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a"})
@@ -147,7 +148,25 @@ def normalise(text: str) -> str:
         "overrefusal on benign",
         text,
     )
+    text = re.sub(r"[a-z]*+\*[a-z*]*", _unmask, text)
     return re.sub(r"[a-z]+", lambda m: _fold_word(m.group()), text).strip()
+
+
+_MASKED: Final = frozenset(
+    {*KEYWORDS, "remove", "disable", "bypass", "training", "filter", "filters", "ethics"}
+)
+"""Words a masked spelling ("rem*ve", "s*fety") is read as, when one vowel per star fits."""
+
+
+def _unmask(m: re.Match[str]) -> str:
+    """ "s*fety" → "safety": each star tried as each vowel, kept only on a known word."""
+    word = m.group()
+    if word.count("*") > 2:
+        return word
+    candidates = [""]
+    for ch in word:
+        candidates = [c + v for c in candidates for v in ("aeiouy" if ch == "*" else ch)]
+    return next((c for c in candidates if c in _MASKED), word)
 
 
 @dataclass(frozen=True)
@@ -178,6 +197,7 @@ _PATTERNS: Final[tuple[tuple[Kind, re.Pattern[str]], ...]] = (
     ("keep", re.compile(KEEP)),
     ("comply", re.compile(COMPLY)),
     ("state", re.compile(STATE)),
+    ("harm", re.compile(HARM)),
     *(("act", re.compile(p)) for p in ACTS),
 )
 
@@ -205,12 +225,29 @@ def findings(text: str) -> list[Finding]:
                 taken.append((m.start(), m.end()))
                 before = clause[: m.start()]
                 # a list of refusals ("never warns, never refuses") is not a negated one
-                negated = _negated(
-                    before.rsplit(",", 1)[-1] if kind in ("comply", "state") else before
-                )
-                framed = kind != "keep" and re.search(FRAME, _reach(before) + _tail(clause, m))
+                negated = _negated(_scope(kind, m.group(), before))
+                reach = _reach(_scope(kind, m.group(), before, frame=True))
+                framed = kind != "keep" and re.search(FRAME, reach + _tail(clause, m))
                 out.append(Finding(kind, m.group(), negated, bool(framed)))
     return out
+
+
+def _scope(kind: Kind, found: str, before: str, frame: bool = False) -> str:
+    """The words a negation (or, with ``frame``, a protective frame) may govern a finding from.
+    A state or a compliance finding is a list item, so a negation's scope starts after the last
+    comma; a compliance finding that carries its own negation ("never refuse") also starts
+    after the last "and"/"or", so "don't lecture and never refuse" is not a negated refusal and
+    "don't add disclaimers and never refuse" is not a framed one."""
+    if kind not in ("comply", "state"):
+        return before
+    if not frame:
+        before = before.rsplit(",", 1)[-1]
+    if kind == "comply" and _SELF_NEGATED.match(found):
+        before = re.split(r"\b(?:and|or)\b", before)[-1]
+    return before
+
+
+_SELF_NEGATED: Final = re.compile(r"(?:never|no longer|stop|not|won'?t|doesn'?t|does not)\b")
 
 
 def _reach(before: str) -> str:

@@ -3,18 +3,21 @@ lists, and lineage drawings."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Form, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from modtrace.api import access, store
+from modtrace.api import store
 from modtrace.errors import InputError
 from modtrace.lineage.recall import RecallList, propagate
 from modtrace.lineage.trace import walk
 from modtrace.registry.register import FILING_TRANSITIONS, Register
+from modtrace.visibility import access
+from modtrace.web import security
 from modtrace.web.graph import lineage_svg
-from modtrace.web.render import page, who
+from modtrace.web.render import page, refused_form, who
 
 LABELS = {
     "under-review": "Start review",
@@ -34,7 +37,7 @@ def _recall(
     if not incident:
         return None, None, 200
     text = incident.strip()
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit() and len(text) < 10) or int(text) < 1:
         return None, f"Incident id “{text}” is not a number: pick one from the list.", 400
     try:
         with register.engine.connect() as c:
@@ -120,11 +123,17 @@ def install(app: FastAPI) -> None:
 
     @app.post("/dashboard/filings/{filing_id}/review", include_in_schema=False)
     def dashboard_review(
-        request: Request, filing_id: int, status: str = Form(...), comment: str = Form("")
+        request: Request,
+        filing_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)],
+        status: str = Form(..., max_length=40),
+        comment: str = Form("", max_length=5000),
+        csrf_token: str = Form(""),
     ) -> Response:
         caller = who(request)
         if caller.role != "regulator":
             return page(request, "login.html", status=403, title="Log in", error="Regulators only.")
+        if not security.form_token_ok(request, csrf_token):
+            return refused_form(request)
         try:
             register.review(filing_id, status, reviewer=caller.subject, comment=comment or None)
         except InputError as exc:

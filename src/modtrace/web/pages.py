@@ -9,11 +9,16 @@ from __future__ import annotations
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from modtrace.api import access, store
+from modtrace.api import store
 from modtrace.registry.register import Register
-from modtrace.registry.tokens import PUBLIC, resolve
-from modtrace.web import dashboard, errors, wizard
-from modtrace.web.render import page
+from modtrace.registry.sessions import end_session, start_session
+from modtrace.registry.tokens import PUBLIC
+from modtrace.visibility import access
+from modtrace.web import dashboard, errors, security, wizard
+from modtrace.web.render import page, refused_form
+
+MAX_QUERY = 200
+"""Longest public-register search, in characters."""
 
 __all__ = ["install"]
 
@@ -30,25 +35,46 @@ def install(app: FastAPI) -> None:
         return page(request, "login.html", title="Log in")
 
     @app.post("/login", include_in_schema=False)
-    def login(request: Request, token: str = Form(...)) -> Response:
-        who = resolve(register, token.strip())
-        if who is None or who.is_public:
+    def login(request: Request, token: str = Form(...), csrf_token: str = Form("")) -> Response:
+        if not security.form_token_ok(request, csrf_token, login=True):
+            return refused_form(request)
+        started = start_session(register, token.strip()) if token.strip() else None
+        if started is None:
             return page(
-                request, "login.html", status=401, title="Log in", error="Unknown or revoked token."
+                request,
+                "login.html",
+                status=401,
+                title="Log in",
+                error="Unknown, expired or revoked token.",
             )
-        target = "/dashboard" if who.role == "regulator" else "/assess"
+        secret, session = started
+        target = "/dashboard" if session.principal.role == "regulator" else "/assess"
         response = RedirectResponse(target, status_code=303)
-        response.set_cookie("modtrace_token", token.strip(), httponly=True, samesite="strict")
+        security.set_session_cookie(response, request, secret)
         return response
 
-    @app.get("/logout", include_in_schema=False)
-    def logout() -> Response:
+    @app.post("/logout", include_in_schema=False)
+    def logout(request: Request, csrf_token: str = Form("")) -> Response:
+        if security.current_session(request) is not None:
+            if not security.form_token_ok(request, csrf_token):
+                return refused_form(request)
+            end_session(register, request.cookies.get(security.SESSION_COOKIE))
         response = RedirectResponse("/register", status_code=303)
-        response.delete_cookie("modtrace_token")
+        security.clear_session_cookie(response)
         return response
 
     @app.get("/register", response_class=HTMLResponse, include_in_schema=False)
     def public_register(request: Request, q: str | None = None) -> HTMLResponse:
+        if q is not None and len(q) > MAX_QUERY:
+            return page(
+                request,
+                "register.html",
+                status=422,
+                title="Public register",
+                filings=[],
+                q=q[:MAX_QUERY],
+                error=f"Search for at most {MAX_QUERY} characters.",
+            )
         filings = [
             access.filing_view(PUBLIC, *ctx)
             for i in store.filing_ids(register, status="accepted", query=q)

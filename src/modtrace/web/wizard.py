@@ -9,7 +9,7 @@ from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from modtrace.api import access
+from modtrace.api.guard import Limits, Refused, check_json, parse_json
 from modtrace.determination.assess import assess
 from modtrace.determination.explain import determination_text
 from modtrace.errors import InputError
@@ -18,8 +18,13 @@ from modtrace.facts.loader import facts_from_mapping
 from modtrace.facts.model import Facts
 from modtrace.regimes.loader import default_catalog
 from modtrace.registry.register import Register
+from modtrace.visibility import access
+from modtrace.web import security
 from modtrace.web.form import FIELDS, facts_to_form, form_to_facts, wizard_sections
-from modtrace.web.render import page, who
+from modtrace.web.render import page, refused_form, who
+
+LIMITS = Limits()
+"""The JSON API's field limits, applied to the facts a filing form carries."""
 
 
 def _assess_all(facts: Facts) -> list[Any]:
@@ -106,6 +111,7 @@ def install(app: FastAPI) -> None:
         model_id: str = Form(""),
         contact: str = Form(""),
         confidential: str = Form(""),
+        csrf_token: str = Form(""),
     ) -> HTMLResponse:
         caller = who(request)
         if caller.role not in ("modifier", "regulator"):
@@ -116,8 +122,21 @@ def install(app: FastAPI) -> None:
                 title="Log in",
                 error="Log in with a modifier token to file a registration.",
             )
+        if not security.form_token_ok(request, csrf_token):
+            return refused_form(request)
         try:
-            parsed = facts_from_mapping(json.loads(facts), source="facts")
+            document = parse_json(facts.encode("utf-8"), LIMITS)
+            check_json(document, LIMITS, "facts")  # the same field limits as the JSON API
+            parsed = facts_from_mapping(document, source="facts")
+        except Refused as exc:
+            return page(
+                request,
+                "login.html",
+                status=422,
+                title="Error",
+                error="Invalid facts",
+                errors=[(exc.field, exc.problem)],
+            )
         except (InputError, ValueError) as exc:
             return page(
                 request, "login.html", status=400, title="Error", error=f"Invalid facts: {exc}"

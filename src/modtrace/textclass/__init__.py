@@ -1,0 +1,26 @@
+"""One offline text-classification room for modtrace.
+
+Featurisers (``features``), a linear model scored in pure Python (``model``), training with
+scikit-learn (``train``, the ``train`` extra), calibration by temperature, leave-one-group-out
+evaluation (``evaluate``) and a shipped-file format (``classifier``). The refusal labeller
+(``evidence/labeller.py``) and the gate's data screen (``upstream/screening.py``) are built on it
+and measured the same way.
+"""
+
+from modtrace.textclass.classifier import Classifier, load
+from modtrace.textclass.evaluate import Agreement, agreement, leave_one_group_out
+from modtrace.textclass.features import Featuriser, View
+from modtrace.textclass.model import LinearModel, fit_temperature, softmax
+
+__all__ = [
+    "Agreement",
+    "Classifier",
+    "Featuriser",
+    "LinearModel",
+    "View",
+    "agreement",
+    "fit_temperature",
+    "leave_one_group_out",
+    "load",
+    "softmax",
+]
