@@ -11,7 +11,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from modtrace.determination import Determination, assess, assess_row
+    from modtrace.determination.assess import assess, assess_row
+    from modtrace.determination.model import Determination
     from modtrace.errors import (
         FactsError,
         InputError,

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from modtrace.regimes.loader import Catalog
     from modtrace.registry.register import Register
 
@@ -47,6 +49,24 @@ def open_register(database: str | None) -> Register:
     if context is not None:
         context.call_on_close(register.engine.dispose)
     return register
+
+
+def open_engine(database: str | None) -> Engine:
+    """The register's database, schema checked, for commands that only read it with queries
+    (``trace``): the same checks and errors as :func:`open_register`, without importing the
+    register's record-keeping (facts, regimes, the log) that such a command never uses."""
+    from modtrace.registry.db import ENV_URL, DatabaseUrlError, make_engine, migrate
+
+    try:
+        engine = make_engine(database)
+        migrate(engine)
+    except DatabaseUrlError as exc:
+        source = "--database" if database else ENV_URL if os.environ.get(ENV_URL) else "database"
+        raise DatabaseUrlError([(source, problem) for _, problem in exc.issues]) from None
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(engine.dispose)
+    return engine
 
 
 regime_file_option = click.option(

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from modtrace.errors import InputError, RegisterError
 
@@ -40,16 +40,20 @@ def more(total: int, limit: int) -> str | None:
     return f"  … {count(total - limit, 'more row')} (raise --limit, or use --format json)"
 
 
-def register_place(register: Register) -> str:
+def _engine(register: Register | Engine) -> Engine:
+    return register if isinstance(register, Engine) else register.engine
+
+
+def register_place(register: Register | Engine) -> str:
     """Where the register lives, for messages."""
-    return register.engine.url.render_as_string(hide_password=True)
+    return _engine(register).url.render_as_string(hide_password=True)
 
 
-def require_model(register: Register, model_id: str) -> None:
+def require_model(register: Register | Engine, model_id: str) -> None:
     """Refuse a model the register does not hold, and say so when the register is empty."""
     from modtrace.registry.tables import lineage_edges, models
 
-    with register.engine.connect() as c:
+    with _engine(register).connect() as c:
         known = c.execute(select(models.c.id).where(models.c.id == model_id)).first()
         if known is not None:
             return

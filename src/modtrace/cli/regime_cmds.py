@@ -1,17 +1,79 @@
-"""``modtrace regimes check`` and ``regimes diff``: drafting a regime as data."""
+"""``modtrace regimes``: list and show the bundled regimes; check and diff drafts."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from modtrace.cli.options import format_option, open_catalog, regime_file_option
 
 
-@click.command("check")
+def _dump(data: Any) -> str:
+    return json.dumps(data, indent=2, default=str, allow_nan=False)
+
+
+def _date(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value else None
+
+
+@click.group("regimes")
+def regimes_group() -> None:
+    """List and describe the regimes modtrace knows."""
+
+
+@regimes_group.command("list")
+@format_option
+def regimes_list(fmt: str) -> None:
+    """List every regime with its versions and effective dates.
+
+    Example: modtrace regimes list
+    """
+    from modtrace.regimes.loader import default_catalog
+
+    rows = default_catalog().summary()
+    if fmt == "json":
+        click.echo(_dump(rows))
+        return
+    for row in rows:
+        click.echo(
+            f"{row['id']:<16} v{row['version']}  {row['status']:<9} from "
+            f"{row['effective_from']}  {row['jurisdiction']:<8} {row['title']}"
+        )
+
+
+@regimes_group.command("show")
+@click.argument("regime_id")
+@click.option(
+    "--at",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Show the version in force on this date.",
+)
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Show with overrides.")
+@format_option
+def regimes_show(regime_id: str, at: dt.datetime | None, params: tuple[str, ...], fmt: str) -> None:
+    """Describe one regime: parameters, steps, roles, obligations and their sources.
+
+    Example: modtrace regimes show eu-ai-act-gpai
+    """
+    from modtrace.determination.explain import regime_text
+    from modtrace.regimes.loader import default_catalog, parse_param_options, with_overrides
+    from modtrace.regimes.model import regime_to_data
+
+    catalog = default_catalog()
+    regime = with_overrides(catalog.get(regime_id, _date(at)), parse_param_options(params))
+    if fmt == "json":
+        click.echo(_dump(regime_to_data(regime)))
+    else:
+        click.echo(regime_text(regime, catalog.sources))
+
+
+@regimes_group.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @format_option
 def check_cmd(files: tuple[Path, ...], fmt: str) -> None:
@@ -48,7 +110,7 @@ def _is_file(ref: str) -> bool:
     return Path(ref).suffix in (".yaml", ".yml")
 
 
-@click.command("diff")
+@regimes_group.command("diff")
 @click.argument("first")
 @click.argument("second")
 @regime_file_option
@@ -80,6 +142,3 @@ def diff_cmd(first: str, second: str, regime_files: tuple[Path, ...], fmt: str) 
             click.echo(f"+ {d.part} {d.item}: {d.after}")
         else:
             click.echo(f"- {d.part} {d.item}: {d.before}")
-
-
-COMMANDS = [check_cmd, diff_cmd]

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from modtrace.cli.options import ROW_ID, database_option, format_option, open_register
+from modtrace.cli.options import (
+    ROW_ID,
+    database_option,
+    format_option,
+    open_engine,
+    open_register,
+)
 from modtrace.cli.output import (
     count,
     limit_option,
@@ -25,7 +31,7 @@ from modtrace.cli.output import (
 from modtrace.errors import RegisterError
 
 if TYPE_CHECKING:
-    from modtrace.registry.register import Register
+    from sqlalchemy import Engine
 
 
 def _dump(data: Any) -> str:
@@ -164,11 +170,11 @@ def import_epoch_cmd(
         unmatched.write_text("".join(f"{n}\n" for n in report.unmatched), encoding="utf-8")
 
 
-def _known(register: Register, field: str, model_ids: list[str]) -> None:
+def _known(engine: Engine, field: str, model_ids: list[str]) -> None:
     """Refuse model ids the register has never seen (a typo, or data not yet imported)."""
     from modtrace.registry.known import unknown_models
 
-    if unknown := unknown_models(register.engine, model_ids):
+    if unknown := unknown_models(engine, model_ids):
         raise RegisterError(
             [(field, f"{m} is not in the register (import it, or check the id)") for m in unknown]
         )
@@ -240,11 +246,11 @@ def trace_cmd(
         keep = by_kinds(check_kinds(sources))
     except ValueError as exc:
         raise ParameterError([("--source", str(exc))]) from None
-    register = open_register(database)
-    require_model(register, model_id)
+    engine = open_engine(database)  # reads only: no need for the register's record-keeping
+    require_model(engine, model_id)
     if path_to:
-        _known(register, "--path-to", [path_to])
-    with register.engine.connect() as c:
+        _known(engine, "--path-to", [path_to])
+    with engine.connect() as c:
         if path_to:
             paths = paths_between(c, model_id, path_to)
             if fmt == "json":
@@ -414,7 +420,7 @@ def incident_report(
     Example: modtrace incident report --title "Deepfake abuse" --model some/model --severity high
     """
     register = open_register(database)
-    _known(register, "--model", list(model_ids))
+    _known(register.engine, "--model", list(model_ids))
     incident_id = register.report_incident(
         title=title,
         model_ids=list(model_ids),

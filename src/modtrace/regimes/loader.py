@@ -42,7 +42,8 @@ except AttributeError:  # pragma: no cover
 
 
 class _File(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Built on first validation: a cached catalog (regimes/cache.py) never needs them.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class CitationDoc(_File):
@@ -362,8 +363,11 @@ class Catalog:
 
 @cache
 def default_catalog() -> Catalog:
-    """The regimes shipped with modtrace (loaded once per process)."""
-    return Catalog()
+    """The regimes shipped with modtrace (loaded once per process, compiled once per change:
+    see :mod:`modtrace.regimes.cache`)."""
+    from modtrace.regimes.cache import cached  # noqa: PLC0415
+
+    return cached(DATA_DIR, Catalog, Catalog)
 
 
 # ---- overrides -----------------------------------------------------------------------------

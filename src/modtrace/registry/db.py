@@ -1,15 +1,19 @@
-"""Where the register lives: SQLite by default (one file, WAL), PostgreSQL when configured."""
+"""Where the register lives: SQLite by default (one file, WAL), PostgreSQL when configured.
+
+Opening the register checks its schema with one query (the revision in ``alembic_version``
+against the head of the migration files, read from the files' text); Alembic is imported, and
+the migrations run, only when the register is new or behind.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
@@ -91,13 +95,69 @@ def make_engine(url: str | None = None) -> Engine:
         raise DatabaseUrlError([(field, f"cannot be opened: {_reason(exc)}")]) from None
 
 
+MIGRATIONS = Path(__file__).parent / "migrations"
+_REVISION = re.compile(r"^revision\b[^=\n]*=\s*(.+)$", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision\b[^=\n]*=\s*(.+)$", re.MULTILINE)
+_QUOTED = re.compile(r"""["']([^"']+)["']""")
+
+
+def head_revisions(versions: Path = MIGRATIONS / "versions") -> frozenset[str]:
+    """The head revision ids of the migration files, read from their text (no Alembic import).
+
+    A head is a revision no other migration names as its ``down_revision``; after two branches
+    that each added a migration are merged there are two, until a merge migration joins them.
+    Empty when a file cannot be read this way: the caller then asks Alembic.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in versions.glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(source), _DOWN_REVISION.search(source)
+        ids = _QUOTED.findall(revision.group(1)) if revision else []
+        if len(ids) != 1 or down is None:
+            return frozenset()
+        revisions.add(ids[0])
+        parents.update(_QUOTED.findall(down.group(1)))
+    return frozenset(revisions - parents)
+
+
+def stored_revisions(engine: Engine) -> frozenset[str] | None:
+    """The revisions the database says it is at; None when it has no ``alembic_version`` table
+    (a new register) or cannot be read (the migration then reports why)."""
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version"))
+            return frozenset(row[0] for row in rows)
+    except DBAPIError:
+        return None
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """Whether the register's schema is at the head of the migrations: one query."""
+    heads = head_revisions()
+    return bool(heads) and stored_revisions(engine) == heads
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (each migration runs in a transaction).
 
-    Raises :class:`DatabaseUrlError` when the database cannot be reached or is not a database.
+    A register already at the head is checked with one query and left alone; otherwise Alembic
+    upgrades it. Raises :class:`DatabaseUrlError` when the database cannot be reached or is not
+    a database.
     """
+    if schema_is_current(engine):
+        return
+    upgrade(engine)
+
+
+def upgrade(engine: Engine) -> None:
+    """Run Alembic's upgrade to ``head`` (a no-op, at Alembic's cost, on a current register)."""
+    # Alembic (with Mako) is imported only when a migration has to run.
+    from alembic import command  # noqa: PLC0415
+    from alembic.config import Config  # noqa: PLC0415
+
     config = Config()
-    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    config.set_main_option("script_location", str(MIGRATIONS))
     try:
         with engine.begin() as connection:
             config.attributes["connection"] = connection

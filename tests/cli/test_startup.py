@@ -1,0 +1,120 @@
+"""What a command loads: one assessment, or one trace, imports only what it needs.
+
+Each check runs the CLI's ``main`` in a fresh interpreter and lists the modules it left loaded.
+No timings here: ``bench/startup.py`` measures them against ``python -c pass`` and a sqlite3
+script.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import modtrace
+from conftest import EXAMPLES
+from modtrace.cli.lazy import LazyCommands
+from modtrace.cli.main import LAZY_COMMANDS, cli
+from modtrace.registry.register import Edge, Register
+
+HEAVY = ["sqlalchemy", "alembic", "mako", "polars", "fastapi", "uvicorn", "huggingface_hub", "rich"]
+
+RUN = """
+import json, sys
+sys.argv = ["modtrace", *json.loads(sys.argv[1])]
+from modtrace.cli.main import main
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+def loaded_by(args: list[str], env: dict[str, str] | None = None) -> tuple[int, set[str]]:
+    """The exit code of ``modtrace ARGS`` and the top-level packages it imported."""
+    done = subprocess.run(
+        [sys.executable, "-c", RUN, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        env=env,
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return result["code"], set(result["modules"])
+
+
+def _top(modules: set[str]) -> set[str]:
+    return {m.split(".")[0] for m in modules}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param([str(EXAMPLES / "meditron-70b.yaml")], id="one-regime"),
+        pytest.param([str(EXAMPLES / "meditron-70b.yaml"), "--all-regimes"], id="all-regimes"),
+        pytest.param([str(EXAMPLES / "meditron-70b.yaml"), "--format", "json"], id="json"),
+    ],
+)
+def test_an_assessment_loads_no_database_dataframe_or_web_library(args: list[str]) -> None:
+    code, modules = loaded_by(["assess", *args])
+    assert code in (0, 3)
+    assert not _top(modules) & set(HEAVY), sorted(_top(modules) & set(HEAVY))
+    command_modules = {m for m in modules if m.startswith("modtrace.cli.") and "_cmds" in m}
+    assert not command_modules, "other command groups were imported"
+    assert "modtrace.registry.register" not in modules
+
+
+def test_version_loads_neither_pydantic_nor_yaml() -> None:
+    code, modules = loaded_by(["--version"])
+    assert code == 0
+    assert not _top(modules) & {"pydantic", "yaml", *HEAVY}
+
+
+def test_a_trace_loads_sqlalchemy_but_not_alembic_pydantic_or_polars(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'register.sqlite3'}"
+    register = Register.open(url)
+    register.upsert_model("acme/base")
+    register.add_edges([Edge("acme/base", "user/tune", "finetune")])
+    register.engine.dispose()
+    code, modules = loaded_by(["trace", "acme/base", "--database", url])
+    assert code == 0
+    top = _top(modules)
+    assert "sqlalchemy" in top
+    assert not top & {"alembic", "mako", "pydantic", "yaml", "polars", "fastapi"}
+
+
+def test_every_lazy_command_loads_and_has_its_name() -> None:
+    for name, where in LAZY_COMMANDS.items():
+        command = cli.commands[name]
+        assert command.name == name, where
+    assert set(cli.list_commands(None)) == {"assess", *LAZY_COMMANDS}  # type: ignore[arg-type]
+
+
+def test_lazy_commands_are_a_full_mapping() -> None:
+    commands = LazyCommands({"trace": "modtrace.cli.register_cmds:trace_cmd"})
+    assert list(commands) == ["trace"]
+    assert commands.pending() == ["trace"]
+    assert "trace" in commands
+    assert commands.get("nope") is None
+    assert commands["trace"].name == "trace"
+    assert commands.pending() == []
+    del commands["trace"]
+    assert len(commands) == 0
+    with pytest.raises(KeyError):
+        del commands["trace"]
+
+
+def test_a_lazy_entry_naming_the_wrong_command_is_refused() -> None:
+    commands = LazyCommands({"trace": "modtrace.cli.register_cmds:db_group"})
+    with pytest.raises(TypeError, match="not the click command 'trace'"):
+        commands["trace"]
+
+
+def test_the_version_printed_is_the_installed_one() -> None:
+    assert modtrace.__version__ == importlib.metadata.version("modtrace")
