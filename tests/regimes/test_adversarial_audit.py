@@ -13,7 +13,8 @@ import yaml
 _SPEC = importlib.util.spec_from_file_location(
     "adversarial_suite", Path(__file__).parent / "test_adversarial.py"
 )
-assert _SPEC is not None and _SPEC.loader is not None
+assert _SPEC is not None
+assert _SPEC.loader is not None
 suite = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(suite)
 
