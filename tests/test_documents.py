@@ -24,6 +24,7 @@ from modtrace.documents import (
 )
 from modtrace.errors import FactsError, InputError
 from modtrace.evidence.runs import EvidenceError
+from modtrace.facts.loader import load_facts
 from modtrace.upstream.gate import load_request
 from modtrace.upstream.terms import TermsError, load_terms
 
@@ -189,3 +190,20 @@ def test_a_non_finite_number_anywhere_is_reported_at_its_path(
     assert document_issues(json.loads(json.dumps(document))) == [
         (".".join(map(str, path)), NOT_FINITE)
     ]
+
+
+def test_yaml_yes_and_no_stay_text_so_norway_is_a_country(tmp_path: Path) -> None:
+    """YAML 1.1 reads NO as false; the facts reader keeps it as Norway's code, and true/false
+    fields still accept yes and no."""
+    path = tmp_path / "norway.yaml"
+    path.write_text(
+        "original: {id: a/b, provider: P}\n"
+        "modifier: {name: m, jurisdiction: NO, acts_on_behalf_of_provider: no}\n"
+        "modification: {placed_on_union_market: yes, upstream_warned: False}\n",
+        encoding="utf-8",
+    )
+    facts = load_facts(path)
+    assert facts.modifier.jurisdiction == "NO"
+    assert facts.modifier.acts_on_behalf_of_provider is False
+    assert facts.modification.placed_on_union_market is True
+    assert facts.modification.upstream_warned is False

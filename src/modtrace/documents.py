@@ -76,7 +76,16 @@ def _construct_timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
         return _BadDate(str(node.value), str(exc))
 
 
+def _construct_bool(loader: Any, node: yaml.ScalarNode) -> Any:
+    """YAML 1.2's booleans: only true and false. YAML 1.1 also reads yes/no/on/off/y/n as
+    booleans, which turns Norway's country code ``NO`` into ``false``; those words stay text
+    here, and a true/false field still accepts them (pydantic reads "yes" and "no")."""
+    text = str(node.value)
+    return {"true": True, "false": False}.get(text.lower(), text)
+
+
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_Loader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
