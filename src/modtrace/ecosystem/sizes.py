@@ -182,8 +182,9 @@ def load_architectures(path: Path = ARCHITECTURES) -> list[tuple[re.Pattern[str]
 def architecture_size(
     model_id: str, table: list[tuple[re.Pattern[str], float, str]]
 ) -> float | None:
-    """The reviewed size of the first architecture whose pattern the name matches."""
-    name = model_id.rsplit("/", 1)[-1].lower()
+    """The reviewed size of the first architecture whose pattern the name matches (lower
+    case, ``_`` read as ``-``: ``bert_base_…`` is ``bert-base``)."""
+    name = model_id.rsplit("/", 1)[-1].lower().replace("_", "-")
     for pattern, parameters, _ in table:
         if pattern.search(name):
             return parameters
