@@ -36,6 +36,16 @@ _SIZE: Final = re.compile(
     r"(?P<tenths>\d)?"
     r"(?![A-Za-z0-9])"
 )
+# A size glued to a family word that has no version numbers of its own (``mistral7b``,
+# ``pythia410m``, ``deepseek1.3b``), or one whose versions are listed so that a version is never
+# read as a size (``qwen7b`` is 7B; ``qwen2.5b``, ``gemma2b``, ``llama3.8B`` stay unread).
+_GLUED: Final = re.compile(
+    r"(?<![A-Za-z0-9])(?P<family>mistral|pythia|deepseek|qwen|gemma)"
+    r"(?P<number>\d+(?:\.\d+)?)(?P<unit>[bBmM])(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+FAMILY_VERSIONS: Final = {"qwen": {"1", "1.5", "2", "2.5", "3"}, "gemma": {"1", "2", "3"}}
+"""Version numbers of the families in ``_GLUED`` that number their versions."""
 _ACTIVE: Final = re.compile(
     r"(?<![A-Za-z0-9])(?<!\d\.)[aA](?P<number>\d+(?:\.\d+)?)[bB](?![A-Za-z0-9])"
 )
@@ -69,7 +79,8 @@ def parse_size(model_id: str) -> float | None:
     """Parameters written in a model id's name, or ``None`` when there is none or it is unsafe.
 
     ``Llama-3.1-8B`` -> 8e9, ``Mixtral-8x7B`` -> 5.6e10, ``bloom-1b7`` -> 1.7e9,
-    ``gemma-3-270m`` -> 2.7e8; a UUID-like name (``022c7873-0220-4b23-…``) and tokens glued to
+    ``gemma-3-270m`` -> 2.7e8, ``mistral7b`` -> 7e9 (a family word glued to a size; never a
+    version: ``gemma2b`` gives ``None``); a UUID-like name (``022c7873-0220-4b23-…``) and tokens glued to
     letters (``0M3N``) give ``None``; so does a zero size.
     """
     name = model_id.rsplit("/", 1)[-1]
@@ -83,6 +94,17 @@ def parse_size(model_id: str) -> float | None:
             number = f"{number}.{match['tenths']}"
         value = float(number) * UNITS[match["unit"].lower()]
         value *= float(match["experts"]) if match["experts"] else 1.0
+        if value > 0:
+            return value
+    return _glued_size(name)
+
+
+def _glued_size(name: str) -> float | None:
+    """A size glued to a family word (``mistral7b``), unless the number is a version."""
+    for match in _GLUED.finditer(name):
+        if match["number"] in FAMILY_VERSIONS.get(match["family"].lower(), set()):
+            continue
+        value = float(match["number"]) * UNITS[match["unit"].lower()]
         if value > 0:
             return value
     return None
