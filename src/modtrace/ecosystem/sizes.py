@@ -80,8 +80,8 @@ def parse_size(model_id: str) -> float | None:
 
     ``Llama-3.1-8B`` -> 8e9, ``Mixtral-8x7B`` -> 5.6e10, ``bloom-1b7`` -> 1.7e9,
     ``gemma-3-270m`` -> 2.7e8, ``mistral7b`` -> 7e9 (a family word glued to a size; never a
-    version: ``gemma2b`` gives ``None``); a UUID-like name (``022c7873-0220-4b23-…``) and tokens glued to
-    letters (``0M3N``) give ``None``; so does a zero size.
+    version: ``gemma2b`` gives ``None``); a UUID-like name (``022c7873-0220-4b23-…``) and
+    tokens glued to other letters (``0M3N``) give ``None``; so does a zero size.
     """
     name = model_id.rsplit("/", 1)[-1]
     if _UUID.search(name):
