@@ -5,11 +5,13 @@ carrying a public reference."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from modtrace.ecosystem.population import build_population
 from modtrace.ecosystem.sizes import (
     FAMILY_VERSIONS,
     architecture_size,
@@ -100,3 +102,36 @@ def test_every_architecture_entry_is_sourced_and_plausible() -> None:
         assert cited.search(reference), f"{pattern.pattern}: no paper or model card"
         assert 1e5 <= parameters <= 2e12, pattern.pattern
         assert "_" not in pattern.pattern, f"{pattern.pattern}: names are matched with - for _"
+
+
+def _snapshot(tmp_path: Path, rows: list[str]) -> Path:
+    for kind, body in (("added", rows), ("deleted", [])):
+        folder = tmp_path / kind
+        folder.mkdir(parents=True)
+        text = "\n".join(["Model ID,Type,Base Model", *body]) + "\n"
+        (folder / f"{kind}_model_0319.csv").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_stated_active_count_makes_a_mixture_of_experts(tmp_path: Path) -> None:
+    lineage = _snapshot(
+        tmp_path,
+        [
+            "x/ling-ft,finetune,inclusionAI/Ling-lite",
+            "x/bert-ft,finetune,google-bert/bert-base-uncased",
+            "x/yolo-ft,finetune,Ultralytics/YOLO11",
+        ],
+    )
+    pop = build_population(lineage).sort("model_id")
+    rows = {r["model_id"]: r for r in pop.iter_rows(named=True)}
+    ling, bert, yolo = rows["x/ling-ft"], rows["x/bert-ft"], rows["x/yolo-ft"]
+    assert ling["root_parameters"] == 1.68e10
+    assert ling["root_moe"]
+    assert ling["root_active_parameters"] == 2.75e9
+    assert ling["root_parameters_source"] == "architecture"
+    assert not bert["root_moe"]
+    assert bert["root_active_parameters"] == 1.1e8
+    # The lower bound trains only the active parameters: 6 * N_active * (1 token * N_active).
+    assert ling["original.training_compute.low"] == pytest.approx(6 * 2.75e9**2)
+    assert yolo["root_parameters"] is None
+    assert yolo["original.training_compute.method"] is None

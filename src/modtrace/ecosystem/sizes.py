@@ -142,21 +142,25 @@ def gguf_total(text: str | None) -> float | None:
 
 
 def name_sizes(ids: list[str]) -> pl.DataFrame:
-    """``id, name_parameters, name_active, architecture_parameters`` for each id: the size
-    grammar above, and the reviewed architecture table (``architecture_sizes.yaml``)."""
+    """``id, name_parameters, name_active, architecture_parameters, architecture_active`` for
+    each id: the size grammar above, and the reviewed architecture table
+    (``architecture_sizes.yaml``; ``active`` only for a mixture of experts that states it)."""
     table = load_architectures()
+    active = load_architecture_active()
     return pl.DataFrame(
         {
             "id": ids,
             "name_parameters": [parse_size(i) for i in ids],
             "name_active": [active_from_name(i) for i in ids],
             "architecture_parameters": [architecture_size(i, table) for i in ids],
+            "architecture_active": [architecture_size(i, active) for i in ids],
         },
         schema={
             "id": pl.String,
             "name_parameters": pl.Float64,
             "name_active": pl.Float64,
             "architecture_parameters": pl.Float64,
+            "architecture_active": pl.Float64,
         },
     )
 
@@ -198,6 +202,19 @@ def load_architectures(path: Path = ARCHITECTURES) -> list[tuple[re.Pattern[str]
     return [
         (re.compile(str(e["pattern"])), float(e["parameters"]), str(e["reference"]))
         for e in entries
+    ]
+
+
+def load_architecture_active(
+    path: Path = ARCHITECTURES,
+) -> list[tuple[re.Pattern[str], float, str]]:
+    """The mixtures of experts in the reviewed table: ``(pattern, active parameters,
+    reference)``, so that :func:`architecture_size` reads their active count."""
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return [
+        (re.compile(str(e["pattern"])), float(e["active"]), str(e["reference"]))
+        for e in entries
+        if "active" in e
     ]
 
 
