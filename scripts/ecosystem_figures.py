@@ -76,6 +76,14 @@ def figures(data: Path) -> list[str]:
         .rename({"root_parameters_source": "size source", "len": "derivatives"})
     )
     out += [*_table(sizes), ""]
+    per_root = pop.filter(pl.col("root_parameters").is_null()).group_by("root").len()
+    tail = per_root.filter(pl.col("len") <= 5)
+    out += [
+        f"- Unknown sizes are a long tail: {per_root.height:,} originals, of which "
+        f"{tail.height:,} with at most five derivatives each hold "
+        f"{int(tail['len'].sum()):,} of the {int(per_root['len'].sum()):,} derivatives.",
+        "",
+    ]
     rows = []
     for rid, s in report.summary.items():
         e = report.estimate.expected[rid]

@@ -167,8 +167,13 @@ def _root_info(
     for label, column in reversed(sources):
         source = pl.when(pl.col(column).is_not_null()).then(pl.lit(label)).otherwise(source)
     moe = [
-        looks_moe(r, t)
-        for r, t in zip(info["root"].to_list(), info["root_tags"].to_list(), strict=True)
+        looks_moe(r, t) or stated is not None
+        for r, t, stated in zip(
+            info["root"].to_list(),
+            info["root_tags"].to_list(),
+            info["architecture_active"].to_list(),
+            strict=True,
+        )
     ]
     total = pl.coalesce(*(pl.col(c) for _, c in sources))
     return info.with_columns(
@@ -180,7 +185,9 @@ def _root_info(
         .then(pl.col("root_parameters"))
         .otherwise(
             pl.coalesce(
-                pl.col("name_active"), pl.col("root_parameters") * a_sizes.MOE_ACTIVE_FRACTION_MIN
+                pl.col("name_active"),
+                pl.col("architecture_active"),
+                pl.col("root_parameters") * a_sizes.MOE_ACTIVE_FRACTION_MIN,
             )
         )
         .alias("root_active_parameters")

@@ -36,6 +36,16 @@ _SIZE: Final = re.compile(
     r"(?P<tenths>\d)?"
     r"(?![A-Za-z0-9])"
 )
+# A size glued to a family word that has no version numbers of its own (``mistral7b``,
+# ``pythia410m``, ``deepseek1.3b``), or one whose versions are listed so that a version is never
+# read as a size (``qwen7b`` is 7B; ``qwen2.5b``, ``gemma2b``, ``llama3.8B`` stay unread).
+_GLUED: Final = re.compile(
+    r"(?<![A-Za-z0-9])(?P<family>mistral|pythia|deepseek|qwen|gemma)"
+    r"(?P<number>\d+(?:\.\d+)?)(?P<unit>[bBmM])(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+FAMILY_VERSIONS: Final = {"qwen": {"1", "1.5", "2", "2.5", "3"}, "gemma": {"1", "2", "3"}}
+"""Version numbers of the families in ``_GLUED`` that number their versions."""
 _ACTIVE: Final = re.compile(
     r"(?<![A-Za-z0-9])(?<!\d\.)[aA](?P<number>\d+(?:\.\d+)?)[bB](?![A-Za-z0-9])"
 )
@@ -69,8 +79,9 @@ def parse_size(model_id: str) -> float | None:
     """Parameters written in a model id's name, or ``None`` when there is none or it is unsafe.
 
     ``Llama-3.1-8B`` -> 8e9, ``Mixtral-8x7B`` -> 5.6e10, ``bloom-1b7`` -> 1.7e9,
-    ``gemma-3-270m`` -> 2.7e8; a UUID-like name (``022c7873-0220-4b23-…``) and tokens glued to
-    letters (``0M3N``) give ``None``; so does a zero size.
+    ``gemma-3-270m`` -> 2.7e8, ``mistral7b`` -> 7e9 (a family word glued to a size; never a
+    version: ``gemma2b`` gives ``None``); a UUID-like name (``022c7873-0220-4b23-…``) and
+    tokens glued to other letters (``0M3N``) give ``None``; so does a zero size.
     """
     name = model_id.rsplit("/", 1)[-1]
     if _UUID.search(name):
@@ -83,6 +94,17 @@ def parse_size(model_id: str) -> float | None:
             number = f"{number}.{match['tenths']}"
         value = float(number) * UNITS[match["unit"].lower()]
         value *= float(match["experts"]) if match["experts"] else 1.0
+        if value > 0:
+            return value
+    return _glued_size(name)
+
+
+def _glued_size(name: str) -> float | None:
+    """A size glued to a family word (``mistral7b``), unless the number is a version."""
+    for match in _GLUED.finditer(name):
+        if match["number"] in FAMILY_VERSIONS.get(match["family"].lower(), set()):
+            continue
+        value = float(match["number"]) * UNITS[match["unit"].lower()]
         if value > 0:
             return value
     return None
@@ -120,21 +142,25 @@ def gguf_total(text: str | None) -> float | None:
 
 
 def name_sizes(ids: list[str]) -> pl.DataFrame:
-    """``id, name_parameters, name_active, architecture_parameters`` for each id: the size
-    grammar above, and the reviewed architecture table (``architecture_sizes.yaml``)."""
+    """``id, name_parameters, name_active, architecture_parameters, architecture_active`` for
+    each id: the size grammar above, and the reviewed architecture table
+    (``architecture_sizes.yaml``; ``active`` only for a mixture of experts that states it)."""
     table = load_architectures()
+    active = load_architecture_active()
     return pl.DataFrame(
         {
             "id": ids,
             "name_parameters": [parse_size(i) for i in ids],
             "name_active": [active_from_name(i) for i in ids],
             "architecture_parameters": [architecture_size(i, table) for i in ids],
+            "architecture_active": [architecture_size(i, active) for i in ids],
         },
         schema={
             "id": pl.String,
             "name_parameters": pl.Float64,
             "name_active": pl.Float64,
             "architecture_parameters": pl.Float64,
+            "architecture_active": pl.Float64,
         },
     )
 
@@ -179,11 +205,25 @@ def load_architectures(path: Path = ARCHITECTURES) -> list[tuple[re.Pattern[str]
     ]
 
 
+def load_architecture_active(
+    path: Path = ARCHITECTURES,
+) -> list[tuple[re.Pattern[str], float, str]]:
+    """The mixtures of experts in the reviewed table: ``(pattern, active parameters,
+    reference)``, so that :func:`architecture_size` reads their active count."""
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return [
+        (re.compile(str(e["pattern"])), float(e["active"]), str(e["reference"]))
+        for e in entries
+        if "active" in e
+    ]
+
+
 def architecture_size(
     model_id: str, table: list[tuple[re.Pattern[str], float, str]]
 ) -> float | None:
-    """The reviewed size of the first architecture whose pattern the name matches."""
-    name = model_id.rsplit("/", 1)[-1].lower()
+    """The reviewed size of the first architecture whose pattern the name matches (lower
+    case, ``_`` read as ``-``: ``bert_base_…`` is ``bert-base``)."""
+    name = model_id.rsplit("/", 1)[-1].lower().replace("_", "-")
     for pattern, parameters, _ in table:
         if pattern.search(name):
             return parameters
