@@ -39,9 +39,12 @@ def form_token(html: str) -> str:
 
 def log_in(service: Service, who: str) -> tuple[TestClient, str]:
     """A browser logged in through the form, and its session's form token."""
-    b = TestClient(service.app, base_url=BASE, follow_redirects=False, raise_server_exceptions=False)
+    b = TestClient(
+        service.app, base_url=BASE, follow_redirects=False, raise_server_exceptions=False
+    )
     answer = b.post(
-        "/login", data={"token": service.tokens[who], "csrf_token": form_token(b.get("/login").text)}
+        "/login",
+        data={"token": service.tokens[who], "csrf_token": form_token(b.get("/login").text)},
     )
     assert answer.status_code == 303, answer.text[:300]
     return b, form_token(b.get("/register").text)
