@@ -69,8 +69,11 @@ def host_allowed(host_header: str, allowed: Iterable[str]) -> bool:
     if "*" in allowed:
         return True
     try:
-        name = urlsplit(f"//{host_header}").hostname
+        parts = urlsplit(f"//{host_header}")
+        name, _ = parts.hostname, parts.port  # a port that is not a number raises
     except ValueError:
+        return False
+    if parts.netloc != host_header or "@" in host_header:  # a path, query or user: not a Host
         return False
     return name is not None and name in {h.lower().strip("[]") for h in allowed}
 

@@ -80,7 +80,31 @@ def _rows_where(
     return [dict(r) for r in connection.execute(stmt).mappings()]
 
 
+FIELD_OF_COLUMN = {
+    "original_id": "original.id",
+    "modifier": "modifier.name",
+    "model_modified": "original.id",
+    "requester": "requester.name",
+}
+"""The field a caller wrote, for columns filled from a document rather than named alike."""
+
+
+def _fits(table: Any, values: dict[str, Any]) -> None:
+    """Every text within its column's length: PostgreSQL refuses longer text (a 500 at the edge)
+    where SQLite silently stores it, so the register refuses it alike on both, naming the field."""
+    too_long = [
+        (FIELD_OF_COLUMN.get(name, name), f"at most {length} characters")
+        for name, value in values.items()
+        if isinstance(value, str)
+        and (length := getattr(table.c[name].type, "length", None)) is not None
+        and len(value) > length
+    ]
+    if too_long:
+        raise RegisterError(too_long)
+
+
 def _insert(connection: Connection, table: Any, kind: str, values: dict[str, Any]) -> int:
+    _fits(table, values)
     key = connection.execute(insert(table).values(**values)).inserted_primary_key
     if key is None:  # pragma: no cover - every tracked table has an integer key
         raise RegisterError([("id", f"{kind} was stored without an id")])

@@ -137,33 +137,56 @@ def install(app: FastAPI) -> None:
                 error="Invalid facts",
                 errors=[(exc.field, exc.problem)],
             )
+        except RecursionError:  # the JSON parser's own depth limit, before ours could count
+            return page(
+                request,
+                "login.html",
+                status=422,
+                title="Error",
+                error="Invalid facts",
+                errors=[("facts", f"nested deeper than {LIMITS.max_depth}")],
+            )
         except (InputError, ValueError) as exc:
             return page(
                 request, "login.html", status=400, title="Error", error=f"Invalid facts: {exc}"
             )
         values = facts_to_form(facts_to_row(parsed))
+        determined = _assess_all(parsed)
+        kept = {
+            "results": determined,
+            "facts_json": json.dumps(parsed.model_dump(mode="json")),
+            "filing": {
+                "model_id": model_id,
+                "contact": contact,
+                "confidential": confidential == "true",
+            },
+        }
         if caller.role == "modifier" and not access.same(parsed.modifier.name, caller.subject):
             return wizard_page(
                 request,
                 values,
                 status=403,
                 error=_refusal(caller.subject, parsed.modifier.name),
-                results=_assess_all(parsed),
-                facts_json=json.dumps(parsed.model_dump(mode="json")),
-                filing={
-                    "model_id": model_id,
-                    "contact": contact,
-                    "confidential": confidential == "true",
-                },
+                **kept,
             )
-        _, filing_id = register.submit_filing(
-            parsed,
-            determined=_assess_all(parsed),
-            model_id=model_id or None,
-            contact=contact or None,
-            confidential=confidential == "true",
-            owner=caller.subject,
-        )
+        try:
+            _, filing_id = register.submit_filing(
+                parsed,
+                determined=determined,
+                model_id=model_id or None,
+                contact=contact or None,
+                confidential=confidential == "true",
+                owner=caller.subject,
+            )
+        except InputError as exc:  # what a registration lacks, or a name too long to store
+            return wizard_page(
+                request,
+                values,
+                status=400,
+                error="Not filed: some answers need fixing. Your answers are kept below.",
+                errors=[(_link(f), p) for f, p in exc.issues],
+                **kept,
+            )
         return wizard_page(
             request, {}, notice=f"Filing {filing_id} submitted. The regulator will review it."
         )
