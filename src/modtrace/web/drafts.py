@@ -113,7 +113,10 @@ def install(app: FastAPI) -> None:
             max_bytes=MAX_DRAFT_BYTES,
             shown_lines=SHOWN_LINES,
             explain=determination_text,
-            **{"values": {"against": DEFAULT_AGAINST, "scenario": "strict", "simulate": "true"}, **context},
+            **{
+                "values": {"against": DEFAULT_AGAINST, "scenario": "strict", "simulate": "true"},
+                **context,
+            },
         )
 
     @app.get("/dashboard/drafts", response_class=HTMLResponse, include_in_schema=False)
