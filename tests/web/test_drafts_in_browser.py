@@ -78,6 +78,7 @@ def test_a_regulator_checks_fixes_and_compares_a_draft(browser: Any, drafts_site
     shoot(page, site, "drafts-compared")
     page.set_viewport_size(PHONE)
     clean(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shoot(page, site, "drafts-compared-390")
     diff.screenshot(path=str(site.shots / "drafts-diff-390.png"))
     page.context.close()
