@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from modtrace.determination.assess import assess
@@ -150,7 +151,11 @@ def install(app: FastAPI) -> None:
             return drafts_page(
                 request, status=400, values=values, error="Paste a draft regime or choose a file."
             )
-        checked = CheckedDraft(None, {}, read_problems) if read_problems else check_text(text, name)
+        checked = (  # a megabyte of YAML takes seconds to parse: off the event loop
+            CheckedDraft(None, {}, read_problems)
+            if read_problems
+            else await run_in_threadpool(check_text, text, name)
+        )
         context: dict[str, Any] = {
             "values": values,
             "checked": checked,
@@ -167,12 +172,10 @@ def install(app: FastAPI) -> None:
                 values["facts"], checked.regime, against
             )
         if values["simulate"]:
-            try:
-                comparison: Comparison = compare(
-                    _population(request.app),
-                    checked.regime,
-                    against,
-                    SCENARIOS[values["scenario"]],
+            try:  # a second or so over the Hub population: off the event loop
+                population = await run_in_threadpool(_population, request.app)
+                comparison: Comparison = await run_in_threadpool(
+                    compare, population, checked.regime, against, SCENARIOS[values["scenario"]]
                 )
             except NoPopulation as exc:
                 context["no_population"] = exc.problem
