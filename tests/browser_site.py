@@ -90,10 +90,8 @@ def seed(register: Register) -> None:
     )
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """A real server on loopback over a seeded register."""
-    tmp = tmp_path_factory.mktemp("site")
+def serve_site(tmp: Path, ecosystem_dir: Path | None = None) -> Iterator[Site]:
+    """A real server on loopback over a seeded register (serving ``ecosystem_dir`` if given)."""
     url = f"sqlite:///{tmp / 'register.sqlite3'}"
     register = Register.open(url)
     tokens = {
@@ -108,7 +106,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     register.engine.dispose()
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(build(url), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(build(url, ecosystem_dir), host="127.0.0.1", port=port, log_level="warning")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -120,6 +118,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     yield Site(f"http://127.0.0.1:{port}", shots=shots, **tokens)
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """A real server on loopback over a seeded register."""
+    yield from serve_site(tmp_path_factory.mktemp("site"))
 
 
 @pytest.fixture(scope="module")

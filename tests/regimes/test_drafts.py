@@ -19,7 +19,7 @@ from modtrace.facts import FACT_COLUMNS
 from modtrace.facts.flatten import Kind
 from modtrace.regimes.columnar import step_column
 from modtrace.regimes.diff import diff_regimes
-from modtrace.regimes.drafts import DraftError, check_file, load_drafts
+from modtrace.regimes.drafts import DraftError, check_file, check_text, load_drafts
 from modtrace.regimes.expr import ParseContext, parse_bool
 from modtrace.regimes.loader import default_catalog
 from strategies import rows
@@ -115,6 +115,19 @@ def test_a_draft_reusing_a_bundled_source_id_is_refused(tmp_path: Path) -> None:
 def test_an_oversize_draft_is_refused_unread(tmp_path: Path) -> None:
     path = write(tmp_path, "# " + "x" * 1_100_000 + "\n")
     assert "limit" in check_file(path).problems[0].message
+
+
+def test_text_is_checked_exactly_as_its_file_is(tmp_path: Path) -> None:
+    for path in (guide_draft(tmp_path), HERE / "bad-draft.yaml"):
+        by_file = check_file(path)
+        by_text = check_text(path.read_text(encoding="utf-8"), str(path))
+        assert by_text.problems == by_file.problems
+        assert by_text.sources == by_file.sources
+        assert (by_text.regime is None) == (by_file.regime is None)
+    pasted = check_text(HERE.joinpath("bad-draft.yaml").read_text(encoding="utf-8"), "pasted")
+    assert pasted.problems
+    assert {p.file for p in pasted.problems} == {"pasted"}
+    assert "limit" in check_text("# " + "é" * 600_000 + "\n", "pasted").problems[0].message
 
 
 def test_versions_of_a_draft_must_not_overlap(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ PAGES = {
     "dashboard-recall": "/dashboard?incident=2&from_root=true#recall",
     "dashboard-lineage": f"/dashboard?model={quote(FAMILY)}#lineage",
     "dashboard-bad-incident": "/dashboard?incident=999#recall",
+    "dashboard-drafts": "/dashboard/drafts",
     "not-found": "/no/such/page",
 }
 
@@ -61,7 +62,7 @@ def test_wizard_results_and_refusal_pass_axe(browser: Any, site: Site) -> None:
 
 def test_pages_fit_a_phone_without_sideways_scrolling(browser: Any, site: Site) -> None:
     page = log_in(browser, site, "regulator", PHONE)
-    for path in ("/assess", "/register", "/dashboard", "/login"):
+    for path in ("/assess", "/register", "/dashboard", "/dashboard/drafts", "/login"):
         page.goto(site.base + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], (path, width)

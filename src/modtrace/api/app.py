@@ -34,6 +34,8 @@ from modtrace.errors import FactsError, InputError, RegisterError
 from modtrace.facts.loader import facts_from_mapping
 from modtrace.facts.model import Facts
 from modtrace.lineage.graph import GraphCache
+from modtrace.lineage.sources import check_kinds, split_deleted
+from modtrace.lineage.trace import by_kinds
 from modtrace.regimes.loader import default_catalog, with_overrides
 from modtrace.regimes.model import regime_to_data
 from modtrace.registry.known import unknown_models
@@ -169,26 +171,49 @@ def create_app(
         ] = "forward",
         depth: Annotated[int | None, Query(ge=1, le=50)] = None,
         limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
+        source: Annotated[list[str] | None, Query(max_length=20)] = None,
+        include_deleted: bool = False,
     ) -> dict[str, Any]:
-        """One step back or forward, or the whole ancestry or descendants (public data)."""
+        """One step back or forward, or the whole ancestry or descendants (public data).
+
+        ``source`` (repeatable) follows only edges of those kinds (hf-lineage, hub-stats, card,
+        filing, manual); models deleted from the Hub are left out and counted in
+        ``deleted_left_out`` unless ``include_deleted`` is true, as ``modtrace trace`` does.
+        """
+        try:
+            kinds = check_kinds(source or [])
+        except ValueError as exc:
+            raise ApiError(422, "invalid query", [("source", str(exc))]) from None
         if unknown_models(register.engine, [model_id]):
             raise ApiError(404, "model not found", [("model_id", "not in the register")])
         graph = app.state.graph_cache.current()  # in memory: reloaded when edges are added
+        keep = by_kinds(kinds)
+        filters = {
+            "sources": sorted(kinds) if kinds else None,
+            "include_deleted": include_deleted,
+        }
         if direction in ("back", "forward"):
-            links = graph.one_step(model_id, direction)
+            links, left_out = split_deleted(
+                graph.one_step(model_id, direction, keep), include_deleted
+            )
             return {
                 "model_id": model_id,
                 "direction": direction,
+                **filters,
                 "total": len(links),
+                "deleted_left_out": left_out,
                 "links": [x._asdict() for x in links[:limit]],
             }
-        result = graph.walk(model_id, "back" if direction == "ancestry" else "forward", depth)
+        result = graph.walk(model_id, "back" if direction == "ancestry" else "forward", depth, keep)
+        reached, left_out = split_deleted(result.reached, include_deleted)
         return {
             "model_id": model_id,
             "direction": direction,
-            "total": len(result.reached),
+            **filters,
+            "total": len(reached),
+            "deleted_left_out": left_out,
             "reached": [
-                {**r._asdict(), "path": [list(p) for p in r.path]} for r in result.reached[:limit]
+                {**r._asdict(), "path": [list(p) for p in r.path]} for r in reached[:limit]
             ],
             "cycles": [list(c) for c in result.cycles],
             "dangling": result.dangling[:limit],

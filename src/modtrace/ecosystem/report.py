@@ -171,6 +171,11 @@ def build_report(
         "safeguard_ancestor",
         "relation_inferred",
         "relation_disputed",
+        # the rest of the simulation's inputs, so that a served report can simulate a draft
+        "root_developer",
+        "root_pipeline_tag",
+        "same_developer_as_root",
+        "modification.compute.flop",
     ).with_columns(outcome_columns)
     if report.estimate is not None:
         report.outcomes = report.outcomes.join(

@@ -136,19 +136,26 @@ def _dotted(path: Iterable[str | int]) -> str:
 # ---- checking --------------------------------------------------------------------------------
 
 
-def _read(path: Path) -> tuple[Any, yaml.Node | None, list[Problem]]:
+def _too_big(name: str, size: int) -> list[Problem]:
+    return [Problem(name, 0, 0, "", f"{size:,} bytes; the limit is {MAX_DRAFT_BYTES:,}")]
+
+
+def _read(path: Path) -> tuple[str | None, list[Problem]]:
+    """A file's text, refused before reading when it is over the limit."""
     name = str(path)
     try:
         size = path.stat().st_size
         if size > MAX_DRAFT_BYTES:
-            return (
-                None,
-                None,
-                [Problem(name, 0, 0, "", f"{size:,} bytes; the limit is {MAX_DRAFT_BYTES:,}")],
-            )
-        text = path.read_text(encoding="utf-8")
+            return None, _too_big(name, size)
+        return path.read_text(encoding="utf-8"), []
     except (OSError, UnicodeDecodeError) as exc:
-        return None, None, [Problem(name, 0, 0, "", f"cannot be read: {exc}")]
+        return None, [Problem(name, 0, 0, "", f"cannot be read: {exc}")]
+
+
+def _parse(text: str, name: str) -> tuple[Any, yaml.Node | None, list[Problem]]:
+    size = len(text.encode("utf-8", errors="replace"))
+    if size > MAX_DRAFT_BYTES:
+        return None, None, _too_big(name, size)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.load(text, Loader=_Reader)
@@ -262,9 +269,21 @@ class CheckedDraft:
 
 def check_file(path: Path, catalog: Catalog | None = None) -> CheckedDraft:
     """Validate one regime file and report every problem with its line and column."""
+    text, problems = _read(path)
+    if text is None:
+        return CheckedDraft(None, {}, problems)
+    return check_text(text, str(path), catalog, file=path.name)
+
+
+def check_text(
+    text: str, name: str = "draft", catalog: Catalog | None = None, *, file: str | None = None
+) -> CheckedDraft:
+    """Validate a regime file's text (pasted or uploaded); problems are named by ``name``.
+
+    Nothing is written anywhere: the checked regime exists only in the result.
+    """
     catalog = catalog or default_catalog()
-    name = str(path)
-    data, node, problems = _read(path)
+    data, node, problems = _parse(text, name)
     if problems:
         return CheckedDraft(None, {}, problems)
     try:
@@ -300,7 +319,7 @@ def check_file(path: Path, catalog: Catalog | None = None) -> CheckedDraft:
     if problems:
         return CheckedDraft(None, own, sorted(problems, key=lambda p: (p.line, p.column)))
     try:
-        regime = build_regime(doc, sources, path.name)
+        regime = build_regime(doc, sources, file or name)
     except RegimeDefinitionError as exc:  # pragma: no cover - _expression_problems sees these
         return CheckedDraft(None, own, [Problem(name, 0, 0, "", str(exc))])
     return CheckedDraft(regime, own, [])

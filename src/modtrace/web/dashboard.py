@@ -15,7 +15,7 @@ from modtrace.lineage.recall import RecallList, propagate
 from modtrace.lineage.trace import walk
 from modtrace.registry.register import FILING_TRANSITIONS, Register
 from modtrace.visibility import access
-from modtrace.web import security
+from modtrace.web import drafts, security
 from modtrace.web.graph import lineage_svg
 from modtrace.web.render import page, refused_form, who
 
@@ -67,6 +67,7 @@ def _lineage(register: Register, model: str | None) -> dict[str, Any] | None:
 def install(app: FastAPI) -> None:
     """Add the dashboard's routes."""
     register: Register = app.state.register
+    drafts.install(app)
 
     @app.get("/dashboard", response_class=HTMLResponse, include_in_schema=False)
     def dashboard(
