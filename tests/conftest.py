@@ -7,6 +7,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -92,3 +93,16 @@ def lineage_extract(tmp_path_factory: pytest.TempPathFactory) -> Path:
         kept += [ln for ln in lines[41:] if any(f in ln for f in family)]
         (out / name).write_text("".join(kept), encoding="utf-8")
     return out.parent
+
+
+@pytest.fixture(scope="session")
+def population(lineage_extract: Path) -> Any:
+    """The ecosystem population of the lineage extract, with the real hub-stats and Epoch data
+    (a polars DataFrame), built once per run."""
+    from modtrace.ecosystem.population import build_population  # noqa: PLC0415 - polars is heavy
+
+    return build_population(
+        lineage_extract,
+        SHARED_DATA / "hub-stats" / "hub_stats_frozen.parquet",
+        SHARED_DATA / "epoch",
+    )

@@ -5,25 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
-import pytest
 
 from conftest import SHARED_DATA
 from modtrace.ecosystem.compare import compare, comparison_text
 from modtrace.ecosystem.estimate import Fitted
-from modtrace.ecosystem.population import build_population
 from modtrace.ecosystem.simulate import OBSERVABLE_ONLY, run
 from modtrace.regimes.drafts import load_drafts
 
 DRAFT = Path(__file__).resolve().parents[2] / "examples" / "drafts" / "compute-draft.yaml"
 
-
-@pytest.fixture(scope="module")
-def population(lineage_extract: Path) -> pl.DataFrame:
-    return build_population(
-        lineage_extract,
-        SHARED_DATA / "hub-stats" / "hub_stats_frozen.parquet",
-        SHARED_DATA / "epoch",
-    )
 
 
 def test_transitions_add_up_and_match_two_independent_runs(population: pl.DataFrame) -> None:

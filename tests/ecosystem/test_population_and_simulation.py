@@ -11,9 +11,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from conftest import SHARED_DATA
 from modtrace.ecosystem.monitor import digest, digest_text
-from modtrace.ecosystem.population import build_population, resolve_roots, size_from_name
+from modtrace.ecosystem.population import resolve_roots, size_from_name
 from modtrace.ecosystem.report import build_report, write_report
 from modtrace.ecosystem.safeguards import classify, flag_expr
 from modtrace.ecosystem.simulate import OBSERVABLE_ONLY, counts, run, sweep
@@ -21,14 +20,6 @@ from modtrace.regimes.loader import default_catalog
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "safeguard_sample.csv"
 
-
-@pytest.fixture(scope="module")
-def population(lineage_extract: Path) -> pl.DataFrame:
-    return build_population(
-        lineage_extract,
-        SHARED_DATA / "hub-stats" / "hub_stats_frozen.parquet",
-        SHARED_DATA / "epoch",
-    )
 
 
 def test_population_rows_are_the_derivatives(

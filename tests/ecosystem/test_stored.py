@@ -7,9 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from conftest import SHARED_DATA
 from modtrace.ecosystem.compare import compare
-from modtrace.ecosystem.population import build_population
 from modtrace.ecosystem.report import build_report, write_report
 from modtrace.ecosystem.simulate import OBSERVABLE_ONLY
 from modtrace.ecosystem.stored import INPUT_COLUMNS, NoPopulation, read_population
@@ -17,14 +15,6 @@ from modtrace.regimes.drafts import load_drafts
 
 DRAFT = Path(__file__).resolve().parents[2] / "examples" / "drafts" / "compute-draft.yaml"
 
-
-@pytest.fixture(scope="module")
-def population(lineage_extract: Path) -> pl.DataFrame:
-    return build_population(
-        lineage_extract,
-        SHARED_DATA / "hub-stats" / "hub_stats_frozen.parquet",
-        SHARED_DATA / "epoch",
-    )
 
 
 def test_a_written_report_compares_as_the_population_it_came_from(
