@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import EXAMPLES
 from modtrace.registry.tokens import Principal, create_token
 from modtrace.visibility.access import known_as
 from modtrace.visibility.ownership import acts_for_model, provider_of_model
@@ -121,3 +122,32 @@ def test_provider_of_model_reads_the_register(service: Service) -> None:
 def test_known_as_never_matches_a_name_not_listed(subject: str, name: str) -> None:
     if known_as(subject, name):
         assert name.strip().lower() in [a.strip().lower() for a in subject.split("|")]
+
+
+def test_a_filer_naming_a_rival_provider_does_not_show_its_filing_to_that_rival(
+    service: Service,
+) -> None:
+    """Filing visibility asks the register who provides the modified model, never the provider
+    the filer wrote: EPFL's facts naming Mistral give Mistral nothing of a Meta model's filing."""
+    facts = document(EXAMPLES / "meditron-70b.yaml")
+    facts["original"]["provider"] = "Mistral AI"
+    made = service.post(
+        "/api/filings",
+        "epfl",
+        {
+            "facts": facts,
+            "model_id": "epfl-llm/meditron-70b",
+            "contact": "c@example.org",
+            "confidential": True,
+        },
+    )
+    assert made.status_code == 201, made.text
+    filing = made.json()["filing"]["id"]
+    canonical(service.get(f"/api/filings/{filing}", "mistral"), 404)
+    assert service.get(f"/api/filings/{filing}", "meta").json()["filing"]["contact"]
+    service.register.upsert_model("meta-llama/Llama-2-70b-hf", provider="Meta")
+    meta_by_name = create_token(service.register, "provider", "Meta")  # no namespace alias
+    seen = service.client.get(
+        f"/api/filings/{filing}", headers={"Authorization": f"Bearer {meta_by_name}"}
+    )
+    assert seen.status_code == 200, seen.text  # the register's record names Meta

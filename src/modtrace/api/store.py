@@ -12,6 +12,7 @@ from modtrace.registry.tables import (
     filing_reviews,
     filings,
     incidents,
+    models,
     modifications,
 )
 
@@ -24,8 +25,9 @@ def filing_context(register: Register, filing_id: int) -> FilingContext | None:
     with register.engine.connect() as c:
         row = (
             c.execute(
-                select(filings, modifications.c.facts)
+                select(filings, modifications.c.facts, models.c.provider.label("model_provider"))
                 .join(modifications, modifications.c.id == filings.c.modification_id)
+                .outerjoin(models, models.c.id == filings.c.model_modified)
                 .where(filings.c.id == filing_id)
             )
             .mappings()
@@ -34,6 +36,7 @@ def filing_context(register: Register, filing_id: int) -> FilingContext | None:
         if row is None:
             return None
         filing: dict[str, Any] = {col.name: row[col.name] for col in filings.c}
+        filing["model_provider"] = row["model_provider"]  # the register's, for visibility
         latest: dict[str, dict[str, Any]] = {}
         for d in c.execute(
             select(

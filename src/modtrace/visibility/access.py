@@ -21,10 +21,12 @@ def known_as(subject: str, name: str | None) -> bool:
 
 
 def concerns_provider(filing: dict[str, Any], facts: dict[str, Any], subject: str) -> bool:
-    """A filing about one of the provider's models."""
-    provider = (facts.get("original") or {}).get("provider")
+    """A filing about one of the provider's models, by the register's record of the modified
+    model (``model_provider``, joined in by the store) or its Hub namespace — never by the
+    provider the filer wrote in its facts, which a filer could get wrong (``facts`` is kept for
+    callers and read by nothing here)."""
     namespace = str(filing["model_modified"]).split("/", 1)[0]
-    return known_as(subject, provider) or known_as(subject, namespace)
+    return known_as(subject, filing.get("model_provider")) or known_as(subject, namespace)
 
 
 def can_read_filing(who: Principal, filing: dict[str, Any], facts: dict[str, Any]) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from modtrace.lineage.recall import RecallList, propagate
-from modtrace.registry.tables import determinations, filings, modifications
+from modtrace.registry.tables import determinations, filings, models, modifications
 from modtrace.registry.tokens import Principal
 from modtrace.visibility.access import can_read_filing
 
@@ -27,14 +27,17 @@ def _visible_outcomes(
                 modifications.c.facts,
                 determinations.c.regime_id,
                 determinations.c.outcome,
+                models.c.provider.label("model_provider"),
             )
             .join(modifications, modifications.c.id == filings.c.modification_id)
+            .outerjoin(models, models.c.id == filings.c.model_modified)
             .join(determinations, determinations.c.modification_id == modifications.c.id)
             .where(modifications.c.model_id.in_(model_ids[i : i + 500]))
             .order_by(determinations.c.id)
         ).mappings()
         for row in rows:
             filing = {c.name: row[c.name] for c in filings.c}
+            filing["model_provider"] = row["model_provider"]
             if can_read_filing(who, filing, dict(row["facts"] or {})):
                 out.setdefault(row["recalled_model"], {})[row["regime_id"]] = row["outcome"]
     return out
