@@ -104,3 +104,26 @@ def rows(draw: st.DrawFn, *, single_compute_source: bool = False) -> dict[str, A
             # another rather than widen what is known.
             row["modification.techniques"] = None
     return row
+
+
+BASE_CASE: dict[str, Any] = {
+    "original.id": "org/m",
+    "original.provider": "Org",
+    "modifier.name": "Lab",
+    "modifier.acts_on_behalf_of_provider": False,
+    "modification.techniques": ["fine-tuning"],
+    "modification.placed_on_union_market": True,
+    "original.modalities": ["text"],
+}
+"""A plain downstream fine-tune: the facts every targeted regime test starts from."""
+
+
+def flat_case(base: dict[str, Any] | None = None, **values: Any) -> dict[str, Any]:
+    """A flat facts row: every fact unknown, then ``base``, then ``values`` (``a__b`` is
+    ``a.b``)."""
+    from modtrace.facts import FACT_COLUMNS  # noqa: PLC0415 - keeps this module light
+
+    row: dict[str, Any] = dict.fromkeys(FACT_COLUMNS)
+    row.update(base or {})
+    row.update({k.replace("__", "."): v for k, v in values.items()})
+    return row

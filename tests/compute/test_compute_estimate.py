@@ -13,14 +13,11 @@ from modtrace.compute import MODIFICATION, ORIGINAL, estimate_all
 from modtrace.compute.conventions import MAX_FLOP_PER_USD, MIN_ACTIVE_SHARE
 from modtrace.compute.frame import with_compute_estimates
 from modtrace.determination.batch import conform, facts_frame
-from modtrace.facts import FACT_COLUMNS
-from strategies import rows
+from strategies import flat_case, rows
 
 
 def row(**values: Any) -> dict[str, Any]:
-    base: dict[str, Any] = dict.fromkeys(FACT_COLUMNS)
-    base.update({k.replace("__", "."): v for k, v in values.items()})
-    return base
+    return flat_case(**values)
 
 
 N, D = 7e9, 1e9

@@ -10,29 +10,15 @@ import pytest
 from modtrace.compute.exact import exact
 from modtrace.determination import assess_row
 from modtrace.determination.batch import assess_frame, facts_frame
-from modtrace.facts import FACT_COLUMNS
 from modtrace.regimes.loader import default_catalog, with_overrides
+from strategies import BASE_CASE, flat_case
 
 EU = default_catalog().get("eu-ai-act-gpai")
 SB53 = default_catalog().get("ca-sb53")
 
 
 def case(**values: Any) -> dict[str, Any]:
-    row: dict[str, Any] = dict.fromkeys(FACT_COLUMNS)
-    row.update(
-        {
-            "original.id": "org/m",
-            "original.provider": "Org",
-            "modifier.name": "Lab",
-            "modifier.acts_on_behalf_of_provider": False,
-            "modification.techniques": ["fine-tuning"],
-            "modification.placed_on_union_market": True,
-            "original.modalities": ["text"],
-            "original.general_purpose": True,
-        }
-    )
-    row.update({k.replace("__", "."): v for k, v in values.items()})
-    return row
+    return flat_case({**BASE_CASE, "original.general_purpose": True}, **values)
 
 
 def test_numbers_are_the_decimals_people_write() -> None:

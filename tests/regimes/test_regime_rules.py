@@ -12,28 +12,15 @@ import pytest
 
 from modtrace.determination import assess_row
 from modtrace.errors import ParameterError, RegimeDefinitionError, UnknownRegimeError
-from modtrace.facts import FACT_COLUMNS
 from modtrace.regimes.expr import ParseContext, parse_bool
 from modtrace.regimes.loader import Catalog, check_timeline, with_overrides
+from strategies import BASE_CASE, flat_case
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_1d56db7fb9a51452.txt"
 
 
 def case(**values: Any) -> dict[str, Any]:
-    base: dict[str, Any] = dict.fromkeys(FACT_COLUMNS)
-    base.update(
-        {
-            "original.id": "org/m",
-            "original.provider": "Org",
-            "modifier.name": "Lab",
-            "modifier.acts_on_behalf_of_provider": False,
-            "modification.techniques": ["fine-tuning"],
-            "modification.placed_on_union_market": True,
-            "original.modalities": ["text"],
-        }
-    )
-    base.update({k.replace("__", "."): v for k, v in values.items()})
-    return base
+    return flat_case(BASE_CASE, **values)
 
 
 def steps(catalog: Catalog, regime_id: str, row: dict[str, Any], **params: Any) -> dict[str, str]:

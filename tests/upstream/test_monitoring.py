@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -294,48 +294,16 @@ def test_the_breach_register_through_the_cli(tmp_path: Path) -> None:
     gate = ["gate", "check", str(request), "--terms", str(TERMS_FILE), "--database", db]
     runner = CliRunner()
     assert runner.invoke(cli, gate).exit_code == 0  # denials elsewhere are not a breach
-    hearsay = runner.invoke(
-        cli,
-        [
-            "gate",
-            "breach",
-            "add",
-            "--party",
-            "Dark Lab",
-            "--basis",
-            "gate-decision",
-            "--basis-id",
-            "99",
-            "--recorded-by",
-            "x",
-            "--reason",
-            "y",
-            "--database",
-            db,
-        ],
-    )
+
+    def breach_add(basis_id: str, recorded_by: str, reason: str) -> Result:
+        party = ["--party", "Dark Lab", "--basis", "gate-decision", "--basis-id", basis_id]
+        who = ["--recorded-by", recorded_by, "--reason", reason, "--database", db]
+        return runner.invoke(cli, ["gate", "breach", "add", *party, *who])
+
+    hearsay = breach_add("99", "x", "y")
     assert hearsay.exit_code == 2
     assert hearsay.output.startswith("error: basis_id: no gate-decision with id 99")
-    added = runner.invoke(
-        cli,
-        [
-            "gate",
-            "breach",
-            "add",
-            "--party",
-            "Dark Lab",
-            "--basis",
-            "gate-decision",
-            "--basis-id",
-            str(denial),
-            "--recorded-by",
-            "Meta T&S",
-            "--reason",
-            "abliteration x2",
-            "--database",
-            db,
-        ],
-    )
+    added = breach_add(str(denial), "Meta T&S", "abliteration x2")
     assert added.exit_code == 0, added.output
     listed = runner.invoke(cli, ["gate", "breach", "list", "--database", db])
     assert "Dark Lab  from gate-decision 2, recorded by Meta T&S: abliteration x2" in listed.output
