@@ -12,10 +12,11 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from lineage_world import source_family
 from modtrace.api.service import build
 from modtrace.cli.main import cli
 from modtrace.registry.ingest.deletions import import_deletions
-from modtrace.registry.register import Edge, Register
+from modtrace.registry.register import Register
 
 URL = "/api/models/org/base/lineage"
 
@@ -23,16 +24,7 @@ URL = "/api/models/org/base/lineage"
 @pytest.fixture
 def client(database_url: str, tmp_path: Path) -> TestClient:
     register = Register.open(database_url)
-    for m in ["org/base", "a/ft", "b/q", "c/lora", "d/gone"]:
-        register.upsert_model(m)
-    register.add_edges(
-        [
-            Edge("org/base", "a/ft", "finetune", source="hf-lineage:added_model_0319.csv"),
-            Edge("org/base", "b/q", "quantized", source="hub-stats:hub_stats_frozen.parquet"),
-            Edge("a/ft", "c/lora", "adapter", source="model-card:x/README.md"),
-            Edge("org/base", "d/gone", "finetune", source="hf-lineage:added_model_0326.csv"),
-        ]
-    )
+    source_family(register)
     (tmp_path / "deleted").mkdir()
     (tmp_path / "deleted" / "deleted_model_0402.csv").write_text(
         "Model ID,Type,Base Model\nd/gone,finetune,org/base\n", encoding="utf-8"

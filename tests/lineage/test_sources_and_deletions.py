@@ -13,13 +13,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from lineage_world import source_family
 from modtrace.cli.main import cli
 from modtrace.lineage.graph import LineageGraph
 from modtrace.lineage.sources import SOURCE_KINDS, check_kinds, source_kind, split_deleted
 from modtrace.lineage.trace import by_kinds, one_step, walk, walk_levels
 from modtrace.registry.ingest.deletions import import_deletions
 from modtrace.registry.ingest.hf_lineage import import_hf_lineage
-from modtrace.registry.register import Edge, Register
+from modtrace.registry.register import Register
 from modtrace.registry.tables import models
 
 
@@ -50,19 +51,6 @@ def test_unknown_kinds_are_refused() -> None:
         check_kinds(["web"])
 
 
-def _family(register: Register) -> None:
-    for m in ["org/base", "a/ft", "b/q", "c/lora", "d/gone"]:
-        register.upsert_model(m)
-    register.add_edges(
-        [
-            Edge("org/base", "a/ft", "finetune", source="hf-lineage:added_model_0319.csv"),
-            Edge("org/base", "b/q", "quantized", source="hub-stats:hub_stats_frozen.parquet"),
-            Edge("a/ft", "c/lora", "adapter", source="model-card:x/README.md"),
-            Edge("org/base", "d/gone", "finetune", source="hf-lineage:added_model_0326.csv"),
-        ]
-    )
-
-
 def _lists(folder: Path) -> None:
     for kind, mmdd, rows in [
         ("added", "0319", [["a/ft", "finetune", "org/base"], ["e/back", "", ""]]),
@@ -81,7 +69,7 @@ def _lists(folder: Path) -> None:
 
 
 def test_rows_carry_their_source_and_deletion(register: Register, tmp_path: Path) -> None:
-    _family(register)
+    source_family(register)
     _lists(tmp_path)
     report = import_deletions(register, tmp_path)
     assert report.models_deleted == 1  # d/gone; e/back came back, never/here is unknown
@@ -110,7 +98,7 @@ def test_trace_command_filters_sources_and_counts_deleted(
     database_url: str, tmp_path: Path
 ) -> None:
     register = Register.open(database_url)
-    _family(register)
+    source_family(register)
     _lists(tmp_path)
     import_deletions(register, tmp_path)
     register.engine.dispose()
