@@ -239,6 +239,13 @@ def test_incidents_and_recall_lists(world: World) -> None:
     canonical(world.post("/api/incidents", "modifier", body), 403)
     canonical(world.post("/api/incidents", None, body), 403)
     incident = world.post("/api/incidents", "provider", body).json()["incident_id"]
+    reporter = body | {"reported_by": "regulator:AI Office"}  # not the caller's to choose
+    canonical(world.post("/api/incidents", "provider", reporter), 422)
+    register = Register.open(world.url)
+    try:
+        assert register.incident(incident)["reported_by"] == "provider:Meta|meta-llama"
+    finally:
+        register.engine.dispose()
     recall = world.get(f"/api/incidents/{incident}/recall", "regulator").json()["recall"]
     assert [r["model_id"] for r in recall["downstream"]] == ["epfl-llm/meditron-70b"]
     assert (

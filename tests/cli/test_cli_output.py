@@ -4,6 +4,7 @@ the recall list's people to notify, a busy port."""
 from __future__ import annotations
 
 import csv
+import getpass
 import io
 import json
 import socket
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 
 from modtrace.cli.main import cli
 from modtrace.cli.output import count, rich_table
+from modtrace.errors import RegisterError
 from modtrace.registry.register import Edge, Register
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -173,3 +175,26 @@ def test_serve_on_a_busy_port_is_bad_input_and_announces_nothing(tmp_path: Path)
     assert result.exit_code == 2
     assert f"error: --port: cannot listen on 127.0.0.1:{port}" in result.output
     assert "modtrace on http" not in result.output
+
+
+def test_an_incident_records_who_reported_it(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    register = Register.open(url)
+    register.add_edges([Edge("lab/base", "lab/leaf", "finetune")])
+    register.engine.dispose()
+    runner = CliRunner()
+    base = ["incident", "report", "--title", "Harm", "--model", "lab/leaf", "--database", url]
+    assert runner.invoke(cli, base).exit_code == 0
+    named = runner.invoke(cli, [*base, "--reported-by", "  Safety Institute "])
+    assert named.exit_code == 0, named.output
+    blank = runner.invoke(cli, [*base, "--reported-by", " "])
+    assert blank.exit_code == 2
+    assert "--reported-by: must be 1 to 200 characters" in blank.output
+    register = Register.open(url)
+    try:
+        assert register.incident(1)["reported_by"] == f"cli:{getpass.getuser()}"
+        assert register.incident(2)["reported_by"] == "Safety Institute"
+        with pytest.raises(RegisterError):  # the refused report stored nothing
+            register.incident(3)
+    finally:
+        register.engine.dispose()

@@ -368,7 +368,9 @@ def create_app(
                     for m in unknown
                 ],
             )
-        incident_id = register.report_incident(**request.model_dump())
+        incident_id = register.report_incident(
+            **request.model_dump(), reported_by=f"{who.role}:{who.subject}"
+        )
         return {"ok": True, "incident_id": incident_id}
 
     def _incident_visible(who: Principal, incident_id: int) -> dict[str, Any]:

@@ -96,6 +96,7 @@ def recent_incidents(register: Register, limit: int = 50) -> list[dict[str, Any]
             incidents.c.title,
             incidents.c.severity,
             incidents.c.model_ids,
+            incidents.c.reported_by,
         )
         .order_by(incidents.c.date.desc().nulls_last(), incidents.c.id.desc())
         .limit(limit)

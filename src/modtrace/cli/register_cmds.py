@@ -7,6 +7,7 @@ the user's data directory).
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import json
 from dataclasses import asdict
 from pathlib import Path
@@ -403,6 +404,11 @@ def incident_group() -> None:
 @click.option(
     "--harmed", default=None, help="Alleged harmed or nearly harmed parties (AIID field)."
 )
+@click.option(
+    "--reported-by",
+    default=None,
+    help="Who reports the incident (recorded and logged); default: cli:<your account>.",
+)
 @database_option
 def incident_report(
     title: str,
@@ -413,12 +419,14 @@ def incident_report(
     developer: str | None,
     deployer: str | None,
     harmed: str | None,
+    reported_by: str | None,
     database: str | None,
 ) -> None:
-    """Record an incident that implicates one or more models.
+    """Record an incident that implicates one or more models, and who reported it.
 
     Example: modtrace incident report --title "Deepfake abuse" --model some/model --severity high
     """
+    reporter = _reporter(reported_by)
     register = open_register(database)
     _known(register.engine, "--model", list(model_ids))
     incident_id = register.report_incident(
@@ -430,8 +438,18 @@ def incident_report(
         alleged_developer=developer,
         alleged_deployer=deployer,
         harmed_parties=harmed,
+        reported_by=reporter,
     )
     click.echo(f"incident {incident_id} recorded")
+
+
+def _reporter(given: str | None) -> str:
+    """The reporter as given, or the local account the command runs under."""
+    if given is None:
+        return f"cli:{getpass.getuser()}"
+    if not given.strip() or len(given) > 200:
+        raise RegisterError([("--reported-by", "must be 1 to 200 characters")])
+    return given.strip()
 
 
 @incident_group.command("propagate")

@@ -453,8 +453,14 @@ class Register:
         alleged_deployer: str | None = None,
         harmed_parties: str | None = None,
         aiid_id: int | None = None,
+        reported_by: str | None = None,
     ) -> int:
-        """Record an incident and the models it implicates."""
+        """Record an incident and the models it implicates, and who reported it.
+
+        The API records the caller's token (``role:subject``) and the CLI the operating-system
+        account (``cli:<user>``, or ``--reported-by``); incidents recorded before migration 0010
+        have none.
+        """
         if not title.strip():
             raise RegisterError([("title", "must not be empty")])
         if not model_ids:
@@ -474,6 +480,7 @@ class Register:
                     "alleged_deployer": alleged_deployer,
                     "harmed_parties": harmed_parties,
                     "aiid_id": aiid_id,
+                    "reported_by": reported_by,
                 },
             )
 

@@ -135,6 +135,7 @@ incidents = Table(
     Column("severity", String(20)),
     Column("model_ids", JSON, nullable=False),
     Column("aiid_id", Integer),
+    Column("reported_by", String(200)),  # "role:subject" from the API, "cli:<user>" locally
 )
 
 log_entries = Table(
