@@ -213,3 +213,21 @@ def test_the_estimate_draws_one_size_per_original(tmp_path: Path) -> None:
     again = _range_sizes(pop, "log-uniform", random.Random(1))
     assert again.to_list() == _range_sizes(pop, "log-uniform", random.Random(1)).to_list()
     assert pl.Series(drawn).null_count() == 1
+
+
+WORDS = {"llama": "llama3", "phi": "phi3", "qwen": "qwen2.5", "gpt2": "gpt2", "bert": "bert"}
+
+
+@given(st.sampled_from(sorted(WORDS)), st.sampled_from(sorted(WORDS)), st.uuids())
+def test_two_families_are_ambiguous_and_a_uuid_is_refused(
+    first: str, second: str, uuid: object
+) -> None:
+    name = f"org/{WORDS[first]}-{WORDS[second]}-sft"
+    got = family_range(name, TABLE)
+    if first == second:
+        assert got is not None
+        assert got.family == first
+    else:
+        assert got is None
+        assert refusal(name, TABLE) == "ambiguous:" + "+".join(sorted({first, second}))
+    assert family_range(f"org/{WORDS[first]}-{uuid}", TABLE) is None
