@@ -174,7 +174,9 @@ def test_a_family_range_sets_the_bounds_at_its_ends(tmp_path: Path) -> None:
         pytest.approx(high),
     )
     assert ranged["original.training_compute.method"] == "family-range"
-    assert ranged["original.training_compute.low"] == pytest.approx(6 * low * low)
+    assert ranged["original.training_compute.low"] == pytest.approx(
+        6 * low * a.TOKENS_PER_PARAMETER_MIN * low
+    )
     assert ranged["original.training_compute.high"] == pytest.approx(
         8 * high * a.PRETRAINING_TOKENS_MAX
     )
