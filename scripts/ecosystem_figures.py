@@ -17,7 +17,7 @@ import polars as pl
 
 from modtrace.ecosystem.cost import Burden
 from modtrace.ecosystem.estimate import Fitted, epoch_finetunes, leave_one_out, monte_carlo
-from modtrace.ecosystem.families import validate
+from modtrace.ecosystem.families import family_range, load_families, validate
 from modtrace.ecosystem.population import build_population
 from modtrace.ecosystem.report import build_report
 from modtrace.ecosystem.safeguards import classify
@@ -71,8 +71,37 @@ def _family_validation(pop: pl.DataFrame) -> list[str]:
         f"({v.within_2x / v.tried:.0%}); median error a factor of "
         f"{10**v.median_error:.1f}. Refused: {v.refused.get('ambiguous', 0):,} names of two "
         f"families, {v.refused.get('test-fixture', 0):,} test fixtures, "
-        f"{v.refused.get('uuid', 0):,} UUID-like names.",
+        f"{v.refused.get('uuid', 0):,} UUID-like names. By family:",
+        "",
+        *_table(_by_family(pop, known)),
     ]
+
+
+def _by_family(pop: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
+    """Per family: the derivatives it ranges, and its check on originals of known size."""
+    table = load_families()
+    checked: dict[str, list[int]] = {}
+    for root, size in zip(known["root"], known["root_parameters"], strict=True):
+        got = family_range(root, table)
+        if got is not None:
+            tally = checked.setdefault(got.family, [0, 0])
+            tally[0] += 1
+            tally[1] += got.low <= size <= got.high
+    ranged = (
+        pop.filter(pl.col("root_parameters_source") == "family-range").group_by("size_family").len()
+    )
+    rows = dict(zip(ranged["size_family"], ranged["len"], strict=True))
+    return pl.DataFrame(
+        [
+            {
+                "family": f,
+                "derivatives given a range": rows.get(f, 0),
+                "known originals checked": checked.get(f, [0, 0])[0],
+                "range holds the size": checked.get(f, [0, 0])[1],
+            }
+            for f in sorted(set(rows) | set(checked), key=lambda f: -rows.get(f, 0))
+        ]
+    )
 
 
 def figures(data: Path) -> list[str]:
