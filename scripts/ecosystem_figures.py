@@ -16,10 +16,13 @@ from pathlib import Path
 import polars as pl
 
 from modtrace.ecosystem.cost import Burden
-from modtrace.ecosystem.estimate import Fitted, epoch_finetunes, leave_one_out
+from modtrace.ecosystem.estimate import Fitted, epoch_finetunes, leave_one_out, monte_carlo
+from modtrace.ecosystem.families import family_range, load_families, validate
 from modtrace.ecosystem.population import build_population
 from modtrace.ecosystem.report import build_report
 from modtrace.ecosystem.safeguards import classify
+from modtrace.ecosystem.simulate import OBSERVABLE_ONLY
+from modtrace.regimes.loader import default_catalog
 from modtrace.registry.ingest.relations import disagrees, infer_relation
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +47,61 @@ def _table(frame: pl.DataFrame) -> list[str]:
 def _sample(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+def _family_validation(pop: pl.DataFrame) -> list[str]:
+    """The family-range method measured on originals whose size another source gives."""
+    roots = pop.group_by("root").agg(
+        pl.len(), pl.first("root_parameters"), pl.first("root_parameters_source")
+    )
+    known = roots.filter(
+        pl.col("root_parameters").is_not_null() & (pl.col("root_parameters_source") != "family")
+    )
+    v = validate(
+        dict(zip(known["root"], known["root_parameters"], strict=True)),
+        dict(zip(roots["root"], roots["len"], strict=True)),
+    )
+    return [
+        f"- Family ranges checked on the {v.tried:,} originals whose size another source gives "
+        "and whose name names a family (the size hidden, the range read from the name alone): "
+        f"the range holds the size for {v.held:,} ({v.held / v.tried:.1%}; "
+        f"{v.derivatives_held / v.derivatives_tried:.1%} of their "
+        f"{v.derivatives_tried:,} derivatives). The range's geometric midpoint (the median of "
+        f"the log-uniform prior) is within a factor of two of the size for {v.within_2x:,} "
+        f"({v.within_2x / v.tried:.0%}); median error a factor of "
+        f"{10**v.median_error:.1f}. Refused: {v.refused.get('ambiguous', 0):,} names of two "
+        f"families, {v.refused.get('test-fixture', 0):,} test fixtures, "
+        f"{v.refused.get('uuid', 0):,} UUID-like names. By family:",
+        "",
+        *_table(_by_family(pop, known)),
+    ]
+
+
+def _by_family(pop: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
+    """Per family: the derivatives it ranges, and its check on originals of known size."""
+    table = load_families()
+    checked: dict[str, list[int]] = {}
+    for root, size in zip(known["root"], known["root_parameters"], strict=True):
+        got = family_range(root, table)
+        if got is not None:
+            tally = checked.setdefault(got.family, [0, 0])
+            tally[0] += 1
+            tally[1] += got.low <= size <= got.high
+    ranged = (
+        pop.filter(pl.col("root_parameters_source") == "family-range").group_by("size_family").len()
+    )
+    rows = dict(zip(ranged["size_family"], ranged["len"], strict=True))
+    return pl.DataFrame(
+        [
+            {
+                "family": f,
+                "derivatives given a range": rows.get(f, 0),
+                "known originals checked": checked.get(f, [0, 0])[0],
+                "range holds the size": checked.get(f, [0, 0])[1],
+            }
+            for f in sorted(set(rows) | set(checked), key=lambda f: -rows.get(f, 0))
+        ]
+    )
 
 
 def figures(data: Path) -> list[str]:
@@ -76,12 +134,13 @@ def figures(data: Path) -> list[str]:
         .rename({"root_parameters_source": "size source", "len": "derivatives"})
     )
     out += [*_table(sizes), ""]
-    per_root = pop.filter(pl.col("root_parameters").is_null()).group_by("root").len()
+    per_root = pop.filter(pl.col("root_parameters_source").is_null()).group_by("root").len()
     tail = per_root.filter(pl.col("len") <= 5)
     out += [
         f"- Unknown sizes are a long tail: {per_root.height:,} originals, of which "
         f"{tail.height:,} with at most five derivatives each hold "
         f"{int(tail['len'].sum()):,} of the {int(per_root['len'].sum()):,} derivatives.",
+        *_family_validation(pop),
         "",
     ]
     rows = []
@@ -97,6 +156,13 @@ def figures(data: Path) -> list[str]:
                 "90 % interval": f"{e['low_90']:,.0f} to {e['high_90']:,.0f}",
             }
         )
+    uniform = monte_carlo(
+        pop,
+        default_catalog().in_force(),
+        Fitted(fitted.finetune_tokens, fitted.tokens_per_parameter, "uniform"),
+        OBSERVABLE_ONLY,
+        draws=report.estimate.draws,
+    )
     held, tried = leave_one_out(epoch_finetunes(data / "epoch"))
     ft, tp = fitted.finetune_tokens, fitted.tokens_per_parameter
     out += [
@@ -109,6 +175,10 @@ def figures(data: Path) -> list[str]:
         f"({ft.n} Epoch fine-tunes); pre-training tokens per parameter mean {tp.mean:.2f}, "
         f"sd {tp.sd:.2f} ({tp.n} Epoch models). Leave-one-out: the 90 % interval holds the "
         f"published fine-tune compute for {held} of {tried} ({held / tried:.0%}).",
+        f"- Sizes within a family range are drawn {fitted.size_prior} (one per original); drawn "
+        "uniform instead, the estimate is "
+        + "; ".join(f"{rid} {e['expected']:,.1f}" for rid, e in uniform.expected.items())
+        + ".",
     ]
     recall = _sample(ROOT / "tests" / "data" / "safeguard_recall_sample.csv")
     hits = sum(1 for r in recall if r["label"] == "1" and classify(r["model_id"]))

@@ -142,6 +142,17 @@ def test_sweep_rejects_an_unknown_parameter_before_loading_data(tmp_path: Path) 
     assert "upstream_threshold_flop" in result.output  # it lists the ones it has
 
 
+def test_report_refuses_an_unknown_size_prior_before_loading_data(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["ecosystem", "report", "--family-size-prior", "flat", "--data", str(tmp_path / "none")],
+    )
+    assert result.exit_code == 2
+    assert "error: --family-size-prior: 'flat' is not one of 'log-uniform', 'uniform'" in (
+        result.output
+    )
+
+
 @pytest.mark.parametrize("columns", ["40", "200"])
 def test_a_table_keeps_each_column_name_on_one_line(
     monkeypatch: pytest.MonkeyPatch, columns: str

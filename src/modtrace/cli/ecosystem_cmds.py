@@ -9,6 +9,7 @@ import click
 
 from modtrace.cli.options import open_catalog, regime_file_option
 from modtrace.cli.output import dump, rich_table
+from modtrace.ecosystem.assumptions import FAMILY_SIZE_PRIOR, FAMILY_SIZE_PRIORS
 from modtrace.errors import ParameterError
 
 data_option = click.option(
@@ -197,12 +198,20 @@ def sweep_cmd(
     show_default=True,
     help="Stated assumption for the cost of regulation.",
 )
+@click.option(
+    "--family-size-prior",
+    type=click.Choice(FAMILY_SIZE_PRIORS),
+    default=FAMILY_SIZE_PRIOR,
+    show_default=True,
+    help="How the central estimate draws a size within a family range (stated assumption).",
+)
 @data_option
 @scenario_option
 def report_cmd(
     out: Path,
     hours_per_registration: float,
     hours_per_risk_demonstration: float,
+    family_size_prior: str,
     data: Path,
     scenario: str,
 ) -> None:
@@ -217,7 +226,8 @@ def report_cmd(
     from modtrace.ecosystem.report import build_report, summary_text, write_report
 
     _data_paths(data)  # before the progress bar: a bad --data fails with no partial bar
-    fitted = Fitted.from_epoch(data / "epoch") if (data / "epoch").is_dir() else None
+    epoch = data / "epoch"
+    fitted = Fitted.from_epoch(epoch, family_size_prior) if epoch.is_dir() else None
     with tqdm(total=10, desc="ecosystem report", unit="step") as bar:
         bar.set_postfix_str("building the population")
         population = _population(data)

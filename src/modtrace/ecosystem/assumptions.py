@@ -44,3 +44,16 @@ PIPELINE_MODALITIES: Final = {
     "automatic-speech-recognition": ["audio"],
 }
 """Pipeline tag of the original -> generative modalities (for the EU GPAI criterion)."""
+
+FAMILY_RANGE_ROUNDING: Final = 1.1
+"""A family range (``ecosystem/families.py``) spans the family's published sizes divided and
+multiplied by this factor: sizes are published rounded (Qwen2.5-0.5B has 494M parameters,
+Gemma 2 27B 27.2B), so the bare published span would miss the true count at its ends."""
+
+FAMILY_SIZE_PRIORS: Final = ("log-uniform", "uniform")
+FAMILY_SIZE_PRIOR: Final = "log-uniform"
+"""How the central estimate draws the size of an original known only by a family range: the
+logarithm of the size uniform between the range's ends (every order of magnitude in the range
+equally likely), or the size itself uniform (which favours the upper end). One draw per
+original, shared by all its derivatives. Override with ``Fitted(..., size_prior=...)`` or
+``modtrace ecosystem report --family-size-prior``."""

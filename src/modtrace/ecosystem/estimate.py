@@ -6,6 +6,9 @@ records that publish it (docs/ecosystem.md):
 - **pre-training tokens per parameter** for originals Epoch does not cover:
   ``Training compute / (6 · Parameters²)`` for Epoch's models with both figures (from
   ``PRETRAINING_SINCE`` on, the era of the originals on the Hub).
+An original known only by a family range (``family-range``) gets one size per draw, drawn
+within the range by the stated prior (:data:`modtrace.ecosystem.assumptions.FAMILY_SIZE_PRIOR`,
+log-uniform unless overridden) and shared by all its derivatives.
 A seeded Monte Carlo draws both per derivative, runs every regime on each draw with the same
 compiled evaluator, and gives each derivative ``p_in_scope.<regime>`` and each regime an
 expected count with a 90 % interval (5th to 95th percentile of the draws' totals). A derivative
@@ -118,13 +121,22 @@ class Fitted:
 
     finetune_tokens: LogNormal
     tokens_per_parameter: LogNormal
+    size_prior: str = a.FAMILY_SIZE_PRIOR
+    """How a size is drawn within a family range (one of ``FAMILY_SIZE_PRIORS``)."""
+
+    def __post_init__(self) -> None:
+        if self.size_prior not in a.FAMILY_SIZE_PRIORS:
+            raise ValueError(
+                f"size prior {self.size_prior!r} is not one of {', '.join(a.FAMILY_SIZE_PRIORS)}"
+            )
 
     @classmethod
-    def from_epoch(cls, epoch_dir: Path) -> Fitted:
-        """Fit both distributions to Epoch's table."""
+    def from_epoch(cls, epoch_dir: Path, size_prior: str = a.FAMILY_SIZE_PRIOR) -> Fitted:
+        """Fit both distributions to Epoch's table; ``size_prior`` is stated, not fitted."""
         return cls(
             fit([f.tokens for f in epoch_finetunes(epoch_dir)]),
             fit(pretraining_tokens_per_parameter(epoch_dir)),
+            size_prior,
         )
 
 
@@ -156,6 +168,33 @@ def normal_scores(n: int) -> pl.Series:
     return pl.Series("z", [inv((i + 0.5) / n) for i in range(n)], dtype=pl.Float64)
 
 
+def sample_in_range(low: float, high: float, u: float, prior: str) -> float:
+    """The size at quantile ``u`` (0 to 1) of ``prior`` over ``[low, high]``."""
+    if prior == "uniform":
+        return low + u * (high - low)
+    return math.exp(math.log(low) + u * (math.log(high) - math.log(low)))
+
+
+def _range_sizes(population: pl.DataFrame, prior: str, rng: random.Random) -> pl.Series:
+    """One drawn size per original known only by a family range (null elsewhere), shared by
+    all its derivatives."""
+    if "root_active_low" not in population.columns:  # a population built before ranges
+        return pl.Series("drawn", [None] * population.height, dtype=pl.Float64)
+    ranged = (
+        population.filter(
+            pl.col("root_active_parameters").is_null() & pl.col("root_active_low").is_not_null()
+        )
+        .group_by("root")
+        .agg(pl.first("root_active_low"), pl.first("root_active_high"))
+        .sort("root")
+    )
+    drawn = {
+        root: sample_in_range(low, high, rng.random(), prior)
+        for root, low, high in ranged.iter_rows()
+    }
+    return population["root"].replace_strict(drawn, default=None, return_dtype=pl.Float64)
+
+
 def _draw(
     population: pl.DataFrame, fitted: Fitted, scores: pl.Series, rng: random.Random
 ) -> pl.DataFrame:
@@ -166,7 +205,8 @@ def _draw(
     z_ratio = scores.shuffle(seed=rng.randrange(2**32))
     tokens = (10.0 ** (ft.mean + ft.sd * z_tokens)).alias("tokens")
     ratio = (10.0 ** (tp.mean + tp.sd * z_ratio)).alias("ratio")
-    active = pl.col("root_active_parameters")
+    drawn = _range_sizes(population, fitted.size_prior, rng)
+    active = pl.coalesce(pl.col("root_active_parameters"), pl.lit(drawn))
     rel = pl.col("relation")
     original = (
         pl.when(pl.col("epoch_compute").is_not_null())
@@ -182,7 +222,7 @@ def _draw(
         .then(low_fpt * active * pl.lit(tokens))
         .otherwise(full_fpt * active * pl.lit(tokens))
     )
-    known = pl.col("root_parameters").is_not_null()
+    known = active.is_not_null()
     columns = []
     for prefix, value, ok in (
         ("original.training_compute", original, known | pl.col("epoch_compute").is_not_null()),

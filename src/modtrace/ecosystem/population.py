@@ -11,6 +11,7 @@ import polars as pl
 
 from modtrace.ecosystem import assumptions as a
 from modtrace.ecosystem import sizes as a_sizes
+from modtrace.ecosystem.families import family_ranges
 from modtrace.ecosystem.roots import resolve_roots
 from modtrace.ecosystem.safeguards import flag_expr, inherited, term_expr
 from modtrace.ecosystem.sizes import (
@@ -154,6 +155,7 @@ def _root_info(
         info.join(name_sizes(roots).rename({"id": "root"}), on="root", how="left")
         .join(_epoch_matches(roots, epoch_dir), on="root", how="left")
         .join(family, on="root", how="left")
+        .join(family_ranges(roots).rename({"id": "root"}), on="root", how="left")
     )
     sources = [
         ("epoch", "epoch_parameters"),
@@ -163,7 +165,8 @@ def _root_info(
         ("architecture", "architecture_parameters"),
         ("family", "family_parameters"),
     ]
-    source: pl.Expr = pl.lit(None, dtype=pl.String)
+    # A family range is no size: it fills the ends, never ``root_parameters``.
+    source: pl.Expr = pl.when(pl.col("family_low").is_not_null()).then(pl.lit("family-range"))
     for label, column in reversed(sources):
         source = pl.when(pl.col(column).is_not_null()).then(pl.lit(label)).otherwise(source)
     moe = [
@@ -176,7 +179,7 @@ def _root_info(
         )
     ]
     total = pl.coalesce(*(pl.col(c) for _, c in sources))
-    return info.with_columns(
+    info = info.with_columns(
         total.alias("root_parameters"),
         source.alias("root_parameters_source"),
         pl.Series("root_moe", moe, dtype=pl.Boolean),
@@ -191,6 +194,12 @@ def _root_info(
             )
         )
         .alias("root_active_parameters")
+    )
+    return info.with_columns(
+        pl.coalesce("root_parameters", "family_low").alias("root_parameters_low"),
+        pl.coalesce("root_parameters", "family_high").alias("root_parameters_high"),
+        pl.coalesce("root_active_parameters", "family_low").alias("root_active_low"),
+        pl.coalesce("root_active_parameters", "family_high").alias("root_active_high"),
     )
 
 
@@ -265,8 +274,9 @@ def build_population(
     info = _root_info(pop["root"].unique().sort().to_list(), hub, epoch_dir, edges)
     pop = pop.join(info, on="root", how="left")
 
-    n = pl.col("root_parameters")
-    active = pl.col("root_active_parameters")
+    # A point size gives equal ends; a family range (``family-range``) its two ends.
+    n = pl.col("root_parameters_high")
+    active = pl.col("root_active_low")
     tokens_low, tokens_high = a.FINETUNE_TOKENS
     rel = pl.col("relation")
     trains_nothing = rel.is_in(["merge", "quantized"])
@@ -290,7 +300,8 @@ def build_population(
         .otherwise(full_high * n * tokens_high)
     )
     root_low = 6.0 * active * (a.TOKENS_PER_PARAMETER_MIN * active)
-    root_high = 8.0 * active * a.PRETRAINING_TOKENS_MAX
+    root_high = 8.0 * pl.col("root_active_high") * a.PRETRAINING_TOKENS_MAX
+    ranged = pl.col("root_parameters").is_null() & n.is_not_null()
     has_epoch = pl.col("epoch_compute").is_not_null()
 
     shown = [
@@ -336,6 +347,8 @@ def build_population(
             pl.when(has_epoch).then(pl.col("epoch_compute")).otherwise(root_high),
             pl.when(has_epoch)
             .then(pl.lit("epoch"))
+            .when(ranged)
+            .then(pl.lit("family-range"))
             .when(n.is_not_null())
             .then(pl.lit("parameters-range")),
         ),
@@ -346,6 +359,8 @@ def build_population(
             mod_high,
             pl.when(trains_nothing)
             .then(pl.lit("no-training"))
+            .when(ranged)
+            .then(pl.lit("family-range"))
             .when(n.is_not_null())
             .then(pl.lit("assumed-range")),
         ),

@@ -156,6 +156,8 @@ def build_report(
         "root_parameters",
         "root_active_parameters",
         "root_parameters_source",
+        "root_parameters_low",
+        "root_parameters_high",
         "epoch_name",
         "epoch_confidence",
         "original.training_compute.flop",

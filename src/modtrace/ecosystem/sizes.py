@@ -75,6 +75,11 @@ MOE_ACTIVE_FRACTION_MIN: Final = 0.03
 count is not stated (Kimi K2: 32B of 1T = 3.2 %; DeepSeek-V3: 37B of 671B = 5.5 %)."""
 
 
+def uuid_like(name: str) -> bool:
+    """Does the name hold a UUID or a long hex string (``022c7873-0220-4b23-…``)?"""
+    return _UUID.search(name) is not None
+
+
 def parse_size(model_id: str) -> float | None:
     """Parameters written in a model id's name, or ``None`` when there is none or it is unsafe.
 

@@ -1,0 +1,205 @@
+"""Size *ranges* for originals whose name says only the family (docs/ecosystem.md).
+
+``MinaMila/Phi3_unlearning_general_methode`` is some Phi-3, but which one the name does not
+say. Rather than guess a size, the original gets the family's published range (Phi-3: 3.8B to
+14B, from ``family_ranges.yaml``, each entry with its reference), widened by the stated
+rounding margin (:data:`modtrace.ecosystem.assumptions.FAMILY_RANGE_ROUNDING`): compute bounds
+take the range's ends, and the central estimate samples within it
+(:data:`~modtrace.ecosystem.assumptions.FAMILY_SIZE_PRIOR`).
+
+The reader refuses, rather than guess, when:
+- the name is UUID-like (``samoline/59b1b15a-…``): no word in it was chosen by a person;
+- the name marks a test fixture (``tiny-random-…``, ``dummy``): its size is whatever the test
+  needed, not the family's;
+- the name matches two families (``Vit-GPT2``, ``paligemma-siglip``): which part sets the size
+  is not known.
+
+:func:`validate` measures the method on originals whose size *is* known: hide it, read the
+range from the name, and count how often the range holds the size and how far the range's
+geometric midpoint lands from it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import polars as pl
+import yaml
+
+from modtrace.ecosystem import assumptions as a
+from modtrace.ecosystem.sizes import uuid_like
+
+FAMILIES: Final = Path(__file__).with_name("family_ranges.yaml")
+_FIXTURE: Final = re.compile(r"tiny-random|random-tiny|(?<![a-z])(?:dummy|debug)(?![a-z])")
+
+
+@dataclass(frozen=True)
+class Family:
+    """One entry of the family table: a pattern and the sizes published for it."""
+
+    family: str
+    pattern: re.Pattern[str]
+    sizes: tuple[float, ...]
+    reference: str
+    namespaces: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FamilyRange:
+    """A family read from a name: the published sizes' span, widened for rounding."""
+
+    family: str
+    low: float
+    high: float
+    pattern: str
+
+    @property
+    def midpoint(self) -> float:
+        """The geometric midpoint: the median of a log-uniform prior over the range."""
+        return math.sqrt(self.low * self.high)
+
+
+def load_families(path: Path = FAMILIES) -> list[Family]:
+    """The reviewed family table, in file order."""
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return [
+        Family(
+            str(e["family"]),
+            re.compile(str(e["pattern"])),
+            tuple(float(s) for s in e["sizes"]),
+            str(e["reference"]),
+            tuple(str(n).lower() for n in e.get("namespaces") or ()),
+        )
+        for e in entries
+    ]
+
+
+def refusal(model_id: str, table: list[Family]) -> str | None:
+    """Why no range is read from ``model_id`` (``uuid``, ``test-fixture``, ``ambiguous:
+    a+b``, ``no-family``), or ``None`` when one is."""
+    name = model_id.rsplit("/", 1)[-1].lower().replace("_", "-")
+    if uuid_like(name):
+        return "uuid"
+    if _FIXTURE.search(name):
+        return "test-fixture"
+    matched = _families_in(name, table)
+    if len(matched) > 1:
+        return "ambiguous:" + "+".join(sorted(matched))
+    if not matched and _by_namespace(model_id, table) is None:
+        return "no-family"
+    return None
+
+
+def _families_in(name: str, table: list[Family]) -> dict[str, Family]:
+    """The first matching entry of each family whose pattern the name matches."""
+    out: dict[str, Family] = {}
+    for entry in table:
+        if entry.family not in out and entry.pattern.search(name):
+            out[entry.family] = entry
+    return out
+
+
+def _by_namespace(model_id: str, table: list[Family]) -> Family | None:
+    if "/" not in model_id:
+        return None
+    owner = model_id.split("/", 1)[0].lower()
+    return next((e for e in table if owner in e.namespaces), None)
+
+
+def family_range(
+    model_id: str, table: list[Family], rounding: float = a.FAMILY_RANGE_ROUNDING
+) -> FamilyRange | None:
+    """The family range a name (or, failing that, a maker's namespace) gives, else ``None``
+    (see :func:`refusal` for why)."""
+    if refusal(model_id, table) is not None:
+        return None
+    name = model_id.rsplit("/", 1)[-1].lower().replace("_", "-")
+    matched = _families_in(name, table)
+    entry = next(iter(matched.values())) if matched else _by_namespace(model_id, table)
+    if entry is None:
+        return None
+    return FamilyRange(
+        entry.family,
+        min(entry.sizes) / rounding,
+        max(entry.sizes) * rounding,
+        entry.pattern.pattern,
+    )
+
+
+def family_ranges(ids: Iterable[str], table: list[Family] | None = None) -> pl.DataFrame:
+    """``id, size_family, family_low, family_high`` for every id a range is read from."""
+    table = load_families() if table is None else table
+    rows = [(i, r.family, r.low, r.high) for i in ids if (r := family_range(i, table))]
+    return pl.DataFrame(
+        rows,
+        schema={
+            "id": pl.String,
+            "size_family": pl.String,
+            "family_low": pl.Float64,
+            "family_high": pl.Float64,
+        },
+        orient="row",
+    )
+
+
+@dataclass(frozen=True)
+class Validation:
+    """How a size method fares on originals whose size is known."""
+
+    tried: int
+    held: int
+    derivatives_tried: int
+    derivatives_held: int
+    median_error: float
+    """Median of |log10(point / true size)|, the point being the range's geometric midpoint."""
+    within_2x: int
+    """Originals whose point lies within a factor of two of the true size."""
+    refused: dict[str, int]
+
+
+def validate(
+    known: Mapping[str, float],
+    weights: Mapping[str, int] | None = None,
+    table: list[Family] | None = None,
+) -> Validation:
+    """Hide each known size, read the family range from the name alone, and measure.
+
+    ``known`` maps originals to their size from another source; ``weights`` (derivatives per
+    original) gives the coverage weighted by derivatives. Namespace matches are included.
+    """
+    table = load_families() if table is None else table
+    weights = weights or {}
+    held = tried = d_held = d_tried = near = 0
+    errors: list[float] = []
+    refused: dict[str, int] = {}
+    for model_id, size in known.items():
+        got = family_range(model_id, table)
+        if got is None:
+            why = refusal(model_id, table) or "no-family"
+            key = "ambiguous" if why.startswith("ambiguous") else why
+            refused[key] = refused.get(key, 0) + 1
+            continue
+        tried += 1
+        weight = weights.get(model_id, 1)
+        d_tried += weight
+        inside = got.low <= size <= got.high
+        held += inside
+        d_held += weight * inside
+        error = abs(math.log10(got.midpoint / size))
+        errors.append(error)
+        near += error <= math.log10(2.0)
+    return Validation(
+        tried,
+        held,
+        d_tried,
+        d_held,
+        statistics.median(errors) if errors else math.nan,
+        near,
+        refused,
+    )
