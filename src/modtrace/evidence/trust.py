@@ -12,7 +12,7 @@ from modtrace.evidence.quantify import Measured, corrected_paired, tipping_bias
 from modtrace.textclass import agreement
 
 LABELLERS = {
-    "learned": "rules + learned second look (evidence/labeller.py)",
+    "learned": "rules + learned looks (evidence/labeller.py)",
     "classifier": "rules (evidence/refusal.py)",
 }
 
