@@ -182,6 +182,7 @@ def test_the_facts_patch_records_the_labeller_and_its_measured_error() -> None:
     record = patch["evidence"][0]
     assert record["labeller"]["name"].startswith("rules + learned")
     assert 0 < record["labeller"]["measured"]["kappa"] <= 1
+    assert record["labeller"]["measured"]["version"] == "refusal-labeller-2/harmful"
     assert "DerSimonian-Laird" in record["method"]
     assert "would change if" in record["summary"]
     assert patch["modification"]["safeguards"]["significant"] is True
