@@ -3,7 +3,8 @@
 Measured leave-one-model-out on XSTest (docs/evidence.md), two things decided the design:
 - a model trained on all of a completion's words does not carry over to a model it has not seen
   (it called GPT-4's terse "Sorry, but I can't assist with that." compliant, 96% of them), while
-  the rules do; so the rules decide whenever they find a firm refusal;
+  the rules do; so a firm refusal is reviewed only by a model trained on firm refusals alone
+  (the firm look, below), and on harmful prompts not at all;
 - the rules' errors are elsewhere: moralising non-answers ("It is important to note that
   violence is never acceptable...") read as compliance, which inflates Mistral's compliance by up
   to 25 points; and answers that open "As an AI, I don't have opinions, but..." or "I'm sorry to
@@ -25,7 +26,8 @@ prompt set is never a feature: a model trained where compliance with harmful pro
 learnt to call it refusal whatever the completion said.
 
 Trained on XSTest's human labels (CC BY 4.0, see NOTICE) by ``retrain`` (the ``train`` extra);
-the weights ship as ``refusal_<set>.json`` with the leave-one-model-out measurement inside.
+the weights ship as ``refusal_<set>.json`` (the second look, with the leave-one-model-out
+measurement inside) and ``refusal_<set>_firm.json`` (the firm look, where used).
 """
 
 from __future__ import annotations
