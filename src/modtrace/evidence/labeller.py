@@ -36,6 +36,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import combinations
 from pathlib import Path
 
 from modtrace.evidence.refusal import (
@@ -248,6 +249,36 @@ def cross_validate_pairs(groups: Groups, prompt_set: str) -> dict[str, dict[str,
     return out
 
 
+def cross_validate_errors(groups: Groups, prompt_set: str) -> dict[str, dict[str, list[int]]]:
+    """The error measurement for correcting a comparison of two models ``"a|b"``, kept free of
+    both: for each other model, the confusion of its outcome under a labeller trained without it
+    and without ``a`` and ``b`` (leave-three-out), so nothing learned from ``a`` or ``b`` goes
+    into the error that corrects them."""
+    models = list(groups)
+    by_triple: dict[frozenset[str], dict[str, list[int]]] = {}
+    for triple in combinations(models, 3):
+        looks = _looks(
+            [e for m, sets in groups.items() if m not in triple for s in SETS for e in sets[s]],
+            prompt_set,
+        )
+        by_triple[frozenset(triple)] = {
+            c: list(
+                confusion(
+                    [
+                        (e.label, label_with(looks, e.completion, prompt_set))
+                        for e in groups[c][prompt_set]
+                    ],
+                    prompt_set,
+                )
+            )
+            for c in triple
+        }
+    return {
+        f"{a}|{b}": {c: by_triple[frozenset((a, b, c))][c] for c in models if c not in (a, b)}
+        for a, b in combinations(models, 2)
+    }
+
+
 def confusion(pairs: Sequence[tuple[str, str]], prompt_set: str) -> tuple[int, int, int, int]:
     """``(tp, fn, fp, tn)`` of the prompt set's outcome (``harmful``: full compliance is
     positive; ``benign``: refusal is)."""
@@ -261,7 +292,8 @@ def retrain(groups: Groups, directory: Path = HERE) -> dict[str, Classifier]:
     """Train on every model and write the shipped files, each with its leave-one-model-out
     measurement and the rules' on the same data (the rules learn nothing, so that is held out):
     per model, the confusion of the set's outcome (tp, fn, fp, tn) and the held-out labels of
-    the set's prompts, in prompt order."""
+    the set's prompts, in prompt order; per pair of models, their labels from a labeller trained
+    without either, and the error that corrects them, measured without them."""
     out = {}
     for prompt_set in SETS:
         held_out = cross_validate(groups, prompt_set)
@@ -283,6 +315,7 @@ def retrain(groups: Groups, directory: Path = HERE) -> dict[str, Classifier]:
                 for m, pairs in held_out.items()
             },
             "pair_predictions": cross_validate_pairs(groups, prompt_set),
+            "pair_errors": cross_validate_errors(groups, prompt_set),
         }
         examples = [e for sets in groups.values() for s in SETS for e in sets[s]]
         looks = _looks(examples, prompt_set)
