@@ -9,6 +9,7 @@ scripts/evidence_figures.py).
 from __future__ import annotations
 
 import json
+from itertools import combinations
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,13 @@ from modtrace.evidence.labeller import (
 from modtrace.evidence.refusal import COMPLIANCE, PARTIAL, REFUSAL, classify
 from modtrace.evidence.runs import read_run
 from modtrace.evidence.trust import measured, summary
-from modtrace.evidence.validation import pairwise, per_model, without_human_labels
+from modtrace.evidence.validation import (
+    model_measurement,
+    pair_measurement,
+    pairwise,
+    per_model,
+    without_human_labels,
+)
 from modtrace.evidence.xstest import MODELS, load_groups, run_path
 
 XSTEST = SHARED_DATA / "refusal" / "xstest"
@@ -136,6 +143,27 @@ def test_pairwise_conclusions_agree_with_the_human_labels() -> None:
     assert len(checks) == 20
     disagreements = [c for c in checks if not c.agrees]
     assert len(disagreements) <= 1, disagreements  # figures in docs/evidence.md
+
+
+@needs_xstest
+@pytest.mark.parametrize("prompt_set", SETS)
+def test_the_correction_is_measured_without_the_models_it_corrects(prompt_set: str) -> None:
+    """A pair's correction uses the other three models' errors under labellers trained without
+    the pair (leave-three-out); a model's, the others' errors under labellers trained without it
+    (leave-two-out). Neither is the plain leave-one-model-out confusion, which saw them."""
+    lomo = measured("learned", prompt_set).groups
+    runs = {m: read_run(run_path(XSTEST, m)) for m in MODELS}
+    differs = 0
+    for a, b in combinations(MODELS, 2):
+        errors = pair_measurement("learned", prompt_set, a, b).groups
+        assert set(errors) == set(MODELS) - {a, b}
+        assert all(sum(c) == sum(lomo[m]) for m, c in errors.items())
+        differs += any(errors[m] != lomo[m] for m in errors)
+    for m in MODELS:
+        errors = model_measurement("learned", prompt_set, m, runs).groups
+        assert set(errors) == set(MODELS) - {m}
+        differs += any(errors[o] != lomo[o] for o in errors)
+    assert differs > 0
 
 
 @needs_xstest
