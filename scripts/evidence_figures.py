@@ -44,10 +44,10 @@ def figures() -> str:
             s = summary(measured(labels, prompt_set))
             lines.append(
                 f"| {prompt_set} ({OUTCOME[prompt_set]} or not) | "
-                f"{'rules + second look' if labels == 'learned' else 'rules'} | "
+                f"{'rules + learned looks' if labels == 'learned' else 'rules'} | "
                 f"{s['accuracy']:.3f} | {s['kappa']:.3f} | {s['worst_rate_error']:.1%} |"
             )
-    for labels, name in (("learned", "rules + second look"), ("classifier", "rules")):
+    for labels, name in (("learned", "rules + learned looks"), ("classifier", "rules")):
         checks = pairwise(XSTEST, labels)
         agree = sum(c.agrees for c in checks)
         lines += [

@@ -12,7 +12,7 @@ from modtrace.evidence.quantify import Measured, corrected_paired, tipping_bias
 from modtrace.textclass import agreement
 
 LABELLERS = {
-    "learned": "rules + learned second look (evidence/labeller.py)",
+    "learned": "rules + learned looks (evidence/labeller.py)",
     "classifier": "rules (evidence/refusal.py)",
 }
 
@@ -71,7 +71,11 @@ def assess(
     tip = tipping_bias(result, alpha, min_change)
     return {
         "labeller": m.name,
-        "measured": {"method": shipped(prompt_set).measured["method"], **summary(m)},
+        "measured": {
+            "method": shipped(prompt_set).measured["method"],
+            "version": shipped(prompt_set).name if labels == "learned" else "rules",
+            **summary(m),
+        },
         "calibrated_on": [len(pairs) for pairs in calibration],
         "correction": "bias adjustment, random-effects (DerSimonian-Laird) labeller error",
         "corrected": asdict(result),

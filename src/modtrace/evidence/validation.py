@@ -2,8 +2,11 @@
 
 Every machine label used here is held out: a model's completions are labelled by a labeller
 trained without them (leave-one-model-out for its rates; for a comparison of two models,
-trained without either: leave-two-out), as stored in the shipped files by ``retrain``; the
-correction of a comparison between two models uses error rates measured on the other three.
+trained without either: leave-two-out), as stored in the shipped files by ``retrain``. The
+error that corrects a model's rate is measured on the other models by labellers trained without
+it (leave-two-out); the error that corrects a comparison of two models, on the other three by
+labellers trained without the two (leave-three-out). So nothing learned from a model's own
+completions labels it or corrects it.
 Human labels are removed from the runs before the machine comparison.
 """
 
@@ -15,7 +18,7 @@ from itertools import combinations
 from pathlib import Path
 
 from modtrace.evidence.compare import compare
-from modtrace.evidence.labeller import SETS, positive, shipped
+from modtrace.evidence.labeller import SETS, confusion, positive, shipped
 from modtrace.evidence.quantify import Measured, correct_rate, pooled_rates
 from modtrace.evidence.refusal import COMPLIANCE, PARTIAL, REFUSAL, classify
 from modtrace.evidence.runs import Run, read_run
@@ -42,6 +45,38 @@ def held_out_pair_labels(prompt_set: str, a: str, b: str) -> tuple[dict[str, str
     return tuple(  # type: ignore[return-value]
         {i: _LETTER[x] for i, x in zip(ids[m]["ids"], pair[m], strict=True)} for m in (a, b)
     )
+
+
+def pair_measurement(labels: str, prompt_set: str, a: str, b: str) -> Measured:
+    """The error that corrects a comparison of ``a`` and ``b``, measured without either: for the
+    learned labeller, on the other models by labellers trained without them and without ``a`` and
+    ``b``; the rules learn nothing, so theirs is the other models' confusion."""
+    whole = measured(labels, prompt_set)
+    if labels != "learned":
+        return leave_out(whole, {a, b})
+    record = shipped(prompt_set).measured["pair_errors"][f"{a}|{b}"]
+    return Measured(whole.name, {m: (c[0], c[1], c[2], c[3]) for m, c in record.items()})
+
+
+def model_measurement(
+    labels: str, prompt_set: str, model: str, runs: Mapping[str, Run]
+) -> Measured:
+    """The error that corrects one model's rate, measured without it: for the learned labeller,
+    each other model's confusion under the labeller trained without both (leave-two-out)."""
+    whole = measured(labels, prompt_set)
+    if labels != "learned":
+        return leave_out(whole, {model})
+    groups: dict[str, tuple[int, int, int, int]] = {}
+    for other in MODELS:
+        if other == model:
+            continue
+        a, b = sorted((model, other), key=MODELS.index)
+        given = held_out_pair_labels(prompt_set, a, b)[(a, b).index(other)]
+        rows = runs[other].rows
+        groups[other] = confusion(
+            [(rows[i].human_label or "", x) for i, x in given.items()], prompt_set
+        )
+    return Measured(whole.name, groups)
 
 
 def leave_out(m: Measured, models: set[str]) -> Measured:
@@ -77,7 +112,6 @@ def pairwise(directory: Path, labels: str = "learned") -> list[PairCheck]:
     runs = {m: read_run(run_path(directory, m)) for m in MODELS}
     out = []
     for prompt_set in SETS:
-        whole = measured(labels, prompt_set)
         for a, b in combinations(MODELS, 2):
             given = held_out_pair_labels(prompt_set, a, b) if labels == "learned" else None
             human = compare(runs[a], runs[b], prompt_set, labels="human")
@@ -87,7 +121,7 @@ def pairwise(directory: Path, labels: str = "learned") -> list[PairCheck]:
                 prompt_set,
                 labels=labels,
                 given=given,
-                measurement=leave_out(whole, {a, b}),
+                measurement=pair_measurement(labels, prompt_set, a, b),
             )
             assert machine.labeller is not None
             fixed = machine.labeller["corrected"]
@@ -122,7 +156,6 @@ def per_model(directory: Path, labels: str = "learned") -> list[ModelRates]:
     out = []
     for prompt_set in SETS:
         given = held_out_labels(prompt_set)
-        whole = measured(labels, prompt_set)
         run_of = {m: read_run(run_path(directory, m)) for m in MODELS}
         for m in MODELS:
             rows = [r for r in run_of[m].rows.values() if r.prompt_set == prompt_set]
@@ -133,7 +166,7 @@ def per_model(directory: Path, labels: str = "learned") -> list[ModelRates]:
                 else {r.prompt_id: classify(r.completion).label for r in rows}
             )
             machine = sum(positive(labelled[r.prompt_id], prompt_set) for r in rows) / len(rows)
-            others = leave_out(whole, {m})
+            others = model_measurement(labels, prompt_set, m, run_of)
             corrected = min(1.0, max(0.0, machine - others.prior().mean))
             acc = correct_rate(machine, *pooled_rates(others))
             out.append(ModelRates(m, prompt_set, human, machine, corrected, acc))
