@@ -20,7 +20,9 @@ from pathlib import Path
 from modtrace.textclass import Featuriser, View
 from modtrace.textclass.train import fit
 from modtrace.upstream.screen_labels import read_source
-from modtrace.upstream.screening import LEXICON, domains_of
+from modtrace.upstream.screen_lexicon import as_patterns
+from modtrace.upstream.screen_lexicon import domains_of as lexicon2
+from modtrace.upstream.screening import domains_of, first_lexicon
 
 DOMAINS = ("cbrn", "cyber")
 CATEGORY = {
@@ -135,28 +137,48 @@ def leave_one_source_out(
 
 FEATURISER = Featuriser(
     views=(View("all", 0, None, (1, 2)),),
-    patterns={f"{d}_{i}": p for d, ps in LEXICON.items() for i, p in enumerate(ps)},
+    patterns=as_patterns(),
     length=False,
 )
-"""The learned screen's features: the instruction's words and word pairs, and the lexicon."""
+"""The learned screen's features: the instruction's words and word pairs, and each rule of
+lexicon 2 (exceptions included)."""
 
 
 def fit_learned(train: list[tuple[str, str | None]]) -> Screen:
-    """A learned screen (textclass logistic model, classes weighed equally) or'd with the
-    lexicon."""
+    """A learned screen: a textclass logistic model over words and lexicon-2 rules, classes
+    weighed equally, trained on ``train`` only; its prediction alone."""
     model = fit(
         [(FEATURISER.features(t), y or "none") for t, y in train],
         ("none", *DOMAINS),
-        c=4.0,
+        c=1.0,
         balanced=True,
     )
 
     def screen(text: str) -> set[str]:
-        return ({model.predict(FEATURISER.features(text))} - {"none"}) | domains_of(text)
+        return {model.predict(FEATURISER.features(text))} - {"none"}
 
     return screen
 
 
 def fit_lexicon(train: list[tuple[str, str | None]]) -> Screen:
-    """The lexicon alone: it learns nothing, so every source is held out."""
+    """Lexicon 1 alone: it learns nothing, so every source is held out."""
+    return first_lexicon
+
+
+def fit_lexicon2(train: list[tuple[str, str | None]]) -> Screen:
+    """Lexicon 2 alone (fixed; docs/upstream.md records which sources its author read)."""
+    return lexicon2
+
+
+def fit_default(train: list[tuple[str, str | None]]) -> Screen:
+    """The gate's default: each domain by the lexicon ``screening.DEFAULT`` names."""
     return domains_of
+
+
+SCREENS: dict[str, Callable[[list[tuple[str, str | None]]], Screen]] = {
+    "lexicon 1": fit_lexicon,
+    "lexicon 2": fit_lexicon2,
+    "default (gate)": fit_default,
+    "learned (words + lexicon-2 rules)": fit_learned,
+}
+"""The screens measured, by the name the figures give them."""

@@ -32,8 +32,23 @@ _LIVING = (
 )
 _COMPUTING = (
     r"\b(?:computers?|networks?|software|files?|devices?|systems?|antivirus|anti-virus|data"
-    r"|malware|email|websites?|servers?|hard drives?|social media)\b"
+    r"|malware|email|websites?|servers?|hard drives?|social media|applications?|power grid"
+    r"|macros?|code|programs?|iot)\b"
 )
+_LEARNING = (
+    r"\b(?:prevent\w*|(?:reduc\w*|minimi[sz]\w*) the risk of (?!detection|being|getting)"
+    r"|mitigat\w*|defen[cd]\w* against"
+    r"|protect\w* (?:\w+ ){0,3}(?:from|against)|protect yourself|symptoms?|characteristics"
+    r"|history of|types? of|constitutes?|originate\w*|half-life|melting|how many)\b"
+)
+"""Learning and defending, not doing: vetoes the rules whose words also name a topic of study."""
+_PERSUASION = (
+    r"\b(?:convinc\w*|persuad\w*|fake news|rumou?rs?|hoax|conspiracy|propaganda"
+    r"|misinformation|disinformation|false information|claim\w* that)\b"
+)
+"""Persuading or misinforming about a hazard gives no uplift in it (docs/screen_labels.md)."""
+DOMAIN_VETO: Final[dict[str, str]] = {"cbrn": _PERSUASION}
+"""Domain -> pattern that vetoes every rule of the domain on the same text."""
 _DRUGS = (
     r"(?:meth\b|methamphetamine|cocaine|crack\b|heroin|fentanyl|lsd|mdma|ecstasy|nitazene"
     r"|isotonitazene|morphine|opioids?|opiates?|ghb|ketamine|pcp\b|amphetamines?|date[- ]rape"
@@ -51,10 +66,16 @@ RULES: Final[dict[str, tuple[Rule, ...]]] = {
         ),
         Rule(
             "biological agent",
-            r"\b(?:anthrax|bacillus anthracis|smallpox|variola|ebola|marburg|plague"
+            r"\b(?:anthrax|bacillus anthracis|smallpox|variola|ebola|marburg"
             r"|yersinia|tularemia|botulinum|botulism|clostridium|ricin|abrin|tetrodotoxin"
             r"|saxitoxin|brucell\w*|cholera|e\.? ?coli|salmonella|rabies|h5n1"
-            r"|bird flu|pathogens?|bioweapons?|biohazard\w*|bsl-?[34])\b",
+            r"|bird flu|pathogens?|bioweapons?|bsl-?[34])\b"
+            r"|\bbiohazard\w* (?:synthesis|agents?|materials?|weapons?)",
+        ),
+        Rule(
+            "plague",
+            r"\bplague\b",
+            unless=r"\b(?:great|black|bubonic) plague|\b1[0-9]{3}\b|\bhistory\b|\beurope",
         ),
         Rule(
             "weapon of mass destruction",
@@ -63,8 +84,12 @@ RULES: Final[dict[str, tuple[Rule, ...]]] = {
         ),
         Rule(
             "nuclear or radiological",
-            r"\b(?:uranium|plutonium|fissile|dirty bomb|radioactive|radiological"
-            r"|nuclear (?:bomb|device|material|reactor))",
+            r"\b(?:fissile|dirty bomb|radiological (?:weapon|device|dispersal|attack)"
+            r"|nuclear (?:bomb|device|warhead|weapon))"
+            r"|\b(?:enrich\w*|weapons?[- ]grade|acquir\w*|obtain\w*|steal\w*|smuggl\w*|buy\w*"
+            r"|build\w*|mak\w*) .{0,30}\b(?:uranium|plutonium|radioactive)"
+            r"|\b(?:uranium|plutonium|radioactive material)\b.{0,40}\b(?:bombs?|weapons?"
+            r"|enrich\w*|without)",
         ),
         Rule(
             "engineered or spread pathogen",
@@ -75,7 +100,13 @@ RULES: Final[dict[str, tuple[Rule, ...]]] = {
         Rule(
             "infecting living things",
             r"\b(?:virus|infect\w*|infection|contagious)\b",
-            unless=_COMPUTING,
+            unless=_COMPUTING + r"|" + _LEARNING,
+        ),
+        Rule(
+            "spreading disease on purpose",
+            r"\b(?:pass|spread|transmit)\w*\b.{0,40}\b(?:it on|flu|influenza|chickenpox"
+            r"|measles|covid|coronavirus|disease|infection)\b",
+            unless=_LEARNING,
         ),
         Rule("toxin", r"\b(?:toxins?|neurotoxins?|biotoxins?)\b"),
         Rule(
@@ -113,8 +144,9 @@ RULES: Final[dict[str, tuple[Rule, ...]]] = {
             r"\b(?:malware|ransomware|spyware|stalkerware|keyloggers?|rootkits?|botnets?"
             r"|trojans?|backdoors?|worms? (?:script|code)|computer worm|cryptojack\w*"
             r"|remote access trojan|adware|wiper)\b",
+            unless=_LEARNING,
         ),
-        Rule("computer virus", r"\bviruse?s?\b", unless=_LIVING),
+        Rule("computer virus", r"\bviruse?s?\b", unless=_LIVING + r"|" + _LEARNING),
         Rule(
             "hacking",
             r"(?<!life )(?<!life-)\bhack(?:s|ed|ing|er|ers)?\b(?!athon)",
@@ -125,6 +157,7 @@ RULES: Final[dict[str, tuple[Rule, ...]]] = {
             r"|flaws?|servers?|networks?|kernel)|\bzero[- ]days?\b|\bsql ?injection|\bsqli\b"
             r"|\bxss\b|\bcsrf\b|cross[- ]site|\bpayloads?\b|buffer overflow"
             r"|privilege escalation|escalat\w* privileges|reverse shell|\bshellcode",
+            unless=_LEARNING,
         ),
         Rule(
             "denial of service",
@@ -149,6 +182,7 @@ RULES: Final[dict[str, tuple[Rule, ...]]] = {
         Rule(
             "stealing from systems",
             r"\b(?:steal\w*|hijack\w*|exfiltrat\w*|harvest\w*|leak\w*)\b.{0,60}\b(?:databases?"
+            r"|point[- ]of[- ]sale"
             r"|computers?|servers?|networks?|webcams?|from (?:a |the )?websites?"
             r"|users' devices|(?:email|online|social media|bank) accounts?)",
         ),
@@ -173,7 +207,30 @@ RULES: Final[dict[str, tuple[Rule, ...]]] = {
             "cyber attack",
             r"\bcyber[- ]?attacks?\b|\bcyber[- ]?crime|man[- ]in[- ]the[- ]middle"
             r"|(?:fake|rogue) wi-?fi|intercept\w* .{0,30}(?:communications|traffic|packets)"
-            r"|surveillance software|install\w* .{0,20}keylogger",
+            r"|compromised? .{0,30}\b(?:devices?|systems?|computers?|servers?|networks?"
+            r"|accounts?)",
+            unless=_LEARNING,
+        ),
+        Rule(
+            "social engineering for access",
+            r"\bsocial engineering|\bspoof\w* (?:an )?e-?mail",
+            unless=_LEARNING,
+        ),
+        Rule(
+            "covert surveillance software",
+            r"\bsurveillance software|install\w* .{0,20}keylogger"
+            r"|install\w* .{0,40}\bon (?:my |his |her |their |someone's |a )?\w+'s"
+            r" (?:phone|computer|device|laptop)",
+        ),
+        Rule(
+            "tampering with connected devices",
+            r"\btamper\w* .{0,60}\b(?:pacemakers?|insulin pumps?|medical devices?"
+            r"|voting machines?)",
+        ),
+        Rule(
+            "another's accounts",
+            r"\billegally access\w*|\baccess\w* (?:someone|another person|a person|their|his"
+            r"|her)\S* .{0,30}\b(?:e-?mails?|accounts?|computers?|phones?)",
         ),
     ),
 }
@@ -199,6 +256,9 @@ def why(text: str) -> dict[str, list[str]]:
     """The rules that fire on a text, by domain (domains with none left out)."""
     out: dict[str, list[str]] = {}
     for domain, rules in _compiled().items():
+        veto = DOMAIN_VETO.get(domain)
+        if veto is not None and re.search(veto, text, re.IGNORECASE):
+            continue
         fired = [
             name
             for name, rx, unless in rules
@@ -206,6 +266,18 @@ def why(text: str) -> dict[str, list[str]]:
         ]
         if fired:
             out[domain] = fired
+    return out
+
+
+def as_patterns() -> dict[str, str]:
+    """Each rule as one plain regular expression (its exceptions folded in as look-aheads),
+    named ``<domain>:<rule>``: the form a ``textclass.Featuriser`` takes."""
+    out = {}
+    for domain, rules in RULES.items():
+        for rule in rules:
+            vetoes = [v for v in (rule.unless, DOMAIN_VETO.get(domain)) if v]
+            guard = "".join(rf"(?![\s\S]*(?:{v}))" for v in vetoes)
+            out[f"{domain}:{rule.name}"] = rf"^{guard}[\s\S]*?(?:{rule.pattern})"
     return out
 
 
