@@ -9,6 +9,8 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import SHARED_DATA
 from modtrace.upstream.screen_data import (
@@ -23,7 +25,7 @@ from modtrace.upstream.screen_data import (
     leave_one_source_out,
     load_sources,
 )
-from modtrace.upstream.screening import DEFAULT, LEXICONS, screen_sample
+from modtrace.upstream.screening import DEFAULT, LEXICONS, domains_of, screen_sample
 
 SETS = SHARED_DATA / "refusal" / "refusal_direction"
 needs_sets = pytest.mark.skipif(
@@ -108,6 +110,15 @@ def test_each_default_meets_or_beats_lexicon_1_on_precision(domain: str) -> None
 def test_default_names_a_lexicon_for_every_domain() -> None:
     assert set(DEFAULT) == {"cbrn", "cyber"}
     assert set(DEFAULT.values()) <= set(LEXICONS)
+
+
+_WORDS = "make meth hack a virus people files poison ivy sarin keylogger ddos the water supply"
+
+
+@given(st.lists(st.sampled_from(_WORDS.split()), min_size=1, max_size=10).map(" ".join))
+def test_the_gate_screen_is_each_domain_by_its_default_lexicon(text: str) -> None:
+    expected = {d for d, name in DEFAULT.items() if d in LEXICONS[name](text)}
+    assert domains_of(text) == expected
 
 
 def test_leave_one_source_out_never_trains_on_the_held_out_source() -> None:

@@ -252,21 +252,24 @@ def _compiled() -> dict[str, list[tuple[str, re.Pattern[str], re.Pattern[str] | 
     }
 
 
+def _fired(domain: str, text: str, *, first: bool) -> list[str]:
+    """Names of the domain's rules that fire on the text (only the first one if ``first``)."""
+    veto = DOMAIN_VETO.get(domain)
+    if veto is not None and re.search(veto, text, re.IGNORECASE):
+        return []
+    fired = []
+    for name, rx, unless in _compiled()[domain]:
+        if rx.search(text) and not (unless is not None and unless.search(text)):
+            fired.append(name)
+            if first:
+                break
+    return fired
+
+
 def why(text: str) -> dict[str, list[str]]:
     """The rules that fire on a text, by domain (domains with none left out)."""
-    out: dict[str, list[str]] = {}
-    for domain, rules in _compiled().items():
-        veto = DOMAIN_VETO.get(domain)
-        if veto is not None and re.search(veto, text, re.IGNORECASE):
-            continue
-        fired = [
-            name
-            for name, rx, unless in rules
-            if rx.search(text) and not (unless is not None and unless.search(text))
-        ]
-        if fired:
-            out[domain] = fired
-    return out
+    out = {d: _fired(d, text, first=False) for d in RULES}
+    return {d: names for d, names in out.items() if names}
 
 
 def as_patterns() -> dict[str, str]:
@@ -281,6 +284,12 @@ def as_patterns() -> dict[str, str]:
     return out
 
 
+def fires(domain: str, text: str) -> bool:
+    """Whether any rule of one domain fires on the text."""
+    return bool(_fired(domain, text, first=True))
+
+
 def domains_of(text: str) -> set[str]:
-    """Hazardous domains a text touches, by the second lexicon."""
-    return set(why(text))
+    """Hazardous domains a text touches, by the second lexicon (stops at a domain's first
+    rule that fires)."""
+    return {d for d in RULES if fires(d, text)}
