@@ -1,17 +1,20 @@
 """Screening fine-tuning data for hazardous-domain content and refusal-removal requests.
 
 Transparent lexicon rules per domain (CBRN, cyber offence), plus the ecosystem's
-safeguard-removal patterns. Precision and recall are measured on the labelled harmful and
-harmless instruction sets in ../shared/data/refusal (tests, docs/upstream.md).
+safeguard-removal patterns. Two lexicons: the first (``LEXICON`` below) and the second
+(``screen_lexicon``: named rules with exceptions). Each domain's default is the lexicon that
+met or beat the first one's precision, measured leave-one-source-out on the labelled harmful
+and harmless instruction sets in ../shared/data/refusal (``screen_data``, docs/upstream.md).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Final
 
 from modtrace.ecosystem.safeguards import classify as removal_signal
+from modtrace.upstream import screen_lexicon
 
 LEXICON: Final[dict[str, list[str]]] = {
     "cbrn": [
@@ -78,17 +81,39 @@ LEXICON: Final[dict[str, list[str]]] = {
         r"phishing (?:kit|page)",
     ],
 }
-"""Domain -> patterns (case-insensitive). Written from domain knowledge; see docs for the
-measured precision and recall and the caveat on how they were measured."""
+"""The first lexicon. Domain -> patterns (case-insensitive), written from domain knowledge; see
+docs/upstream.md for the measured precision and recall."""
 
 _COMPILED = {
     d: re.compile("|".join(f"(?:{p})" for p in ps), re.IGNORECASE) for d, ps in LEXICON.items()
 }
 
 
-def domains_of(text: str) -> set[str]:
-    """Hazardous domains a text touches."""
+def first_lexicon(text: str) -> set[str]:
+    """Hazardous domains a text touches, by the first lexicon."""
     return {d for d, rx in _COMPILED.items() if rx.search(text)}
+
+
+LEXICONS: Final[dict[str, Callable[[str], set[str]]]] = {
+    "lexicon-1": first_lexicon,
+    "lexicon-2": screen_lexicon.domains_of,
+}
+DEFAULT: Final[dict[str, str]] = {"cbrn": "lexicon-2", "cyber": "lexicon-1"}
+"""Domain -> the lexicon that screens it by default. Lexicon 2 is the default where it met or
+beat lexicon 1's precision leave-one-source-out (CBRN: 0.94 against 0.90); for cyber it did
+not (0.93 against 0.97, at recall 0.92 against 0.58), so lexicon 1 stays (docs/upstream.md,
+"Data screening, measured leave-one-source-out")."""
+
+
+def _fires(lexicon: str, domain: str, text: str) -> bool:
+    if lexicon == "lexicon-1":
+        return _COMPILED[domain].search(text) is not None
+    return screen_lexicon.fires(domain, text)
+
+
+def domains_of(text: str) -> set[str]:
+    """Hazardous domains a text touches, each domain by its default lexicon."""
+    return {d for d, name in DEFAULT.items() if _fires(name, d, text)}
 
 
 def screen_sample(texts: Iterable[str]) -> tuple[list[str], bool]:
