@@ -8,8 +8,9 @@ and parsing each rule's expression; the result is the same until a file or modtr
 - the cache format, modtrace's version, the Python version and the pickle protocol;
 - each data file's name and SHA-256 (what the regimes say);
 - each source file's name, size and modification time in the packages that define the compiled
-  objects or the vocabulary they are checked against (``regimes``, ``facts``, ``compute`` and
-  the top-level modules).
+  objects or the vocabulary they are checked against (``regimes``, ``facts``, ``compute``,
+  ``determination``, whose models the lean assessment path's kit is drawn from, and the
+  top-level modules).
 
 The key is written in the file's header and compared before anything is unpickled, so a cache
 from another version, other data or other code is never loaded; the payload's SHA-256 sits in
@@ -39,7 +40,13 @@ MAGIC = b"modtrace-regime-cache"
 ENV_DIR = "MODTRACE_CACHE_DIR"
 ENV_OFF = "MODTRACE_NO_CACHE"
 PACKAGE = Path(__file__).resolve().parents[1]
-CODE = (PACKAGE, PACKAGE / "regimes", PACKAGE / "facts", PACKAGE / "compute")
+CODE = (
+    PACKAGE,
+    PACKAGE / "regimes",
+    PACKAGE / "facts",
+    PACKAGE / "compute",
+    PACKAGE / "determination",
+)
 """Folders whose ``.py`` files' sizes and times are part of the key."""
 
 
