@@ -1,7 +1,7 @@
 """Determinations: one case with a full trace, or many cases as columns.
 
-Names load on first use (PEP 562): the lean assessment path imports the evaluator without the
-pydantic models of :mod:`modtrace.determination.model`.
+The models load on first use (PEP 562): the lean assessment path imports the evaluator without
+the pydantic models of :mod:`modtrace.determination.model`.
 """
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+# the functions, not their module, under these names (the module is pydantic-free)
+from modtrace.determination.assess import assess, assess_row
+
 if TYPE_CHECKING:
-    from modtrace.determination.assess import assess, assess_row
     from modtrace.determination.model import Determination, TraceStep
 
 _WHERE = {
-    "assess": "modtrace.determination.assess",
-    "assess_row": "modtrace.determination.assess",
     "Determination": "modtrace.determination.model",
     "TraceStep": "modtrace.determination.model",
 }

@@ -233,7 +233,7 @@ class _Reader:
         return None if value is None else self.check(node[1], value)
 
     def _object(self, node: Node, value: Any) -> Any:
-        if not isinstance(value, dict) or getattr(value, "duplicates", ()):
+        if not isinstance(value, dict):  # (a key given twice was refused by the parser)
             return CANNOT
         names = {field[0] for field in node[1]}
         if any(key not in names for key in value):
