@@ -113,23 +113,7 @@ def lean_facts(path: Path) -> dict[str, Any] | None:
         data = parse_text(text, source=str(path), error=FactsError, suffix=path.suffix)
     except InputError:
         return None
-    row = lean_row(data, kit().facts)
-    if row is None or _overflows(row):
-        return None
-    return row
-
-
-def _overflows(row: dict[str, Any]) -> bool:
-    """As :func:`modtrace.facts.loader.overflow_issues`: an estimate past the largest float."""
-    import math  # noqa: PLC0415
-
-    from modtrace.compute.estimate import estimate_all  # noqa: PLC0415
-
-    return any(
-        isinstance(value, float) and not math.isfinite(value)
-        for estimate in estimate_all(dict(row)).values()
-        for value in (estimate.flop, estimate.low)
-    )
+    return lean_row(data, kit().facts)
 
 
 def assess_text(

@@ -20,7 +20,8 @@ it accepts, and it accepts only
 - text, enum members, ISO dates (``2024-06-30``) and lists of these;
 - the two custom-validated fields (modalities, jurisdiction) through the same functions as the
   models' validators, countries through a table drawn from ``pycountry`` (:func:`country_table`);
-- an empty ``evidence`` list (evidence items are left to the full path).
+- an empty ``evidence`` list (evidence items are left to the full path);
+- compute estimates that stay finite (an overflow is the full path's error to report).
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ CANNOT: Final = object()
 
 _NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
-_EXACT_INT = 2**53
-"""Integers up to this size are the same number as a float, however it is converted."""
+_EXACT_INT = 2**63
+"""Integers in a machine word: pydantic converts them to floats as Python does (tested)."""
 
 VALIDATED: Final = {"Original.modalities": "modalities", "Modifier.jurisdiction": "jurisdiction"}
 """The models' custom field validators the lean reader repeats, by ``Model.field``: the same
@@ -205,7 +206,19 @@ def lean_row(data: Any, spec: FactsSpec) -> dict[str, Any] | None:
     _flatten(spec.root, value, "", row)
     for name in spec.not_facts:
         row.pop(name, None)
-    return row
+    return None if _overflows(row) else row
+
+
+def _overflows(row: dict[str, Any]) -> bool:
+    """An estimate past the largest float, which the full path refuses
+    (:func:`modtrace.facts.loader.overflow_issues`)."""
+    from modtrace.compute.estimate import estimate_all  # noqa: PLC0415 (compute imports facts)
+
+    return any(
+        isinstance(value, float) and not math.isfinite(value)
+        for estimate in estimate_all(dict(row)).values()
+        for value in (estimate.flop, estimate.low)
+    )
 
 
 def _flatten(node: Node, value: Any, prefix: str, row: dict[str, Any]) -> None:

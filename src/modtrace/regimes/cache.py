@@ -25,7 +25,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -54,6 +53,9 @@ def cache_dir() -> Path:
     """Where cached regimes live: ``$MODTRACE_CACHE_DIR``, else the user's cache folder."""
     if folder := os.environ.get(ENV_DIR):
         return Path(folder)
+    if sys.platform == "linux":  # platformdirs' answer (tested), without its imports (tempfile)
+        base = os.environ.get("XDG_CACHE_HOME", "")
+        return Path(base if base.strip() else os.path.expanduser("~/.cache")) / "modtrace"
     from platformdirs import user_cache_dir  # noqa: PLC0415 (only when the cache is used)
 
     return Path(user_cache_dir("modtrace"))
@@ -107,6 +109,8 @@ def store(path: Path, key: str, value: object) -> None:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         path.parent.mkdir(parents=True, exist_ok=True)
         header = b"\n".join([MAGIC, key.encode(), hashlib.sha256(payload).hexdigest().encode()])
+        import tempfile  # noqa: PLC0415 (only when the cache is written: shutil, random, ...)
+
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:
