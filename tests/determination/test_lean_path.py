@@ -219,3 +219,12 @@ def test_a_date_and_no_date_agree(tmp_path: Path) -> None:
     today = assess_text(path, regime_id="ca-sb53", all_regimes=False, at=None)
     fixed = assess_text(path, regime_id="ca-sb53", all_regimes=False, at=dt.date.today())
     assert today == fixed
+
+
+def test_with_the_cache_turned_off_the_full_path_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MODTRACE_NO_CACHE", "1")
+    path = EXAMPLES / "meditron-70b.yaml"
+    assert assess_text(path, regime_id="govai-2025", all_regimes=False, at=None) is None
+    code, printed = both([str(path)], monkeypatch)
+    assert code == 0
+    assert "OUT OF SCOPE" in printed

@@ -13,12 +13,14 @@ path (:func:`assess_text` returns ``None``), which says what it always said.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from modtrace.determination.assess import Records, assess_row
+from modtrace.determination.explain import comparison_table, determination_text
 from modtrace.documents import parse_text, read_text
 from modtrace.errors import FactsError, InputError
 from modtrace.facts.lean import FactsSpec, lean_row
@@ -88,9 +90,16 @@ def build_kit(_: Path) -> Kit:
     return Kit(compile_spec(), records)
 
 
+def kit() -> Kit | None:
+    """The compiled kit, from the regime cache (built there when it is not current); ``None``
+    when the cache is turned off, since building the kit each time costs more than it saves."""
+    from modtrace.regimes.cache import ENV_OFF  # noqa: PLC0415
+
+    return None if os.environ.get(ENV_OFF) else _kit()
+
+
 @cache
-def kit() -> Kit:
-    """The compiled kit, from the regime cache when it is current."""
+def _kit() -> Kit:
     from modtrace.regimes.cache import cached  # noqa: PLC0415
 
     return cached(DATA_DIR, build_kit, Kit, name="lean")
@@ -101,19 +110,22 @@ def records() -> Records:
     """Light record classes with the fields of the determination models."""
     made = {
         name: type(name, (Record,), {"fields": fields, "__slots__": ()})
-        for name, fields in kit().records.items()
+        for name, fields in _kit().records.items()
     }
     return Records(**cast(dict[str, Any], made))
 
 
 def lean_facts(path: Path) -> dict[str, Any] | None:
     """The flat row of a facts file the lean reader vouches for; ``None`` otherwise."""
+    compiled = kit()
+    if compiled is None:
+        return None
     try:
         text = read_text(path, FactsError)
         data = parse_text(text, source=str(path), error=FactsError, suffix=path.suffix)
     except InputError:
         return None
-    return lean_row(data, kit().facts)
+    return lean_row(data, compiled.facts)
 
 
 def assess_text(
@@ -122,11 +134,6 @@ def assess_text(
     """The text ``modtrace assess`` prints for ``path`` and whether every outcome is decided;
     ``None`` when the full path must answer (a document the lean reader cannot vouch for, an
     unknown regime, any error)."""
-    from modtrace.determination.explain import (  # noqa: PLC0415
-        comparison_table,
-        determination_text,
-    )
-
     catalog = default_catalog()
     row = lean_facts(path)
     if row is None:
