@@ -85,7 +85,7 @@ def with_(section: str, **values: Any) -> dict[str, Any]:
         (with_("modification", training=None), "a section as null"),
         ({**BASE, "evidence": [{"method": "m", "summary": "s"}]}, "evidence"),
         ({"original": {"id": "org/m", "provider": "Org"}}, "a required section missing"),
-        (with_("original", training_compute_flop=1e300, parameters=1e300), "no overflow"),
+        (with_("original", parameters=1e300, training_tokens=1e300), "an estimate overflows"),
         ([BASE], "not a mapping"),
     ],
     ids=lambda v: v if isinstance(v, str) else "",
