@@ -127,3 +127,85 @@ def flat_case(base: dict[str, Any] | None = None, **values: Any) -> dict[str, An
     row.update(base or {})
     row.update({k.replace("__", "."): v for k, v in values.items()})
     return row
+
+
+# ---- whole facts documents, as a person writes them (tests of the lean facts reader) --------
+
+JURISDICTIONS = ["EU", "eu", "European Union", "DE", "de", " Germany ", "deu", "switzerland"]
+JURISDICTIONS += ["EL", "UK", "Narnia", "", "Korea, Republic of", "276"]
+MODALITIES = [["text"], ["Code", "TEXT"], ["image", "text-to-image"], [], ["banana"], ["audio"]]
+
+
+def _number_text(value: float) -> st.SearchStrategy[Any]:
+    """A number as YAML or JSON might carry it: a float, an integer, or text (``70e9``)."""
+    forms: list[Any] = [value, f"{value:e}", f"{value:.3g}", repr(value)]
+    if value.is_integer() and abs(value) < 2**63:
+        forms.append(int(value))
+    return st.sampled_from(forms)
+
+
+def _encoded(path: str, value: Any) -> st.SearchStrategy[Any]:
+    if isinstance(value, float):
+        return _number_text(value)
+    if isinstance(value, dt.date):
+        return st.sampled_from([value, value.isoformat()])
+    return st.just(value)
+
+
+JUNK: st.SearchStrategy[Any] = st.one_of(
+    st.sampled_from(["yes", "no", "unknown", "1e400", "-1", "1_000", " 5", "2024-02-30", "NaN"]),
+    st.sampled_from([-1, -0.5, 0, 1.5, 2**60, True, False, None, [], {}, ["x"], {"a": 1}]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(),
+    st.text(max_size=6),
+    st.dates().map(lambda d: d.isoformat()),
+    st.datetimes(),
+)
+"""Values a field may be given by mistake (or in a form the lean reader leaves alone)."""
+
+
+@st.composite
+def documents(draw: st.DrawFn, *, junk: bool = True) -> dict[str, Any]:
+    """A nested facts document built from :func:`rows`: unknown facts left out or written as
+    ``null``, numbers as floats, integers or text, dates as dates or text, hand-typed
+    vocabularies in several spellings; with ``junk``, sometimes a field given a bad value, an
+    unknown key or evidence."""
+    row = draw(rows())
+    row["modifier.jurisdiction"] = draw(st.one_of(st.none(), st.sampled_from(JURISDICTIONS)))
+    row["original.modalities"] = draw(st.one_of(st.none(), st.sampled_from(MODALITIES)))
+    row["modifier.employees"] = draw(st.one_of(st.none(), st.integers(0, 10**6)))
+    row["modification.data.hazard_domains"] = draw(
+        st.one_of(st.none(), st.lists(st.sampled_from(["cbrn", "cyber"]), max_size=2))
+    )
+    row["modification.capabilities.high_risk_uplift"] = draw(
+        st.one_of(st.none(), st.sampled_from(["significant", "insignificant", "unknown"]))
+    )
+    document: dict[str, Any] = {}
+    for path, value in row.items():
+        if value is None and draw(st.booleans()):
+            continue
+        *parents, leaf = path.split(".")
+        place = document
+        for part in parents:
+            place = place.setdefault(part, {})
+        place[leaf] = draw(_encoded(path, value))
+    if draw(st.booleans()):
+        document["schema_version"] = draw(st.sampled_from(["1.1", "1.0", 1.1]))
+    if draw(st.booleans()):
+        document["evidence"] = []
+    if junk and draw(st.integers(0, 2)) == 0:
+        paths = [p for p in row if p.count(".")]
+        *parents, leaf = draw(st.sampled_from(paths)).split(".")
+        place = document
+        for part in parents:
+            place = place.setdefault(part, {})
+        what = draw(st.sampled_from(["value", "key", "evidence", "section"]))
+        if what == "value":
+            place[leaf] = draw(JUNK)
+        elif what == "key":
+            place[leaf + "_typo"] = draw(JUNK)
+        elif what == "evidence":
+            document["evidence"] = [{"method": "m", "summary": "s", "fact": path}]
+        else:
+            document[parents[0]] = draw(JUNK)
+    return document

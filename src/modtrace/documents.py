@@ -19,19 +19,21 @@ import math
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
 from modtrace.errors import InputError
+
+if TYPE_CHECKING:  # pydantic loads when a document is validated, not when one is parsed
+    from pydantic import BaseModel, ValidationError
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 """The largest facts, terms, request, checklist or safety-case file read (5 MiB)."""
 
 NOT_FINITE = "must be a finite number"
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 try:  # the C loader is several times faster; fall back when libyaml is absent
@@ -250,6 +252,8 @@ def validate(
     schema: str | None = None,
 ) -> M:
     """Validate parsed data as ``model``; every problem, non-finite numbers too, names its field."""
+    from pydantic import ValidationError  # noqa: PLC0415 (see the imports above)
+
     try:
         value = model.model_validate(data)
     except ValidationError as exc:

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from platformdirs import user_cache_dir
 
 from modtrace.regimes import cache
 from modtrace.regimes.loader import DATA_DIR, Catalog, default_catalog
@@ -171,3 +172,16 @@ def test_the_cache_can_be_turned_off(data: Path, monkeypatch: pytest.MonkeyPatch
 
 def test_the_default_catalog_is_the_bundled_regimes() -> None:
     assert default_catalog().summary() == Catalog().summary()
+
+
+@pytest.mark.parametrize("xdg", [None, "", "  ", "/tmp/xdg-cache"])
+def test_the_cache_folder_is_platformdirs_own(
+    xdg: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Linux the folder is worked out without importing platformdirs (and its tempfile)."""
+    monkeypatch.delenv(cache.ENV_DIR, raising=False)
+    if xdg is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert cache.cache_dir() == Path(user_cache_dir("modtrace"))

@@ -137,6 +137,14 @@ def assess(
 
     Example: modtrace assess examples/meditron-70b.yaml --param upstream_threshold_flop=1e23
     """
+    plain = not (params or evidence_files or terms_file or regime_files or use_register)
+    if plain and fmt == "text":  # the lean path, without pydantic (docs/scale.md, "Start-up")
+        from modtrace.determination.lean import assess_text
+
+        lean = assess_text(facts_file, regime_id=regime_id, all_regimes=all_regimes, at=_date(at))
+        if lean is not None:
+            click.echo(lean[0])
+            sys.exit(EXIT_DECIDED if lean[1] else EXIT_INDETERMINATE)
     from modtrace.determination.assess import assess as run_assessment
     from modtrace.determination.explain import comparison_table, determination_text
     from modtrace.documents import parse_text, read_text

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from modtrace.facts.model import Technique, TrainingMethod
+from modtrace.facts.enums import Technique, TrainingMethod
 
 SECONDS_PER_HOUR: Final = 3600.0
 

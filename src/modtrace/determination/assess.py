@@ -1,25 +1,21 @@
-"""Assess one case under one regime version: the scalar path, with a full trace."""
+"""Assess one case under one regime version: the scalar path, with a full trace.
+
+The determination is built from the pydantic models of :mod:`modtrace.determination.model`,
+imported when first used; the lean assessment path (:mod:`modtrace.determination.lean`) passes
+light records derived from them instead (:class:`Records`), so that it never loads pydantic.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from modtrace.compute.estimate import estimate_all
 from modtrace.determination.decide import pick_role, step_answer
-from modtrace.determination.model import (
-    Answer,
-    CitationOut,
-    Determination,
-    ExceptionTrace,
-    ObligationOut,
-    Outcome,
-    RegimeRef,
-    TraceStep,
-)
-from modtrace.facts.flatten import facts_to_row
-from modtrace.facts.model import Facts
+from modtrace.regimes.catalog import default_catalog
 from modtrace.regimes.expr import (
     All,
     Bool,
@@ -30,11 +26,50 @@ from modtrace.regimes.expr import (
     referenced_quantities,
     step_refs,
 )
-from modtrace.regimes.loader import default_catalog
 from modtrace.regimes.model import Citation, Regime, Source
 from modtrace.regimes.scalar import Env, Tri, eval_bool, eval_num, missing_facts
 
+if TYPE_CHECKING:
+    from modtrace.determination.model import (
+        Answer,
+        CitationOut,
+        Determination,
+        ExceptionTrace,
+        ObligationOut,
+        Outcome,
+        RegimeRef,
+        TraceStep,
+    )
+    from modtrace.facts.model import Facts
+
 _OUTCOME: dict[Tri, Outcome] = {True: "in-scope", False: "out-of-scope", None: "indeterminate"}
+
+
+@dataclass(frozen=True)
+class Records:
+    """The classes a determination is built from, by their model's name."""
+
+    CitationOut: type[CitationOut]
+    ExceptionTrace: type[ExceptionTrace]
+    TraceStep: type[TraceStep]
+    ObligationOut: type[ObligationOut]
+    RegimeRef: type[RegimeRef]
+    Determination: type[Determination]
+
+
+@cache
+def models() -> Records:
+    """The pydantic models of :mod:`modtrace.determination.model` (the published schema)."""
+    from modtrace.determination import model  # noqa: PLC0415 (see the module's docstring)
+
+    return Records(
+        model.CitationOut,
+        model.ExceptionTrace,
+        model.TraceStep,
+        model.ObligationOut,
+        model.RegimeRef,
+        model.Determination,
+    )
 
 
 def answer_word(value: Tri) -> Answer:
@@ -42,9 +77,9 @@ def answer_word(value: Tri) -> Answer:
     return "unknown" if value is None else ("true" if value else "false")
 
 
-def _cite(citation: Citation, sources: Mapping[str, Source]) -> CitationOut:
+def _cite(citation: Citation, sources: Mapping[str, Source], out: Records) -> CitationOut:
     source = sources.get(citation.source)
-    return CitationOut(
+    return out.CitationOut(
         source=citation.source,
         title=source.title if source else citation.source,
         ref=citation.ref,
@@ -78,8 +113,9 @@ def _trace_step(
     env: Env,
     regime: Regime,
     citation: CitationOut,
+    out: Records,
 ) -> TraceStep:
-    return TraceStep(
+    return out.TraceStep(
         id=step_id,
         question=question,
         answer=answer_word(answer),
@@ -103,9 +139,15 @@ def _case_summary(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def assess_row(
-    row: Mapping[str, Any], regime: Regime, *, at: dt.date | None = None
+    row: Mapping[str, Any],
+    regime: Regime,
+    *,
+    at: dt.date | None = None,
+    records: Records | None = None,
 ) -> Determination:
-    """Assess a flat facts row (see :func:`modtrace.facts.facts_to_row`)."""
+    """Assess a flat facts row (see :func:`modtrace.facts.facts_to_row`); ``records`` are the
+    classes the determination is built from (default: the pydantic models)."""
+    out = records or models()
     sources = default_catalog().sources
     day = at or dt.date.today()
     env = Env(row, regime.param_values(), estimate_all(dict(row)))
@@ -116,16 +158,23 @@ def assess_row(
         lifted = list(zip(step.exceptions, answers, strict=True))
         env.steps[step.id] = answer
         entry = _trace_step(
-            step.id, step.question, step.when, answer, env, regime, _cite(step.source, sources)
+            step.id,
+            step.question,
+            step.when,
+            answer,
+            env,
+            regime,
+            _cite(step.source, sources, out),
+            out,
         )
         entry.note = step.note
         entry.exceptions = [
-            ExceptionTrace(
+            out.ExceptionTrace(
                 id=e.id,
                 label=e.label,
                 answer=answer_word(v),
                 facts={p: row.get(p) for p in referenced_facts(e.when)},
-                source=_cite(e.source, sources),
+                source=_cite(e.source, sources, out),
             )
             for e, v in lifted
         ]
@@ -140,7 +189,8 @@ def assess_row(
             scope,
             env,
             regime,
-            _cite(regime.scope_source, sources),
+            _cite(regime.scope_source, sources, out),
+            out,
         )
     )
 
@@ -157,7 +207,7 @@ def assess_row(
 
     in_force = regime.in_force_on(day)
     applies_from = regime.effective_from if regime.can_be_in_force else None
-    due, due_source, due_missing = _due(regime, env, sources)
+    due, due_source, due_missing = _due(regime, env, sources, out)
     obligations: list[ObligationOut] = []
     possible: list[ObligationOut] = []
     if scope is not False:
@@ -165,10 +215,10 @@ def assess_row(
             applies: Tri = True if duty.when is None else eval_bool(duty.when, env)
             if applies is False:
                 continue
-            out = ObligationOut(
+            duty_out = out.ObligationOut(
                 id=duty.id,
                 title=duty.title,
-                source=_cite(duty.source, sources),
+                source=_cite(duty.source, sources, out),
                 deadline=duty.deadline,
                 in_force=in_force,
                 applies_from=applies_from,
@@ -176,11 +226,11 @@ def assess_row(
                 due_source=due_source,
             )
             if scope and applies:
-                obligations.append(out)
+                obligations.append(duty_out)
             else:
                 if applies is None and duty.when is not None:
-                    out.missing = settle(duty.when)
-                possible.append(out)
+                    duty_out.missing = settle(duty.when)
+                possible.append(duty_out)
 
     if regime.status == "vetoed":
         notes.append(
@@ -210,8 +260,8 @@ def assess_row(
             "relies on the central estimate (see steps marked sensitive)."
         )
 
-    return Determination(
-        regime=RegimeRef(
+    return out.Determination(
+        regime=out.RegimeRef(
             id=regime.id,
             version=regime.version,
             title=regime.title,
@@ -238,7 +288,7 @@ def assess_row(
 
 
 def _due(
-    regime: Regime, env: Env, sources: Mapping[str, Source]
+    regime: Regime, env: Env, sources: Mapping[str, Source], out: Records
 ) -> tuple[dt.date | None, CitationOut | None, list[str]]:
     """The first due-date rule that holds; undecided (with the facts it needs) when one before
     it is unknown; the regime's start when it has no rules and can be in force."""
@@ -250,12 +300,14 @@ def _due(
             assert rule.when is not None
             return None, None, missing_facts(rule.when, env, lambda s: step_expression(regime, s))
         if value:
-            return rule.day, _cite(rule.source, sources), []
+            return rule.day, _cite(rule.source, sources, out), []
     return None, None, []
 
 
 def assess(facts: Facts, regime: Regime, *, at: dt.date | None = None) -> Determination:
     """Assess validated facts under one regime version; steps cite the evidence they relied on."""
+    from modtrace.facts.flatten import facts_to_row  # noqa: PLC0415 (see the docstring)
+
     determination = assess_row(facts_to_row(facts), regime, at=at)
     if facts.evidence:
         for step in determination.trace:

@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from modtrace.determination.model import CitationOut, Determination
 from modtrace.regimes.model import Regime, Source
+
+if TYPE_CHECKING:  # read by attribute only: the lean path's records render the same
+    from modtrace.determination.model import CitationOut, Determination
 
 _ANSWER = {"true": "YES", "false": "NO", "unknown": "UNKNOWN"}
 _OUTCOME = {

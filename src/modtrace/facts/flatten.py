@@ -8,22 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
-from enum import Enum, StrEnum
+from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel
 
+from modtrace.facts.enums import Kind
 from modtrace.facts.model import Facts
 
-
-class Kind(StrEnum):
-    """The value kind of a fact column."""
-
-    NUMBER = "number"
-    BOOL = "bool"
-    TEXT = "text"
-    DATE = "date"
-    LIST = "list"
+__all__ = ["FACT_COLUMNS", "NOT_FACTS", "UNKNOWN_WORD", "Kind", "facts_to_row"]
 
 
 def _leaf_kind(annotation: Any) -> Kind:

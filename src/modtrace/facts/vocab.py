@@ -10,6 +10,7 @@ with a message that names what would be accepted; it is never guessed.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Final
 
 MODALITIES: Final[dict[str, tuple[str, ...]]] = {
@@ -58,14 +59,19 @@ def normalise_modalities(values: list[str]) -> list[str]:
     return list(dict.fromkeys(normalise_modality(v) for v in values))
 
 
-def normalise_jurisdiction(value: str) -> str:
-    """An ISO 3166-1 alpha-2 code (upper case) or ``EU``, from a code or name in any case."""
+def normalise_jurisdiction(value: str, countries: Mapping[str, str] | None = None) -> str:
+    """An ISO 3166-1 alpha-2 code (upper case) or ``EU``, from a code or name in any case.
+
+    ``countries`` (lower-case text -> code, as ``pycountry``'s lookup finds it: see
+    :func:`modtrace.facts.lean.country_table`) answers before ``pycountry`` is loaded."""
     text = value.strip()
     upper = text.upper()
     if upper == UNION or _key(text) in ("european-union", "union"):
         return UNION
     if upper in COUNTRY_ALIASES:
         return COUNTRY_ALIASES[upper]
+    if countries and (code := countries.get(text.lower())) is not None:
+        return code
     import pycountry  # noqa: PLC0415 - its data loads lazily; only facts with a country need it
 
     try:

@@ -8,8 +8,9 @@ and parsing each rule's expression; the result is the same until a file or modtr
 - the cache format, modtrace's version, the Python version and the pickle protocol;
 - each data file's name and SHA-256 (what the regimes say);
 - each source file's name, size and modification time in the packages that define the compiled
-  objects or the vocabulary they are checked against (``regimes``, ``facts``, ``compute`` and
-  the top-level modules).
+  objects or the vocabulary they are checked against (``regimes``, ``facts``, ``compute``,
+  ``determination``, whose models the lean assessment path's kit is drawn from, and the
+  top-level modules).
 
 The key is written in the file's header and compared before anything is unpickled, so a cache
 from another version, other data or other code is never loaded; the payload's SHA-256 sits in
@@ -24,7 +25,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -39,7 +39,13 @@ MAGIC = b"modtrace-regime-cache"
 ENV_DIR = "MODTRACE_CACHE_DIR"
 ENV_OFF = "MODTRACE_NO_CACHE"
 PACKAGE = Path(__file__).resolve().parents[1]
-CODE = (PACKAGE, PACKAGE / "regimes", PACKAGE / "facts", PACKAGE / "compute")
+CODE = (
+    PACKAGE,
+    PACKAGE / "regimes",
+    PACKAGE / "facts",
+    PACKAGE / "compute",
+    PACKAGE / "determination",
+)
 """Folders whose ``.py`` files' sizes and times are part of the key."""
 
 
@@ -47,6 +53,9 @@ def cache_dir() -> Path:
     """Where cached regimes live: ``$MODTRACE_CACHE_DIR``, else the user's cache folder."""
     if folder := os.environ.get(ENV_DIR):
         return Path(folder)
+    if sys.platform == "linux":  # platformdirs' answer (tested), without its imports (tempfile)
+        base = os.environ.get("XDG_CACHE_HOME", "")
+        return Path(base if base.strip() else os.path.expanduser("~/.cache")) / "modtrace"
     from platformdirs import user_cache_dir  # noqa: PLC0415 (only when the cache is used)
 
     return Path(user_cache_dir("modtrace"))
@@ -100,6 +109,8 @@ def store(path: Path, key: str, value: object) -> None:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         path.parent.mkdir(parents=True, exist_ok=True)
         header = b"\n".join([MAGIC, key.encode(), hashlib.sha256(payload).hexdigest().encode()])
+        import tempfile  # noqa: PLC0415 (only when the cache is written: shutil, random, ...)
+
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:

@@ -21,7 +21,7 @@ from typing import Any
 
 from modtrace.compute.estimate import QUANTITY_INPUTS
 from modtrace.errors import RegimeDefinitionError
-from modtrace.facts.flatten import FACT_COLUMNS, Kind
+from modtrace.facts.enums import Kind
 
 # ---- numeric nodes -------------------------------------------------------------------------
 
@@ -240,6 +240,10 @@ def _single_key(obj: Any, ctx: ParseContext, where: str) -> tuple[str, Any]:
 
 
 def _fact_path(path: Any, kinds: tuple[Kind, ...], ctx: ParseContext, where: str) -> str:
+    # imported here: the schema's models load only when a regime is parsed, never when a
+    # compiled (cached) regime is evaluated
+    from modtrace.facts.flatten import FACT_COLUMNS  # noqa: PLC0415
+
     if not isinstance(path, str) or path not in FACT_COLUMNS:
         raise _fail(ctx, where, f"unknown fact {path!r}")
     if FACT_COLUMNS[path] not in kinds:
@@ -328,6 +332,8 @@ def parse_bool(obj: Any, ctx: ParseContext, where: str = "expression") -> Bool:
     if op == "known":
         return Known(parse_num(value, ctx, here))
     if op == "stated":
+        from modtrace.facts.flatten import FACT_COLUMNS  # noqa: PLC0415 (as in _fact_path)
+
         if not isinstance(value, str) or value not in FACT_COLUMNS:
             raise _fail(ctx, here, f"unknown fact {value!r}")
         return Stated(value)

@@ -1,20 +1,23 @@
-"""Load regime files and sources, check their timelines, select versions, apply overrides."""
+"""Load regime files and sources, check their timelines, select versions, apply overrides.
+
+The catalog itself (:class:`Catalog`, :func:`default_catalog`) lives in
+:mod:`modtrace.regimes.catalog`, which loads without pydantic; it is named here too.
+"""
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import itertools
 import math
 from collections.abc import Mapping
-from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from modtrace.errors import ParameterError, RegimeDefinitionError, UnknownRegimeError
+from modtrace.errors import ParameterError, RegimeDefinitionError
+from modtrace.regimes.catalog import DATA_DIR, Catalog, default_catalog
 from modtrace.regimes.expr import Bool, ParseContext, parse_bool
 from modtrace.regimes.model import (
     Citation,
@@ -29,8 +32,21 @@ from modtrace.regimes.model import (
     with_values,
 )
 
-DATA_DIR = Path(__file__).parent / "data"
 SOURCES_FILE = "sources.yaml"
+
+__all__ = [
+    "DATA_DIR",
+    "SOURCES_FILE",
+    "Catalog",
+    "build_regime",
+    "check_timeline",
+    "default_catalog",
+    "load_directory",
+    "load_sources",
+    "parse_override",
+    "parse_param_options",
+    "with_overrides",
+]
 
 try:
     _Loader: Any = yaml.CSafeLoader
@@ -282,92 +298,23 @@ def check_timeline(versions: list[Regime]) -> None:
             )
 
 
-class Catalog:
-    """Every regime version found in a directory, by id, checked at load time."""
-
-    def __init__(self, directory: Path = DATA_DIR) -> None:
-        self.sources = load_sources(directory)
-        by_id: dict[str, list[Regime]] = {}
-        for path in sorted(directory.glob("*.yaml")):
-            if path.name == SOURCES_FILE:
-                continue
-            try:
-                doc = RegimeDoc.model_validate(_read_yaml(path))
-            except ValidationError as exc:
-                raise RegimeDefinitionError(f"{path.name}: {exc}") from None
-            by_id.setdefault(doc.id, []).append(build_regime(doc, self.sources, path.name))
-        for versions in by_id.values():
-            check_timeline(versions)
-            versions.sort(key=lambda r: r.effective_from)
-        self._by_id = by_id
-        self.drafts: frozenset[str] = frozenset()
-
-    def extended(self, regimes: list[Regime], sources: Mapping[str, Source]) -> Catalog:
-        """A copy with draft regimes (and the sources they cite) added; this one is untouched."""
-        new = copy.copy(self)
-        new.sources = {**self.sources, **sources}
-        new._by_id = {k: list(v) for k, v in self._by_id.items()}
-        for regime in regimes:
-            new._by_id.setdefault(regime.id, []).append(regime)
-        for versions in new._by_id.values():
-            versions.sort(key=lambda r: r.effective_from)
-        new.drafts = self.drafts | {r.id for r in regimes}
-        return new
-
-    def ids(self) -> list[str]:
-        """Regime ids, sorted."""
-        return sorted(self._by_id)
-
-    def versions(self, regime_id: str) -> list[Regime]:
-        """All versions of one regime, oldest first."""
-        if regime_id not in self._by_id:
-            known = ", ".join(self.ids())
-            raise UnknownRegimeError(
-                [("--regime", f"unknown regime {regime_id!r}; known: {known}")]
-            )
-        return list(self._by_id[regime_id])
-
-    def get(self, regime_id: str, at: dt.date | None = None) -> Regime:
-        """The version in force on ``at`` (default today); the first one if ``at`` precedes all."""
-        versions = self.versions(regime_id)
-        day = at or dt.date.today()
-        chosen = versions[0]
-        for version in versions:
-            if version.effective_from <= day:
-                chosen = version
-        return chosen
-
-    def in_force(self, at: dt.date | None = None) -> list[Regime]:
-        """The version of every regime in force on ``at`` (default today), by id."""
-        return [self.get(i, at) for i in self.ids()]
-
-    def summary(self) -> list[dict[str, str | int]]:
-        """One row per regime version: id, version, title, status, jurisdiction, start."""
-        return [
-            {
-                "id": r.id,
-                "version": r.version,
-                "title": r.title,
-                "status": r.status,
-                "jurisdiction": r.jurisdiction,
-                "effective_from": r.effective_from.isoformat(),
-            }
-            for i in self.ids()
-            for r in self.versions(i)
-        ]
-
-    def latest(self) -> list[Regime]:
-        """The newest version of every regime."""
-        return [self._by_id[i][-1] for i in self.ids()]
-
-
-@cache
-def default_catalog() -> Catalog:
-    """The regimes shipped with modtrace (loaded once per process, compiled once per change:
-    see :mod:`modtrace.regimes.cache`)."""
-    from modtrace.regimes.cache import cached  # noqa: PLC0415
-
-    return cached(DATA_DIR, Catalog, Catalog)
+def load_directory(directory: Path = DATA_DIR) -> tuple[dict[str, Source], dict[str, list[Regime]]]:
+    """Every regime file in ``directory`` and the sources they cite, versions checked and sorted
+    oldest first: what a :class:`~modtrace.regimes.catalog.Catalog` holds."""
+    sources = load_sources(directory)
+    by_id: dict[str, list[Regime]] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name == SOURCES_FILE:
+            continue
+        try:
+            doc = RegimeDoc.model_validate(_read_yaml(path))
+        except ValidationError as exc:
+            raise RegimeDefinitionError(f"{path.name}: {exc}") from None
+        by_id.setdefault(doc.id, []).append(build_regime(doc, sources, path.name))
+    for versions in by_id.values():
+        check_timeline(versions)
+        versions.sort(key=lambda r: r.effective_from)
+    return sources, by_id
 
 
 # ---- overrides -----------------------------------------------------------------------------
