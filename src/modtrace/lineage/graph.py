@@ -18,6 +18,7 @@ hand-written graph as a second reference); walks are computed by :mod:`.graph_wa
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -86,6 +87,8 @@ class LineageGraph:
         self.back_at = _pointers(self.child[self.back_edges], count)
         self._models(described, described_at, count)
         self.igraph = igraph.Graph(n=count, edges=self._pairs(), directed=True)
+        self.scratch = np.full(count, -1, dtype=np.int32)  # positions during one walk
+        self.scratch_lock = threading.Lock()
 
     def _models(self, described: pl.DataFrame, index: Array, count: int) -> None:
         self.described = np.zeros(count, dtype=bool)
@@ -150,7 +153,7 @@ class LineageGraph:
         arrays: list[Array] = [
             self.parent, self.child, self.relation, self.status, self.source, self.kind,
             self.forward_at, self.back_edges, self.back_at, self.described, self.provider,
-            self.external, self.deleted,
+            self.external, self.deleted, self.scratch,
         ]  # fmt: skip
         return self.ids.nbytes() + sum(a.nbytes for a in arrays)
 

@@ -20,9 +20,11 @@ their paths, only when asked.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -39,24 +41,49 @@ NO_DATE = np.iinfo(np.int32).min  # a model the Hub has not deleted
 SPAN = np.int64(1) << 32  # position * SPAN + edge id orders edges by origin, then link order
 
 
+class Tree(NamedTuple):
+    """How a walk reached each model: the edge, the parent's position and the depth, by
+    position (position 0 is the start), and the cycles as (origin, model) positions."""
+
+    via: Array
+    parent: Array
+    depth: Array
+    cycles: list[tuple[int, int]]
+
+
 def _gather(graph: LineageGraph, vertices: Array, direction: str) -> tuple[Array, Array]:
-    """Every edge out of ``vertices`` in the walk's direction, in order, and the index (into
-    ``vertices``) of the vertex each comes from."""
+    """Every edge out of ``vertices`` in the walk's direction, in order, and where each
+    vertex's edges begin in that list."""
     if direction == "back":
         starts, ends = graph.back_at[vertices], graph.back_at[vertices + 1]
     else:
         starts, ends = graph.forward_at[vertices], graph.forward_at[vertices + 1]
     counts = ends - starts
-    total = int(counts.sum())
-    origin = np.repeat(np.arange(len(vertices)), counts)
-    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    slots = np.repeat(starts, counts) + offsets
+    begins = np.cumsum(counts) - counts
+    slots = np.repeat(starts - begins, counts) + np.arange(int(counts.sum()))
     edges = graph.back_edges[slots] if direction == "back" else slots
-    return edges, origin
+    return edges, begins
+
+
+def _owners(begins: Array, total: int) -> Array:
+    """For each gathered edge, the index of the vertex it was gathered for."""
+    return np.repeat(np.arange(len(begins)), np.diff(np.append(begins, total)))
 
 
 def _far(graph: LineageGraph, edges: Array, direction: str) -> Array:
     return graph.parent[edges] if direction == "back" else graph.child[edges]
+
+
+def _reverse(direction: str) -> str:
+    return "forward" if direction == "back" else "back"
+
+
+def _rank(graph: LineageGraph, edge: int, origin: int, direction: str) -> int:
+    """Where ``edge`` comes in its origin's links (for ordering the rare cycle edges)."""
+    if direction != "back":
+        return edge
+    links = graph.back_edges[graph.back_at[origin] : graph.back_at[origin + 1]]
+    return int(np.flatnonzero(links == edge)[0])
 
 
 def _on_path(position: int, target: int, parent: Array, depth: Array) -> bool:
@@ -67,94 +94,36 @@ def _on_path(position: int, target: int, parent: Array, depth: Array) -> bool:
     return position == target
 
 
-class _Levels:
-    """Arrays that grow one level at a time."""
-
-    def __init__(self, start: int) -> None:
-        self.order: list[Array] = [np.array([start], dtype=np.int64)]
-        self.via: list[Array] = [np.array([-1], dtype=np.int64)]
-        self.parent: list[Array] = [np.array([-1], dtype=np.int64)]
-        self.depth: list[Array] = [np.array([0], dtype=np.int64)]
-        self.size = 1
-
-    def add(self, order: Array, via: Array, parent: Array, depth: int) -> None:
-        self.order.append(order)
-        self.via.append(via)
-        self.parent.append(parent)
-        self.depth.append(np.full(len(order), depth, dtype=np.int64))
-        self.size += len(order)
-
-    def joined(self) -> tuple[Array, Array, Array, Array]:
-        return (
-            np.concatenate(self.order),
-            np.concatenate(self.via),
-            np.concatenate(self.parent),
-            np.concatenate(self.depth),
-        )
+@contextmanager
+def _positions(graph: LineageGraph) -> Iterator[tuple[Array, list[Array]]]:
+    """The graph's vertex-to-position array (-1: not reached), one walk at a time; the walk
+    lists the vertices it sets and they are put back to -1 after, so that no walk pays for
+    the size of the whole graph."""
+    with graph.scratch_lock:
+        touched: list[Array] = []
+        try:
+            yield graph.scratch, touched
+        finally:
+            for vertices in touched:
+                graph.scratch[vertices] = -1
 
 
-def _filtered(
-    graph: LineageGraph, start: int, direction: str, max_depth: int | None, allowed: Any
-) -> tuple[Array, Array, Array, Array, list[tuple[int, int]]]:
-    """Level by level, following only the edges ``allowed`` accepts."""
-    position = np.full(len(graph.ids), -1, dtype=np.int64)
-    position[start] = 0
-    levels = _Levels(start)
-    cycles: list[tuple[int, int]] = []
-    frontier, first, depth = levels.order[0], 0, 0
-    while len(frontier) and (max_depth is None or depth < max_depth):
-        depth += 1
-        edges, origin = _gather(graph, frontier, direction)
-        if len(edges):
-            keep = allowed(edges)
-            edges, origin = edges[keep], origin[keep]
-        origin = origin + first  # positions in the walk
-        targets = _far(graph, edges, direction)
-        seen = position[targets]
-        old = seen >= 0
-        if old.any():
-            _, _, parents, depths = levels.joined()
-            for at in np.flatnonzero(old).tolist():
-                if _on_path(int(origin[at]), int(seen[at]), parents, depths):
-                    cycles.append((int(origin[at]), int(seen[at])))
-        fresh = np.flatnonzero(~old)
-        _, firsts = np.unique(targets[fresh], return_index=True)
-        chosen = fresh[np.sort(firsts)]
-        frontier = targets[chosen]
-        position[frontier] = np.arange(levels.size, levels.size + len(frontier))
-        first = levels.size
-        levels.add(frontier, edges[chosen], origin[chosen], depth)
-    order, via, parent, depths = levels.joined()
-    return order, via, parent, depths, cycles
-
-
-def _unfiltered(
-    graph: LineageGraph, start: int, direction: str, max_depth: int | None
-) -> tuple[Array, Array, Array, Array, list[tuple[int, int]]]:
-    """igraph's breadth-first order, then parents, depths and cycles from the edge arrays."""
-    mode = "in" if direction == "back" else "out"
-    if max_depth is None:
-        found = graph.igraph.subcomponent(start, mode=mode)
-    elif max_depth <= 0:
-        found = [start]
-    else:
-        found = graph.igraph.neighborhood(start, order=max_depth, mode=mode)
-    order = np.asarray(found, dtype=np.int64)
+def _tree(graph: LineageGraph, order: Array, direction: str, max_depth: int | None) -> Tree:
+    """Parents, depths and cycles of a breadth-first order, from the edges into each model."""
     size = len(order)
-    position = np.full(len(graph.ids), -1, dtype=np.int64)
-    position[order] = np.arange(size)
-    # each model's parent: of the edges into it from reached models, the first the walk meets
-    into, owner = _gather(graph, order[1:], "forward" if direction == "back" else "back")
-    origin = position[_far(graph, into, "forward" if direction == "back" else "back")]
-    key = np.where(origin >= 0, origin * SPAN + into, np.iinfo(np.int64).max)
     via = np.full(size, -1, dtype=np.int64)
     parent = np.full(size, -1, dtype=np.int64)
-    if size > 1:
-        bounds = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
-        best = np.minimum.reduceat(key, bounds)
-        parent[1:] = best // SPAN
-        via[1:] = best % SPAN
     depth = np.zeros(size, dtype=np.int64)
+    with _positions(graph) as (position, touched):
+        position[order] = np.arange(size)
+        touched.append(order)
+        into, begins = _gather(graph, order, _reverse(direction))
+        origin = position[_far(graph, into, _reverse(direction))].astype(np.int64)
+    reached = origin >= 0
+    if size > 1:  # a model's parent: the first reached model whose links lead to it
+        key = np.where(reached, origin * SPAN + into, np.iinfo(np.int64).max)
+        best = np.minimum.reduceat(key, begins[1:])
+        parent[1:], via[1:] = best // SPAN, best % SPAN
     high, level = 1, 0  # the models at depth ``level`` end at position ``high``
     while high < size:  # parents' positions never decrease along a breadth-first order
         after = int(np.searchsorted(parent, high, side="left"))
@@ -162,18 +131,67 @@ def _unfiltered(
             raise RuntimeError("igraph's order is not the walk's breadth-first order")
         depth[high:after] = level + 1
         high, level = after, level + 1
-    # cycles: edges met from expanded models to a model already on the path
-    expanded = order if max_depth is None else order[depth < max_depth]
-    edges, origin_at = _gather(graph, expanded, direction)
-    targets = position[_far(graph, edges, direction)]
-    origins = np.flatnonzero(depth < max_depth)[origin_at] if max_depth else origin_at
-    maybe = np.flatnonzero((targets >= 0) & (depth[np.maximum(targets, 0)] <= depth[origins]))
-    cycles = [
-        (int(origins[at]), int(targets[at]))
-        for at in maybe.tolist()
-        if _on_path(int(origins[at]), int(targets[at]), parent, depth)
-    ]
-    return order, via, parent, depth, cycles
+    # a cycle: an edge from an expanded model back to itself, the start or an ancestor, all of
+    # which come no later in the order than the edge's origin
+    ahead = np.flatnonzero(reached & (origin >= _owners(begins, len(into))))
+    found = []
+    for at in ahead.tolist():
+        source, target = int(origin[at]), int(np.searchsorted(begins, at, side="right") - 1)
+        if max_depth is not None and depth[source] >= max_depth:
+            continue
+        if _on_path(source, target, parent, depth):
+            rank = _rank(graph, int(into[at]), int(order[source]), direction)
+            found.append((source, rank, target))
+    return Tree(via, parent, depth, [(s, t) for s, _, t in sorted(found)])
+
+
+def _filtered(
+    graph: LineageGraph, start: int, direction: str, max_depth: int | None, allowed: Any
+) -> tuple[Array, Tree]:
+    """Level by level, following only the edges ``allowed`` accepts."""
+    orders, vias, parents, depths = [np.array([start])], [np.array([-1])], [np.array([-1])], [0]
+    cycles: list[tuple[int, int]] = []
+    with _positions(graph) as (position, touched):
+        position[start] = 0
+        touched.append(orders[0])
+        frontier, first, size, depth = orders[0], 0, 1, 0
+        while len(frontier) and (max_depth is None or depth < max_depth):
+            depth += 1
+            edges, begins = _gather(graph, frontier, direction)
+            origin = _owners(begins, len(edges)) + first  # positions in the walk
+            if len(edges):
+                keep = allowed(edges)
+                edges, origin = edges[keep], origin[keep]
+            targets = _far(graph, edges, direction)
+            seen = position[targets].astype(np.int64)
+            old = np.flatnonzero(seen >= 0)
+            if len(old):
+                parent_at = np.concatenate(parents)
+                depth_at = np.repeat(np.arange(len(depths)), [len(o) for o in orders])
+                cycles += [
+                    (int(origin[at]), int(seen[at]))
+                    for at in old.tolist()
+                    if _on_path(int(origin[at]), int(seen[at]), parent_at, depth_at)
+                ]
+            fresh = np.flatnonzero(seen < 0)
+            _, firsts = np.unique(targets[fresh], return_index=True)
+            chosen = fresh[np.sort(firsts)]
+            frontier = targets[chosen]
+            position[frontier] = np.arange(size, size + len(frontier))
+            touched.append(frontier)
+            first, size = size, size + len(frontier)
+            orders.append(frontier)
+            vias.append(edges[chosen])
+            parents.append(origin[chosen])
+            depths.append(depth)
+    counts = [len(o) for o in orders]
+    tree = Tree(
+        np.concatenate(vias),
+        np.concatenate(parents),
+        np.repeat(np.array(depths), counts),
+        cycles,
+    )
+    return np.concatenate(orders), tree
 
 
 def traverse(
@@ -183,12 +201,22 @@ def traverse(
     start = graph.index(model_id)
     if start is None:
         empty = np.zeros(0, dtype=np.int64)
-        return GraphWalk(graph, model_id, direction, empty, empty, empty, empty, [])
-    if allowed is None:
-        parts = _unfiltered(graph, start, direction, max_depth)
+        return GraphWalk(graph, model_id, direction, empty, Tree(empty, empty, empty, []))
+    if allowed is not None:
+        return GraphWalk(graph, model_id, direction, *_filtered(
+            graph, start, direction, max_depth, allowed
+        ))  # fmt: skip
+    mode = "in" if direction == "back" else "out"
+    if max_depth is None:
+        found = graph.igraph.subcomponent(start, mode=mode)
+    elif max_depth <= 0:
+        found = [start]
     else:
-        parts = _filtered(graph, start, direction, max_depth, allowed)
-    return GraphWalk(graph, model_id, direction, *parts)
+        found = graph.igraph.neighborhood(start, order=max_depth, mode=mode)
+    order = np.array(found, dtype=np.int64)
+    return GraphWalk(graph, model_id, direction, order, lambda: _tree(
+        graph, order, direction, max_depth
+    ))  # fmt: skip
 
 
 class GraphWalk:
@@ -201,16 +229,22 @@ class GraphWalk:
         start: str,
         direction: str,
         order: Array,
-        via: Array,
-        parent: Array,
-        depth: Array,
-        cycle_positions: list[tuple[int, int]],
+        tree: Tree | Callable[[], Tree],
     ) -> None:
         self.graph = graph
         self.start = start
         self.direction = direction
-        self.order, self.via, self.parent, self.depth = order, via, parent, depth
-        self.cycle_positions = cycle_positions
+        self.order = order
+        self._tree = tree
+        self._lock = threading.Lock()
+
+    @property
+    def tree(self) -> Tree:
+        """Edges, parents, depths and cycles (worked out on first use)."""
+        with self._lock:
+            if not isinstance(self._tree, Tree):
+                self._tree = self._tree()
+            return self._tree
 
     def __len__(self) -> int:
         """How many models the walk reached."""
@@ -227,29 +261,28 @@ class GraphWalk:
 
     def rows(self, positions: Array) -> list[Reached]:
         """``Reached`` rows, with their paths, for some positions only."""
-        graph = self.graph
+        graph, (via, parent, depth, _) = self.graph, self.tree
         wanted = [int(p) for p in positions]
         chain: set[int] = set()
         for position in wanted:
             p = position
             while p > 0 and p not in chain:
                 chain.add(p)
-                p = int(self.parent[p])
+                p = int(parent[p])
         every = sorted(chain)
         names = dict(zip(every, graph.ids.names(self.order[every]), strict=True))
         paths: dict[int, tuple[tuple[str, str], ...]] = {0: ()}
         for p in every:  # parents come before their children
-            edge = int(self.via[p])
-            step = (names[p], graph.relations[graph.relation[edge]])
-            paths[p] = (*paths[int(self.parent[p])], step)
+            step = (names[p], graph.relations[graph.relation[int(via[p])]])
+            paths[p] = (*paths[int(parent[p])], step)
         out = []
         for p in wanted:
-            edge, vertex = int(self.via[p]), int(self.order[p])
+            edge, vertex = int(via[p]), int(self.order[p])
             developer, external, deleted_at = graph.model_facts(vertex)
             out.append(
                 Reached(
                     names[p],
-                    int(self.depth[p]),
+                    int(depth[p]),
                     paths[p],
                     developer,
                     external,
@@ -269,9 +302,7 @@ class GraphWalk:
     def cycles(self) -> list[tuple[str, str]]:
         """(origin, model on its path) for each edge that closed a cycle."""
         name = self.graph.ids.name
-        return [
-            (name(int(self.order[o])), name(int(self.order[t]))) for o, t in self.cycle_positions
-        ]
+        return [(name(int(self.order[o])), name(int(self.order[t]))) for o, t in self.tree.cycles]
 
     @cached_property
     def dangling(self) -> list[str]:

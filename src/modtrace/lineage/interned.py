@@ -78,5 +78,10 @@ def codes(column: pl.Series) -> tuple[npt.NDArray[np.int32], list[str]]:
 
 
 def column_codes(column: pl.Series, labels: pl.Series) -> npt.NDArray[np.int32]:
-    """Positions of ``column``'s values in the sorted ``labels`` (every value must be there)."""
-    return np.array(labels.search_sorted(column, side="left").cast(pl.Int32).to_numpy())
+    """Positions of ``column``'s values in the sorted ``labels`` (every value must be there);
+    a hash join, several times faster than a binary search per value at 10^7 ids."""
+    table = labels.rename("label").to_frame().with_row_index("at")
+    found = (
+        column.rename("label").to_frame().join(table, on="label", how="left", maintain_order="left")
+    )
+    return np.array(found["at"].cast(pl.Int32).to_numpy())
