@@ -213,8 +213,7 @@ def traverse(
         found = [start]
     else:
         found = graph.igraph.neighborhood(start, order=max_depth, mode=mode)
-    order = np.array(found, dtype=np.int64)
-    return GraphWalk(graph, model_id, direction, order, lambda: _tree(
+    return GraphWalk(graph, model_id, direction, found, lambda order: _tree(
         graph, order, direction, max_depth
     ))  # fmt: skip
 
@@ -228,13 +227,13 @@ class GraphWalk:
         graph: LineageGraph,
         start: str,
         direction: str,
-        order: Array,
-        tree: Tree | Callable[[], Tree],
+        order: Array | list[int],
+        tree: Tree | Callable[[Array], Tree],
     ) -> None:
         self.graph = graph
         self.start = start
         self.direction = direction
-        self.order = order
+        self._order = order
         self._tree = tree
         self._lock = threading.Lock()
 
@@ -243,12 +242,17 @@ class GraphWalk:
         """Edges, parents, depths and cycles (worked out on first use)."""
         with self._lock:
             if not isinstance(self._tree, Tree):
-                self._tree = self._tree()
+                self._tree = self._tree(self.order)
             return self._tree
+
+    @cached_property
+    def order(self) -> Array:
+        """The models reached, as vertices, the start first."""
+        return np.asarray(self._order, dtype=np.int64)
 
     def __len__(self) -> int:
         """How many models the walk reached."""
-        return max(len(self.order) - 1, 0)
+        return max(len(self._order) - 1, 0)
 
     def deleted(self) -> npt.NDArray[np.bool_]:
         """For each reached model, whether the Hub deleted it."""
