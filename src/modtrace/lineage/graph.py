@@ -28,13 +28,12 @@ import numpy.typing as npt
 import polars as pl
 from sqlalchemy import Connection, Engine, func, select
 
-from modtrace.lineage.graph_walk import NO_DATE, GraphWalk, Mask, traverse
+from modtrace.lineage.graph_walk import EPOCH, NO_DATE, GraphWalk, Mask, traverse
 from modtrace.lineage.interned import ModelIds, codes, column_codes
 from modtrace.lineage.sources import SOURCE_KINDS, source_kind
 from modtrace.lineage.trace import EdgeFilter, Link
 from modtrace.registry.tables import lineage_edges, models
 
-EPOCH = dt.date(1970, 1, 1).toordinal()
 BATCH = 100_000
 
 EDGE_SCHEMA = {

@@ -20,6 +20,7 @@ their paths, only when asked.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 Array = npt.NDArray[Any]
 Mask = Callable[[Array], npt.NDArray[np.bool_]] | None
 NO_DATE = np.iinfo(np.int32).min  # a model the Hub has not deleted
+EPOCH = dt.date(1970, 1, 1).toordinal()
 SPAN = np.int64(1) << 32  # position * SPAN + edge id orders edges by origin, then link order
 
 
@@ -266,36 +268,46 @@ class GraphWalk:
     def rows(self, positions: Array) -> list[Reached]:
         """``Reached`` rows, with their paths, for some positions only."""
         graph, (via, parent, depth, _) = self.graph, self.tree
-        wanted = [int(p) for p in positions]
-        chain: set[int] = set()
-        for position in wanted:
-            p = position
-            while p > 0 and p not in chain:
-                chain.add(p)
-                p = int(parent[p])
-        every = sorted(chain)
-        names = dict(zip(every, graph.ids.names(self.order[every]), strict=True))
+        wanted = np.asarray(positions, dtype=np.int64)
+        needed = np.zeros(len(self.order), dtype=bool)  # the rows and every model on their paths
+        needed[wanted] = True
+        climbing = wanted
+        while len(climbing):
+            climbing = np.unique(parent[climbing])
+            climbing = climbing[(climbing > 0) & ~needed[np.maximum(climbing, 0)]]
+            needed[climbing] = True
+        every = np.flatnonzero(needed)
+        every = every[every > 0]
+        names = dict(zip(every.tolist(), graph.ids.names(self.order[every]), strict=True))
+        steps = [graph.relations[r] for r in graph.relation[via[every]].tolist()]
         paths: dict[int, tuple[tuple[str, str], ...]] = {0: ()}
-        for p in every:  # parents come before their children
-            step = (names[p], graph.relations[graph.relation[int(via[p])]])
-            paths[p] = (*paths[int(parent[p])], step)
-        out = []
-        for p in wanted:
-            edge, vertex = int(via[p]), int(self.order[p])
-            developer, external, deleted_at = graph.model_facts(vertex)
-            out.append(
-                Reached(
-                    names[p],
-                    int(depth[p]),
-                    paths[p],
-                    developer,
-                    external,
-                    graph.sources[graph.source[edge]],
-                    SOURCE_KINDS[graph.kind[edge]],
-                    deleted_at,
-                )
+        for p, up, relation in zip(every.tolist(), parent[every].tolist(), steps, strict=True):
+            paths[p] = (*paths[up], (names[p], relation))  # parents come before children
+        edges, vertices = via[wanted], self.order[wanted]
+        codes = graph.provider[vertices].tolist()
+        days = graph.deleted[vertices].tolist()
+        return [
+            Reached(
+                names[p],
+                d,
+                paths[p],
+                graph.providers[code] if code >= 0 else None,
+                external,
+                graph.sources[source],
+                SOURCE_KINDS[kind],
+                None if day == NO_DATE else dt.date.fromordinal(EPOCH + day),
             )
-        return out
+            for p, d, code, external, source, kind, day in zip(
+                wanted.tolist(),
+                depth[wanted].tolist(),
+                codes,
+                graph.external[vertices].tolist(),
+                graph.source[edges].tolist(),
+                graph.kind[edges].tolist(),
+                days,
+                strict=True,
+            )
+        ]
 
     @cached_property
     def reached(self) -> list[Reached]:
