@@ -74,7 +74,7 @@ class FormerGraph:
                 lineage_edges.c.source,
             ).order_by(lineage_edges.c.id)
         )
-        return cls.from_rows([tuple(e) for e in edges], described)  # type: ignore[misc]
+        return cls.from_rows([tuple(e) for e in edges], described)
 
     def one_step(self, model_id: str, direction: str, keep: EdgeFilter | None = None) -> list[Link]:
         links = (self.back if direction == "back" else self.forward).get(model_id, [])
