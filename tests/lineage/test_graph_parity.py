@@ -142,3 +142,13 @@ def test_a_loaded_register_matches_the_former_graph_and_the_sql_walks(
             assert graph.walk(start, "forward") == walk(c, start, "forward")
             assert graph.one_step(start, "back") == one_step(c, start, "back")
     assert graph.nbytes() > 0
+
+
+def test_an_empty_graph_and_a_model_without_edges_walk_to_nothing() -> None:
+    empty = LineageGraph.from_rows([])
+    assert empty.walk("x", "forward").to_walk().reached == []
+    assert empty.one_step("x", "back") == []
+    lone = LineageGraph.from_rows([], [("solo", "me", False, None)])
+    for kinds in (None, frozenset({"card"})):
+        result = lone.walk("solo", "forward", kinds=kinds)
+        assert (len(result), result.cycles, result.dangling) == (0, [], [])
