@@ -7,14 +7,19 @@ peak memory (each stage runs in its own process, so peaks do not mix), next to a
 measured in the same run on the same files:
 
 - import:  `modtrace import hf-lineage` into SQLite  vs  a plain sqlite3 script (executemany);
-- walk:    all descendants of the largest family, in-memory graph (load, then walk) and the
-           SQL walk  vs  a recursive SQL query for the ids alone;
+- walk:    all descendants of the largest family: modtrace's in-memory graph (built from the
+           forest's edges, then walked)  vs  igraph's and rustworkx's own calls on the same graph
+           (``subcomponent``, ``descendants``) and networkx's ``descendants``, each in its own
+           process (build time, the memory the graph added, the process's peak, best walk);
+           with a register from the import stage, also its load and the SQL walk  vs  a
+           recursive SQL query for the ids alone;
 - report:  the ecosystem population plus one regime simulated  vs  polars reading the CSVs and
            counting derivatives per first base (the least any report must do).
 
 Prints figures; asserts nothing. Run:
     .venv/bin/python bench/scale.py                 # 10^5 and 10^6 edges
     .venv/bin/python bench/scale.py --sizes 1e5,1e6,1e7
+    .venv/bin/python bench/scale.py --sizes 1e7 --stages walk   # no import: hours at 10^7
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 RELATIONS = [("finetune", 0.45), ("quantized", 0.30), ("adapter", 0.17), ("merge", 0.08)]
 WEEKS = 16
@@ -124,32 +130,164 @@ def _largest(con: object) -> str:
     return str(row[0])
 
 
-def stage_walk(folder: Path) -> dict[str, object]:
-    import sqlite3
+def _rss_mb() -> float:
+    with open("/proc/self/statm", encoding="ascii") as fh:
+        return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
 
-    from modtrace.lineage.graph import GraphCache
-    from modtrace.lineage.trace import walk
-    from modtrace.registry.register import Register
 
-    largest = _largest(sqlite3.connect(folder / "register.sqlite3"))
-    register = Register.open(f"sqlite:///{folder / 'register.sqlite3'}")
-    start = time.perf_counter()
-    graph = GraphCache(register.engine).current()
-    load = time.perf_counter() - start
-    start = time.perf_counter()
-    reached = len(graph.walk(largest, "forward").reached)
-    memory_walk = time.perf_counter() - start
-    with register.engine.connect() as c:
+def _edges(folder: Path) -> Any:
+    """The forest's edges as a polars frame (parent, child, relation, status, source), read the
+    same way by every contender, and the root of the largest family."""
+    import polars as pl
+
+    frame = (
+        pl.read_csv(
+            sorted((folder / "hf-lineage" / "added").glob("*.csv")),
+            schema={"Model ID": pl.String, "Type": pl.String, "Base Model": pl.String},
+            include_file_paths="file",
+        )
+        .filter(pl.col("Base Model").is_not_null())
+        .select(
+            parent=pl.col("Base Model"),
+            child=pl.col("Model ID"),
+            relation=pl.col("Type"),
+            status=pl.lit("declared"),
+            source=pl.lit("hf-lineage:") + pl.col("file").str.split("/").list.last(),
+        )
+    )
+    largest = frame.group_by("parent").len().sort(["len", "parent"], descending=[True, False])
+    return frame, str(largest["parent"][0])
+
+
+def _best_ms(call: Any, rounds: int = 3) -> tuple[float, Any]:
+    best, result = float("inf"), None
+    for _ in range(rounds):
         start = time.perf_counter()
-        walk(c, largest, "forward")
-        sql_walk = time.perf_counter() - start
-    return {
+        result = call()
+        best = min(best, time.perf_counter() - start)
+    return best * 1000, result
+
+
+def stage_walk(folder: Path) -> dict[str, object]:
+    """modtrace's in-memory graph: build, walk (arrays only), then what the API returns."""
+    import polars as pl
+
+    from modtrace.lineage.graph import MODEL_SCHEMA, LineageGraph
+
+    edges, largest = _edges(folder)
+    described = pl.DataFrame({"id": pl.concat([edges["child"], edges["parent"]]).unique()}).select(
+        "id",
+        provider=pl.col("id").str.split("/").list.first(),
+        external=pl.lit(False),
+        deleted=pl.lit(None, dtype=pl.Date),
+    )
+    described = described.cast(MODEL_SCHEMA)  # type: ignore[arg-type]
+    before, start = _rss_mb(), time.perf_counter()
+    graph = LineageGraph(edges, described)
+    load = time.perf_counter() - start
+    built = _rss_mb() - before
+
+    def page() -> object:  # what the API returns: counts, cycles and the first 1,000 rows
+        result = graph.walk(largest, "forward")
+        shown = result.shown(include_deleted=False)
+        return result.rows(shown[:1000]), result.cycles, result.dangling[:1000]
+
+    walk_ms, result = _best_ms(lambda: graph.walk(largest, "forward"))
+    tree_ms, _ = _best_ms(lambda: graph.walk(largest, "forward").tree)
+    page_ms, _ = _best_ms(page)
+    rows_ms, _ = _best_ms(lambda: graph.walk(largest, "forward").reached, rounds=1)
+    figures: dict[str, object] = {
         "load_s": load,
-        "walk_ms": memory_walk * 1000,
-        "sql_walk_ms": sql_walk * 1000,
-        "reached": reached,
+        "graph_mb": built,
+        "columns_mb": graph.nbytes() / 2**20,
+        "walk_ms": walk_ms,
+        "tree_ms": tree_ms,
+        "page_ms": page_ms,
+        "all_rows_ms": rows_ms,
+        "reached": len(result),
         "root": largest,
     }
+    register = folder / "register.sqlite3"
+    if register.exists():  # the import stage ran: the register's load and the SQL walk too
+        from modtrace.lineage.graph import GraphCache
+        from modtrace.lineage.trace import walk
+        from modtrace.registry.register import Register
+
+        del graph
+        engine = Register.open(f"sqlite:///{register}").engine
+        start = time.perf_counter()
+        GraphCache(engine).current()
+        figures["load_register_s"] = time.perf_counter() - start
+        with engine.connect() as c:
+            figures["sql_walk_ms"], _ = _best_ms(lambda: walk(c, largest, "forward"), rounds=1)
+    return figures
+
+
+def _interned(edges: Any) -> tuple[Any, Any, int, Any]:
+    """What a user of a graph library writes first: ids to integers (with polars)."""
+    import polars as pl
+
+    names = pl.concat([edges["parent"], edges["child"]]).unique().sort()
+    parent = names.search_sorted(edges["parent"]).to_numpy()
+    child = names.search_sorted(edges["child"]).to_numpy()
+    return parent, child, len(names), names
+
+
+def stage_walk_igraph(folder: Path) -> dict[str, object]:
+    """igraph's own call on the same graph: the vertices reachable from the root."""
+    import igraph
+
+    edges, largest = _edges(folder)
+    parent, child, count, names = _interned(edges)
+    root = int(names.search_sorted(largest))
+    before, start = _rss_mb(), time.perf_counter()
+    pairs = (  # a million at a time, as modtrace does, so no list of every pair is made
+        pair
+        for at in range(0, len(parent), 1_000_000)
+        for pair in zip(
+            parent[at : at + 1_000_000].tolist(), child[at : at + 1_000_000].tolist(), strict=True
+        )
+    )
+    graph = igraph.Graph(n=count, edges=pairs, directed=True)
+    load = time.perf_counter() - start
+    built = _rss_mb() - before
+    walk_ms, found = _best_ms(lambda: graph.subcomponent(root, mode="out"))
+    return {"load_s": load, "graph_mb": built, "walk_ms": walk_ms, "reached": len(found) - 1}
+
+
+def stage_walk_rustworkx(folder: Path) -> dict[str, object]:
+    """rustworkx's own call on the same graph (the other library the issue names)."""
+    import rustworkx as rx
+
+    edges, largest = _edges(folder)
+    parent, child, count, names = _interned(edges)
+    root = int(names.search_sorted(largest))
+    before, start = _rss_mb(), time.perf_counter()
+    graph = rx.PyDiGraph(multigraph=True, node_count_hint=count, edge_count_hint=len(parent))
+    graph.add_nodes_from([None] * count)
+    for at in range(0, len(parent), 1_000_000):
+        chunk = slice(at, at + 1_000_000)
+        pairs = zip(parent[chunk].tolist(), child[chunk].tolist(), strict=True)
+        graph.add_edges_from_no_data(list(pairs))
+    load = time.perf_counter() - start
+    built = _rss_mb() - before
+    walk_ms, found = _best_ms(lambda: rx.descendants(graph, root))
+    return {"load_s": load, "graph_mb": built, "walk_ms": walk_ms, "reached": len(found)}
+
+
+def stage_walk_networkx(folder: Path) -> dict[str, object]:
+    """networkx, as an afternoon's script would use it: string ids, ``descendants``."""
+    import networkx as nx
+
+    edges, largest = _edges(folder)
+    pairs = edges.select("parent", "child").rows()
+    before, start = _rss_mb(), time.perf_counter()
+    graph: Any = nx.DiGraph()
+    graph.add_edges_from(pairs)
+    load = time.perf_counter() - start
+    built = _rss_mb() - before
+    walk_ms, found = _best_ms(lambda: nx.descendants(graph, largest), rounds=2)
+    return {"load_s": load, "graph_mb": built, "walk_ms": walk_ms, "reached": len(found)}
 
 
 def stage_walk_peer(folder: Path) -> dict[str, object]:
@@ -198,6 +336,9 @@ STAGES = {
     "import": stage_import,
     "import-peer": stage_import_peer,
     "walk": stage_walk,
+    "walk-igraph": stage_walk_igraph,
+    "walk-rustworkx": stage_walk_rustworkx,
+    "walk-networkx": stage_walk_networkx,
     "walk-peer": stage_walk_peer,
     "report": stage_report,
     "report-peer": stage_report_peer,
@@ -217,9 +358,49 @@ def child(stage: str, folder: Path) -> dict[str, object]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
+WALKERS = ("walk", "walk-igraph", "walk-rustworkx", "walk-networkx")
+
+
+def walk_table(folder: Path, size: int, networkx_up_to: int) -> None:
+    """The walk stage: modtrace's graph next to the libraries' own calls, one process each."""
+    figures = {
+        name: child(name, folder)
+        for name in WALKERS
+        if name != "walk-networkx" or size <= networkx_up_to
+    }
+    if (folder / "register.sqlite3").exists():
+        figures["walk-peer"] = child("walk-peer", folder)
+    ours = figures["walk"]
+    print(f"  walk    descendants of {ours.get('root')} ({ours.get('reached')} models)")
+    print(f"  {'':<7} {'':<16}{'build s':>9}{'graph MB':>10}{'peak MB':>9}{'walk ms':>10}  ratio")
+    library = float(figures["walk-igraph"].get("walk_ms", 0.0))  # type: ignore[arg-type]
+    for name, row in figures.items():
+        if "error" in row:
+            print(f"  {'':<7} {name:<16}error: {row['error']}")
+            continue
+        walk_ms = float(row["walk_ms"])  # type: ignore[arg-type]
+        ratio = f"{walk_ms / library:.2f}x igraph" if library > 0 else ""
+        print(
+            f"  {'':<7} {name:<16}{float(row.get('load_s', 0.0)):>9.2f}"  # type: ignore[arg-type]
+            f"{float(row.get('graph_mb', 0.0)):>10.0f}{float(row['peak_mb']):>9.0f}"  # type: ignore[arg-type]
+            f"{walk_ms:>10.2f}  {ratio}"
+        )
+    keys = ("columns_mb", "tree_ms", "page_ms", "all_rows_ms", "load_register_s", "sql_walk_ms")
+    extra = {k: round(float(ours[k]), 2) for k in keys if k in ours}  # type: ignore[arg-type]
+    print(f"  {'':<7} modtrace also  {json.dumps(extra)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1e5,1e6", help="edge counts, comma-separated")
+    parser.add_argument(
+        "--stages", default="import,walk,report", help="stages to run, comma-separated"
+    )
+    parser.add_argument(
+        "--networkx-up-to",
+        default="1e6",
+        help="largest size networkx walks (it needs ~700 bytes an edge: 7 GB at 10^7)",
+    )
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     parser.add_argument("folder", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -234,11 +415,14 @@ def main() -> None:
             start = time.perf_counter()
             write_snapshot(forest(size), folder)
             print(f"\n== {size:,} edges (forest written in {time.perf_counter() - start:.1f} s)")
-            for stage in ("import", "walk", "report"):
+            for stage in args.stages.split(","):
+                if stage == "walk":
+                    walk_table(folder, size, int(float(args.networkx_up_to)))
+                    continue
                 ours, peer = child(stage, folder), child(f"{stage}-peer", folder)
                 print(f"  {stage:<7} modtrace {json.dumps(ours)}")
                 print(f"  {'':<7} peer     {json.dumps(peer)}")
-                key = "walk_ms" if stage == "walk" else "seconds"
+                key = "seconds"
                 if key in ours and key in peer and float(peer[key]) > 0:  # type: ignore[arg-type]
                     ratio = float(ours[key]) / float(peer[key])  # type: ignore[arg-type]
                     print(f"  {'':<7} ratio    {ratio:.2f}x the peer ({key})")

@@ -35,7 +35,6 @@ from modtrace.facts.loader import facts_from_mapping
 from modtrace.facts.model import Facts
 from modtrace.lineage.graph import GraphCache
 from modtrace.lineage.sources import check_kinds, split_deleted
-from modtrace.lineage.trace import by_kinds
 from modtrace.regimes.loader import default_catalog, with_overrides
 from modtrace.regimes.model import regime_to_data
 from modtrace.registry.known import unknown_models
@@ -187,14 +186,13 @@ def create_app(
         if unknown_models(register.engine, [model_id]):
             raise ApiError(404, "model not found", [("model_id", "not in the register")])
         graph = app.state.graph_cache.current()  # in memory: reloaded when edges are added
-        keep = by_kinds(kinds)
         filters = {
             "sources": sorted(kinds) if kinds else None,
             "include_deleted": include_deleted,
         }
         if direction in ("back", "forward"):
             links, left_out = split_deleted(
-                graph.one_step(model_id, direction, keep), include_deleted
+                graph.one_step(model_id, direction, kinds=kinds), include_deleted
             )
             return {
                 "model_id": model_id,
@@ -204,16 +202,18 @@ def create_app(
                 "deleted_left_out": left_out,
                 "links": [x._asdict() for x in links[:limit]],
             }
-        result = graph.walk(model_id, "back" if direction == "ancestry" else "forward", depth, keep)
-        reached, left_out = split_deleted(result.reached, include_deleted)
+        way = "back" if direction == "ancestry" else "forward"
+        result = graph.walk(model_id, way, depth, kinds=kinds)
+        shown = result.shown(include_deleted)  # rows and paths are built for the page only
         return {
             "model_id": model_id,
             "direction": direction,
             **filters,
-            "total": len(reached),
-            "deleted_left_out": left_out,
+            "total": len(shown),
+            "deleted_left_out": len(result) - len(shown),
             "reached": [
-                {**r._asdict(), "path": [list(p) for p in r.path]} for r in reached[:limit]
+                {**r._asdict(), "path": [list(p) for p in r.path]}
+                for r in result.rows(shown[:limit])
             ],
             "cycles": [list(c) for c in result.cycles],
             "dangling": result.dangling[:limit],
