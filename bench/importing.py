@@ -39,14 +39,15 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import scale  # noqa: E402  (bench/scale.py: the synthetic forests)
+import scale  # bench/scale.py: the synthetic forests
 
 SNAPSHOT = Path(__file__).resolve().parents[2] / "shared" / "data" / "hf-lineage"
-RELATION = {"finetune": "finetune", "adapter": "adapter", "quantized": "quantized", "merge": "merge"}
+RELATION = {k: k for k in ("finetune", "adapter", "quantized", "merge")}
 
 
 def replicate(snapshot: Path, copies: int, folder: Path) -> Path:
@@ -97,10 +98,14 @@ def case_modtrace(folder: Path, url: str) -> dict[str, Any]:
     return {"seconds": seconds, "rows": report.rows_read, "edges": report.edges_added}
 
 
-def _plain_rows(path: Path) -> tuple[str, list[tuple[str, str]], list[tuple[str, ...]]]:
+Plain = tuple[str, str, str, str, str]
+
+
+def _plain_rows(path: Path) -> tuple[str, list[tuple[str, str]], list[Plain]]:
     """What a plain script makes of one file: its source, (id, provider) and declared edges."""
     source = f"hf-lineage:{path.name}"
-    described, edges = [], []
+    described: list[tuple[str, str]] = []
+    edges: list[Plain] = []
     for row in _read(path):
         model_id = row[0].strip()
         described.append((model_id, model_id.partition("/")[0]))
@@ -112,7 +117,7 @@ def _plain_rows(path: Path) -> tuple[str, list[tuple[str, str]], list[tuple[str,
 
 
 def _entries(
-    edges: list[tuple[str, ...]], first_id: int, seq: int, prev: str, at: str
+    edges: list[Plain], first_id: int, seq: int, prev: str, at: str
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], int, str]:
     """Edge rows with ids and their log entries, the plain way (json.dumps, then SHA-256)."""
     rows, log = [], []
@@ -176,7 +181,7 @@ def case_sqlite_peer(folder: Path, url: str) -> dict[str, Any]:
         )
         con.executemany("INSERT INTO lineage_edges VALUES (?, ?, ?, ?, ?, ?)", rows)
         con.executemany(
-            "INSERT INTO log_entries VALUES (?, ?, ?, ?, ?, ?)", (r + (stamp,) for r in log)
+            "INSERT INTO log_entries VALUES (?, ?, ?, ?, ?, ?)", ((*r, stamp) for r in log)
         )
         con.execute(
             "INSERT OR REPLACE INTO import_progress VALUES (?, ?, 1)", (source, len(described))
@@ -231,7 +236,7 @@ def case_postgres_peer(folder: Path, url: str) -> dict[str, Any]:
             ):
                 with cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                     for row in data:
-                        copy.write_row(row + (now,) if table == "log_entries" else row)
+                        copy.write_row((*row, now) if table == "log_entries" else row)
             cur.execute(
                 "INSERT INTO import_progress VALUES (%s, %s, true) ON CONFLICT (source) "
                 "DO UPDATE SET position = excluded.position",
@@ -295,6 +300,10 @@ class Postgres:
         self.admin = make_engine(server).execution_options(isolation_level="AUTOCOMMIT")
         self.make_url = make_url
 
+    def make(self, _folder: Path, _name: str) -> str:
+        """An empty register database (``fresh_sqlite``'s twin)."""
+        return self.create()
+
     def create(self) -> str:
         from sqlalchemy import text
 
@@ -318,9 +327,15 @@ class Postgres:
 def _line(label: str, figures: dict[str, Any], peer: dict[str, Any] | None) -> str:
     if "error" in figures:
         return f"  {label:<22} error: {figures['error']}"
-    text = f"  {label:<22} {figures['seconds']:7.2f} s  peak {figures['peak_mb']:7.0f} MB"
+    text = (
+        f"  {label:<22} {figures['seconds']:7.2f} s (cpu {figures['cpu_s']:6.2f} s)"
+        f"  peak {figures['peak_mb']:5.0f} MB"
+    )
     if peer and "seconds" in peer and peer["seconds"] > 0:
-        text += f"  = {figures['seconds'] / peer['seconds']:.2f}x the peer"
+        text += (
+            f"  = {figures['seconds'] / peer['seconds']:.2f}x the peer"
+            f" (cpu {figures['cpu_s'] / peer['cpu_s']:.2f}x)"
+        )
     return text
 
 
@@ -346,7 +361,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.case:
         figures = CASES[args.case](Path(args.args[0]), args.args[1])
-        figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        figures["peak_mb"] = usage.ru_maxrss / 1024
+        figures["cpu_s"] = usage.ru_utime + usage.ru_stime
         print(json.dumps(figures))
         return
     server = os.environ.get("MODTRACE_BENCH_POSTGRES_URL")
@@ -367,9 +384,11 @@ def main() -> None:
                 replicate(SNAPSHOT, size, folder)
             rows = sum(len(_read(p)) for p in _files(folder))
             print(f"\n== {label}: {rows:,} rows (written in {time.perf_counter() - start:.1f} s)")
-            runs = [("modtrace", "sqlite3-peer", fresh_sqlite, "sqlite")]
+            runs: list[tuple[str, str, Callable[[Path, str], str], str]] = [
+                ("modtrace", "sqlite3-peer", fresh_sqlite, "sqlite")
+            ]
             if postgres:
-                runs.append(("modtrace", "postgres-peer", lambda _f, _n: postgres.create(), "pg"))
+                runs.append(("modtrace", "postgres-peer", postgres.make, "pg"))
             for ours, theirs, make, backend in runs:
                 ours_url, peer_url = make(folder, "ours"), make(folder, "peer")
                 peer = child(theirs, folder, peer_url)

@@ -15,7 +15,6 @@ from modtrace.regimes.drafts import load_drafts
 DRAFT = Path(__file__).resolve().parents[2] / "examples" / "drafts" / "compute-draft.yaml"
 
 
-
 def test_transitions_add_up_and_match_two_independent_runs(population: pl.DataFrame) -> None:
     catalog = load_drafts([DRAFT])
     draft, against = catalog.get("compute-draft"), catalog.get("govai-2025")

@@ -21,7 +21,6 @@ from modtrace.regimes.loader import default_catalog
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "safeguard_sample.csv"
 
 
-
 def test_population_rows_are_the_derivatives(
     population: pl.DataFrame, lineage_extract: Path
 ) -> None:

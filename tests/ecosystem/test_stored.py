@@ -16,7 +16,6 @@ from modtrace.regimes.drafts import load_drafts
 DRAFT = Path(__file__).resolve().parents[2] / "examples" / "drafts" / "compute-draft.yaml"
 
 
-
 def test_a_written_report_compares_as_the_population_it_came_from(
     population: pl.DataFrame, tmp_path: Path
 ) -> None:

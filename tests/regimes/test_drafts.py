@@ -200,8 +200,9 @@ _TEXT_VALUES = {
 
 def _num() -> st.SearchStrategy[Any]:
     return st.one_of(
-        st.sampled_from([{"quantity": "modification.compute"},
-                         {"quantity": "original.training_compute"}]),
+        st.sampled_from(
+            [{"quantity": "modification.compute"}, {"quantity": "original.training_compute"}]
+        ),
         st.sampled_from(_NUM_FACTS).map(lambda p: {"fact": p}),
         st.integers(0, 27).map(lambda e: float(10**e)),
         st.just({"param": "limit"}),
@@ -250,8 +251,10 @@ def _draft(conditions: list[Any]) -> dict[str, Any]:
             {"id": f"s{i}", "question": "?", "when": c, "source": cite}
             for i, c in enumerate(conditions)
         ],
-        "scope": {"when": {"any": [{"step": f"s{i}"} for i in range(len(conditions))]},
-                  "source": cite},
+        "scope": {
+            "when": {"any": [{"step": f"s{i}"} for i in range(len(conditions))]},
+            "source": cite,
+        },
     }
 
 
@@ -305,9 +308,7 @@ def test_guide_operator_examples_all_parse() -> None:
 
 def test_example_draft_in_repo_matches_the_guide(tmp_path: Path) -> None:
     shipped = ROOT / "examples" / "drafts" / "compute-draft.yaml"
-    assert shipped.read_text(encoding="utf-8") == guide_draft(tmp_path).read_text(
-        encoding="utf-8"
-    )
+    assert shipped.read_text(encoding="utf-8") == guide_draft(tmp_path).read_text(encoding="utf-8")
     shutil.copy(shipped, tmp_path / "copy.yaml")
     assert check_file(tmp_path / "copy.yaml").problems == []
 
@@ -321,4 +322,3 @@ def test_every_app_b_criterion_in_the_guide_names_real_facts() -> None:
     for row in rows:
         for path in re.findall(r"`([a-z_.]+)`", row):
             assert path in FACT_COLUMNS or path in quantities, path
-

@@ -71,8 +71,15 @@ def test_every_guide_command_runs_as_written(workdir: Path) -> None:
 def test_draft_outcome_under_assess_matches_a_direct_reading(workdir: Path) -> None:
     result = CliRunner().invoke(
         cli,
-        ["assess", "examples/meditron-70b.yaml", "--regime-file", "compute-draft.yaml",
-         "--all-regimes", "--format", "json"],
+        [
+            "assess",
+            "examples/meditron-70b.yaml",
+            "--regime-file",
+            "compute-draft.yaml",
+            "--all-regimes",
+            "--format",
+            "json",
+        ],
     )
     rows = {d["regime"]["id"]: d for d in json.loads(result.output)}
     assert {"govai-2025", "compute-draft"} <= set(rows)
@@ -82,9 +89,20 @@ def test_draft_outcome_under_assess_matches_a_direct_reading(workdir: Path) -> N
     assert draft["outcome"] == "out-of-scope"
     lowered = CliRunner().invoke(
         cli,
-        ["assess", "examples/meditron-70b.yaml", "--regime-file", "compute-draft.yaml",
-         "--regime", "compute-draft", "--param", "original_threshold_flop=1e23",
-         "--param", "modification_threshold_flop=1e22", "--format", "json"],
+        [
+            "assess",
+            "examples/meditron-70b.yaml",
+            "--regime-file",
+            "compute-draft.yaml",
+            "--regime",
+            "compute-draft",
+            "--param",
+            "original_threshold_flop=1e23",
+            "--param",
+            "modification_threshold_flop=1e22",
+            "--format",
+            "json",
+        ],
     )
     assert json.loads(lowered.output)["outcome"] == "in-scope"
 
@@ -105,8 +123,15 @@ def test_a_bad_draft_exits_2_with_one_line_per_problem(workdir: Path) -> None:
 
 def test_an_unknown_regime_beside_drafts_names_the_draft(workdir: Path) -> None:
     result = CliRunner().invoke(
-        cli, ["assess", "examples/meditron-70b.yaml", "--regime-file", "compute-draft.yaml",
-              "--regime", "compute-drfat"],
+        cli,
+        [
+            "assess",
+            "examples/meditron-70b.yaml",
+            "--regime-file",
+            "compute-draft.yaml",
+            "--regime",
+            "compute-drfat",
+        ],
     )
     assert result.exit_code == 2
     assert "compute-draft" in result.output  # listed among the known regimes

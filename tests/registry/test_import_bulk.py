@@ -148,7 +148,7 @@ def test_bulk_import_writes_what_the_register_path_wrote(
     assert deleted == dt.date(2025, 4, 16)
 
 
-texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+texts = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)
 
 
 @given(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Final
 
@@ -35,8 +35,9 @@ ModelRow = tuple[str, str, bool, str]
 EdgeRow = tuple[str, str, str, str, str]
 """An edge: (parent, child, relation, status, source)."""
 
-SQLITE_CACHE_KIB: Final = 256 * 1024
-"""Page cache for an import on SQLite (the default is 2 MiB)."""
+SQLITE_CACHE_KIB: Final = 64 * 1024
+"""Page cache for an import on SQLite (the default is 2 MiB; 64 MiB measured fastest of 2, 64
+and 256 on the snapshot, docs/scale.md)."""
 CHUNK: Final = 900
 """Ids per ``IN (...)`` list on SQLite (under its oldest limit of 999 variables)."""
 
@@ -155,7 +156,7 @@ class SQLiteWriter(Writer):
         super().__init__(raw, engine)
         dialect = engine.dialect
         processor = log_entries.c.logged_at.type.dialect_impl(dialect).bind_processor(dialect)
-        self._logged_at = processor or (lambda value: value)
+        self._logged_at: Callable[[Any], Any] = processor or (lambda value: value)
 
     def begin(self) -> None:
         self.raw.execute("BEGIN IMMEDIATE")
@@ -283,7 +284,7 @@ class PostgresWriter(Writer):
 def writer(engine: Engine) -> Iterator[Writer]:
     """A bulk writer on a connection of ``engine``'s pool, returned to it afterwards."""
     fairy = engine.raw_connection()
-    raw = fairy.driver_connection
+    raw: Any = fairy.driver_connection
     try:
         if engine.dialect.name == "sqlite":
             cache = raw.execute("PRAGMA cache_size").fetchone()[0]

@@ -3,8 +3,8 @@
 A model keeps the week it was last listed as deleted, unless it was listed as added again
 after that week (a re-upload under the same id is live). Models the register does not know
 are counted, not inserted: the deletion lists describe what went away, and edges of models the
-register never held add nothing a trace could follow. One transaction, through the bulk writer (:mod:`modtrace.registry.ingest.bulk`); re-running
-is harmless.
+register never held add nothing a trace could follow. One transaction,
+through the bulk writer (:mod:`modtrace.registry.ingest.bulk`); re-running is harmless.
 """
 
 from __future__ import annotations

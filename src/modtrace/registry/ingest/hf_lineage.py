@@ -28,7 +28,7 @@ from modtrace.registry.ingest.progress import (
     position,
 )
 from modtrace.registry.ingest.relations import disagrees, infer_relation
-from modtrace.registry.register import Register, provider_of
+from modtrace.registry.register import Register
 
 RELATION_BY_TYPE = {
     "finetune": "finetune",
@@ -37,7 +37,7 @@ RELATION_BY_TYPE = {
     "merge": "merge",
     "": "other",
 }
-BATCH = 5000
+BATCH = 100_000
 HEADER = ("Model ID", "Type", "Base Model")
 
 
@@ -128,7 +128,7 @@ def _import_batch(
     now_described = []
     for model_id, line_no in described.items():
         if model_id not in known:
-            new_models.append((model_id, provider_of(model_id), False, source))
+            new_models.append((model_id, model_id.partition("/")[0], False, source))
         elif known[model_id]:
             now_described.append(model_id)
         else:
@@ -137,7 +137,8 @@ def _import_batch(
             )
     externals = sorted(parents - known.keys() - described.keys())
     writer.mark_described(now_described, source)
-    writer.insert_models(new_models + [(m, provider_of(m), True, source) for m in externals])
+    # provider_of, inlined (it is called for every model of every row)
+    writer.insert_models(new_models + [(m, m.partition("/")[0], True, source) for m in externals])
     report.models_added += len(new_models)
     report.external_models += len(externals)
 
