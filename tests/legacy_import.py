@@ -1,6 +1,8 @@
-"""The Hub lineage importer as it was before the bulk path (commit 62b9a72), kept as the
-reference the parity test compares the bulk importer with: SQLAlchemy statements, the edges and
-their log entries through ``Register.add_edges`` and ``log.append``. Not used by the library."""
+"""The Hub lineage and hub-stats importers as they were before the bulk path (commit 62b9a72),
+kept as the reference the parity tests compare the bulk importers with: SQLAlchemy statements,
+the edges and their log entries through ``Register.add_edges`` and ``log.append``. Not used by
+the library. (One change: stored relations are read in id order, as the bulk path reads them;
+before, PostgreSQL returned them in no defined order.)"""
 
 from __future__ import annotations
 
@@ -12,9 +14,11 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from modtrace.ecosystem.snapshot import deletions
 from modtrace.registry.ingest.hf_lineage import RELATION_BY_TYPE, _rows, lineage_files
+from modtrace.registry.ingest.hub_stats import RELATION_BY_HUB, _card, read_hub_stats
+from modtrace.registry.ingest.nodes import add_external
 from modtrace.registry.ingest.progress import ImportReport, Problem, position, record
 from modtrace.registry.ingest.relations import disagrees, infer_relation
-from modtrace.registry.register import Edge, Register, provider_of
+from modtrace.registry.register import RELATIONS, Edge, Register, provider_of
 from modtrace.registry.tables import lineage_edges, models
 
 
@@ -183,4 +187,74 @@ def legacy_import(register: Register, directory: Path, batch_size: int) -> Impor
                 )
             report.models_deleted = len(marks)
             record(c, "hf-lineage:deleted", len(marks), True)
+    return report
+
+
+def legacy_hub_stats(register: Register, parquet: Path) -> ImportReport:
+    """The hub-stats import as it was: a SELECT and an INSERT or UPDATE per row."""
+    source = f"hub-stats:{parquet.name}"
+    report = ImportReport()
+    with register.engine.connect() as c:
+        if position(c, source)[1]:
+            report.skipped_sources = 1
+            return report
+    frame = read_hub_stats(parquet)
+    with register.engine.begin() as c:
+        edges: list[Edge] = []
+        for line, row in enumerate(frame.iter_rows(named=True), start=1):
+            model_id = row["id"]
+            card = _card(row["cardData"])
+            safetensors = row["safetensors"] or {}
+            values = {
+                "provider": row["author"] or provider_of(model_id),
+                "external": False,
+                "source": source,
+                "parameters": float(safetensors["total"]) if safetensors.get("total") else None,
+                "license": str(card.get("license"))[:120] if card.get("license") else None,
+                "pipeline_tag": row["pipeline_tag"],
+                "card": {
+                    k: card[k] for k in ("base_model", "license", "tags", "datasets") if k in card
+                },
+            }
+            if c.execute(select(models.c.id).where(models.c.id == model_id)).first():
+                c.execute(update(models).where(models.c.id == model_id).values(**values))
+            else:
+                c.execute(insert(models).values(id=model_id, **values))
+                report.models_added += 1
+            base = row["baseModels"] or {}
+            relation = RELATION_BY_HUB.get(base.get("relation") or "", "other")
+            if base.get("relation") and base["relation"] not in RELATION_BY_HUB:
+                report.problems.append(
+                    Problem(
+                        parquet.name,
+                        line,
+                        f"unknown relation {base['relation']!r}; recorded as 'other'",
+                    )
+                )
+            for parent in base.get("models") or []:
+                parent_id = parent.get("id") if isinstance(parent, dict) else None
+                if not parent_id:
+                    report.problems.append(
+                        Problem(parquet.name, line, "base model without an id; skipped")
+                    )
+                elif parent_id == model_id:
+                    report.problems.append(
+                        Problem(
+                            parquet.name, line, f"{model_id} names itself as its base; edge skipped"
+                        )
+                    )
+                else:
+                    edges.append(
+                        Edge(
+                            parent_id,
+                            model_id,
+                            relation if relation in RELATIONS else "other",
+                            "declared",
+                            source,
+                        )
+                    )
+        report.external_models += add_external(c, (e.parent_id for e in edges), source)
+        report.edges_added += register.add_edges(edges, c)
+        report.rows_read = frame.height
+        record(c, source, frame.height, True)
     return report

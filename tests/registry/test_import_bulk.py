@@ -19,11 +19,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select, text
 
-from legacy_import import legacy_import
+from conftest import SHARED_DATA
+from legacy_import import legacy_hub_stats, legacy_import
 from modtrace.cli.main import cli
 from modtrace.registry import log, merkle
 from modtrace.registry.ingest import bulk
 from modtrace.registry.ingest.hf_lineage import data_rows, import_hf_lineage, lineage_files
+from modtrace.registry.ingest.hub_stats import RELATION_BY_HUB, import_hub_stats, read_hub_stats
 from modtrace.registry.log_bulk import edge_payload
 from modtrace.registry.register import Edge, Register
 from modtrace.registry.tables import import_progress, lineage_edges, log_entries, models
@@ -279,3 +281,47 @@ def test_the_log_after_an_import_verifies_extends_and_proves(
         )
     audit = register.verify()
     assert any("differs from log entry" in p and child in p for p in audit.problems)
+
+
+@pytest.fixture(scope="module")
+def hub_slice(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The first 300 rows of the real hub-stats file, one of them repeated with other values."""
+    import polars as pl  # noqa: PLC0415 - heavy, and only these tests need it
+
+    frame = read_hub_stats(SHARED_DATA / "hub-stats" / "hub_stats_frozen.parquet").head(300)
+    again = frame.slice(7, 1).with_columns(pl.lit("text-generation").alias("pipeline_tag"))
+    out = tmp_path_factory.mktemp("hub-stats") / "hub_slice.parquet"
+    pl.concat([frame, again]).write_parquet(out)
+    return out
+
+
+@pytest.mark.usefixtures("frozen")
+def test_bulk_hub_stats_import_writes_what_the_register_path_wrote(
+    register: Register, hub_slice: Path
+) -> None:
+    frame = read_hub_stats(hub_slice)
+    with_base = next(
+        r for r in frame.iter_rows(named=True) if (r["baseModels"] or {}).get("models")
+    )
+    parent = with_base["baseModels"]["models"][0]["id"]
+    relation = RELATION_BY_HUB.get(with_base["baseModels"]["relation"] or "", "other")
+    declared = sum(len((r or {}).get("models") or []) for r in frame["baseModels"])
+
+    def seed() -> None:  # a model met before as a base, and an edge the file repeats
+        register.add_edges([Edge(parent, with_base["id"], relation, "declared", "manual")])
+        with register.engine.begin() as c:
+            c.execute(models.insert().values(id=frame["id"][3], external=True, source="manual"))
+
+    seed()
+    old = legacy_hub_stats(register, hub_slice)
+    old_rows, old_head = dump(register), register.head()
+    wipe(register)
+    seed()
+    new = import_hub_stats(register, hub_slice)
+    assert dump(register) == old_rows
+    assert register.head() == old_head
+    assert figures(new) == figures(old)
+    assert new.models_added > 0
+    assert 0 < new.edges_added < declared  # the seeded edge is not added twice
+    assert register.verify().ok
+    assert import_hub_stats(register, hub_slice).skipped_sources == 1

@@ -19,6 +19,7 @@ engine's settings afterwards. Durability settings (WAL, ``synchronous=NORMAL``) 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -34,6 +35,10 @@ ModelRow = tuple[str, str, bool, str]
 """A model the import describes or meets: (id, provider, external, source)."""
 EdgeRow = tuple[str, str, str, str, str]
 """An edge: (parent, child, relation, status, source)."""
+ModelValues = tuple[str, bool, str, float | None, str | None, str | None, dict[str, Any]]
+"""What a described model's row holds besides its id: (provider, external, source, parameters,
+license, pipeline tag, card)."""
+_DESCRIBED = "provider, external, source, parameters, license, pipeline_tag, card"
 
 SQLITE_CACHE_KIB: Final = 64 * 1024
 """Page cache for an import on SQLite (the default is 2 MiB; 64 MiB measured fastest of 2, 64
@@ -113,6 +118,23 @@ class Writer(ABC):
             finally:
                 cursor.close()
 
+    def insert_described(self, rows: Sequence[tuple[str, ModelValues]]) -> None:
+        """Insert models with everything a description gives (the caller has checked)."""
+        p = ", ".join([self.placeholder] * 8)
+        self._executemany(
+            f"INSERT INTO models (id, {_DESCRIBED}) VALUES ({p})",
+            [(m, *v[:-1], json.dumps(v[-1])) for m, v in rows],
+        )
+
+    def update_models(self, rows: Sequence[tuple[str, ModelValues]]) -> None:
+        """Replace what the register holds about models with a newer description."""
+        p = self.placeholder
+        sets = ", ".join(f"{column} = {p}" for column in _DESCRIBED.split(", "))
+        self._executemany(
+            f"UPDATE models SET {sets} WHERE id = {p}",
+            [(*v[:-1], json.dumps(v[-1]), m) for m, v in rows],
+        )
+
     def mark_described(self, ids: Sequence[str], source: str) -> None:
         """Models met before only as references are now described by ``source``."""
         p = self.placeholder
@@ -146,6 +168,17 @@ class Writer(ABC):
     def record(self, source: str, position: int, done: bool) -> None:
         """Save a source's progress inside the batch's transaction."""
         self._execute(_PROGRESS_UPSERT.format(p=self.placeholder), (source, position, done))
+
+
+def new_edges(edges: Sequence[EdgeRow], stored: set[tuple[str, str, str]]) -> list[EdgeRow]:
+    """The edges not stored yet, each once, in order; ``stored`` learns them."""
+    out = []
+    for edge in edges:
+        key = (edge[0], edge[1], edge[2])
+        if key not in stored:
+            stored.add(key)
+            out.append(edge)
+    return out
 
 
 class SQLiteWriter(Writer):
@@ -247,6 +280,12 @@ class PostgresWriter(Writer):
     def insert_models(self, rows: Sequence[ModelRow]) -> None:
         if rows:
             self._copy("models", "id, provider, external, source", rows)
+
+    def insert_described(self, rows: Sequence[tuple[str, ModelValues]]) -> None:
+        if rows:
+            self._copy(
+                "models", f"id, {_DESCRIBED}", ((m, *v[:-1], json.dumps(v[-1])) for m, v in rows)
+            )
 
     def edges_of(self, children: Sequence[str]) -> list[tuple[str, str, str]]:
         rows = self._execute(

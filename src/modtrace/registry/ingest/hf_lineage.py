@@ -106,17 +106,6 @@ def _parse(
     return described, edges
 
 
-def _new(edges: list[EdgeRow], stored: set[tuple[str, str, str]]) -> list[EdgeRow]:
-    """Edges not stored yet, each once; ``stored`` learns them."""
-    out = []
-    for edge in edges:
-        key = (edge[0], edge[1], edge[2])
-        if key not in stored:
-            stored.add(key)
-            out.append(edge)
-    return out
-
-
 def _import_batch(
     writer: Writer, name: str, batch: list[tuple[int, list[str]]], report: ImportReport
 ) -> None:
@@ -161,7 +150,7 @@ def _import_batch(
         relations[key] = edge[2]
         accepted.append(edge)
     keys = set(stored)
-    declared = _new(accepted, keys)
+    declared = bulk.new_edges(accepted, keys)
     bases_of: dict[str, int] = {}
     for edge in accepted:
         bases_of[edge[1]] = bases_of.get(edge[1], 0) + 1
@@ -170,7 +159,7 @@ def _import_batch(
         shown = infer_relation(child, (), bases_of[child])
         if shown is not None and disagrees(relation, shown):
             contradicted.append((parent, child, shown, "inferred", source))
-    inferred = _new(contradicted, keys)
+    inferred = bulk.new_edges(contradicted, keys)
     writer.add_edges(declared + inferred)  # the declared first, as the log has always had them
     report.edges_added += len(declared)
     report.edges_inferred += len(inferred)
