@@ -5,6 +5,9 @@ the week) once every ``added`` file is in (:mod:`modtrace.registry.ingest.deleti
 
 Each batch of rows — models, edges, their log entries and the file position — is committed in
 one transaction, so a crash leaves no half-written batch and a re-run resumes where it stopped.
+The rows go through the database driver (:mod:`modtrace.registry.ingest.bulk`), a batch's
+lookups as a few set-wise queries; batches are large (100,000 rows), since each commit rewrites
+the index pages the batch touched (docs/scale.md, "Import").
 """
 
 from __future__ import annotations
