@@ -325,3 +325,16 @@ def test_bulk_hub_stats_import_writes_what_the_register_path_wrote(
     assert 0 < new.edges_added < declared  # the seeded edge is not added twice
     assert register.verify().ok
     assert import_hub_stats(register, hub_slice).skipped_sources == 1
+
+
+def test_the_import_gives_its_connection_back_as_it_found_it(tmp_path: Path, sample: Path) -> None:
+    register = Register.open(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    with register.engine.connect() as c:
+        before = [c.exec_driver_sql(f"PRAGMA {p}").scalar() for p in ("cache_size", "temp_store")]
+    import_hf_lineage(register, sample, progress=False)
+    assert register.engine.pool.checkedin() == 1  # the import's connection, back in the pool
+    with register.engine.connect() as c:
+        after = [c.exec_driver_sql(f"PRAGMA {p}").scalar() for p in ("cache_size", "temp_store")]
+        assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    assert after == before
+    register.engine.dispose()
