@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select, text
+from sqlalchemy.pool import QueuePool
 
 from conftest import SHARED_DATA
 from legacy_import import legacy_hub_stats, legacy_import
@@ -332,7 +333,9 @@ def test_the_import_gives_its_connection_back_as_it_found_it(tmp_path: Path, sam
     with register.engine.connect() as c:
         before = [c.exec_driver_sql(f"PRAGMA {p}").scalar() for p in ("cache_size", "temp_store")]
     import_hf_lineage(register, sample, progress=False)
-    assert register.engine.pool.checkedin() == 1  # the import's connection, back in the pool
+    pool = register.engine.pool
+    assert isinstance(pool, QueuePool)
+    assert pool.checkedin() == 1  # the import's connection, back in the pool
     with register.engine.connect() as c:
         after = [c.exec_driver_sql(f"PRAGMA {p}").scalar() for p in ("cache_size", "temp_store")]
         assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
