@@ -70,7 +70,7 @@ def import_group() -> None:
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
-    default=5000,
+    default=100_000,
     show_default=True,
     help="Rows per transaction.",
 )

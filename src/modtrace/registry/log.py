@@ -110,6 +110,11 @@ class Write:
     record: dict[str, Any]
 
 
+def clock() -> dt.datetime:
+    """The time a write is logged at, in UTC (one reading per append; tests may fix it)."""
+    return dt.datetime.now(dt.UTC)
+
+
 def _lock(connection: Connection) -> None:
     if connection.dialect.name == "postgresql":
         connection.execute(text("LOCK TABLE log_entries IN EXCLUSIVE MODE"))
@@ -126,7 +131,7 @@ def append(connection: Connection, writes: Sequence[Write]) -> int:
         .limit(1)
     ).first()
     seq, prev = (last[0], last[1]) if last else (0, "")
-    now = dt.datetime.now(dt.UTC)  # read under the lock, so entries' times never go backwards
+    now = clock()  # read under the lock, so entries' times never go backwards
     rows = []
     for write in writes:
         seq += 1

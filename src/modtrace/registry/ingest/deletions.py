@@ -3,21 +3,20 @@
 A model keeps the week it was last listed as deleted, unless it was listed as added again
 after that week (a re-upload under the same id is live). Models the register does not know
 are counted, not inserted: the deletion lists describe what went away, and edges of models the
-register never held add nothing a trace could follow. One transaction; re-running is harmless.
+register never held add nothing a trace could follow. One transaction,
+through the bulk writer (:mod:`modtrace.registry.ingest.bulk`); re-running is harmless.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import bindparam, select, update
-
 from modtrace.ecosystem.snapshot import deletions
-from modtrace.registry.ingest.progress import ImportReport, record
+from modtrace.registry.ingest import bulk
+from modtrace.registry.ingest.progress import ImportReport
 from modtrace.registry.register import Register
-from modtrace.registry.tables import models
 
-CHUNK = 500
+SOURCE = "hf-lineage:deleted"
 
 
 def import_deletions(register: Register, directory: Path) -> ImportReport:
@@ -25,22 +24,10 @@ def import_deletions(register: Register, directory: Path) -> ImportReport:
     gone = deletions(directory)
     report = ImportReport(rows_read=gone.height)
     dated = dict(zip(gone["model_id"].to_list(), gone["deleted_at"].to_list(), strict=True))
-    ids = sorted(dated)
-    with register.engine.begin() as c:
-        known: set[str] = set()
-        for i in range(0, len(ids), CHUNK):
-            known |= set(
-                c.execute(select(models.c.id).where(models.c.id.in_(ids[i : i + CHUNK]))).scalars()
-            )
-        rows = [{"mid": m, "at": dated[m], "src": "hf-lineage:deleted"} for m in sorted(known)]
-        if rows:
-            c.execute(
-                update(models)
-                .where(models.c.id == bindparam("mid"))
-                .values(deleted_at=bindparam("at"), deleted_source=bindparam("src")),
-                rows,
-            )
-        report.models_deleted = len(rows)
-        report.external_models = len(ids) - len(known)  # deleted, never described here
-        record(c, "hf-lineage:deleted", len(rows), True)
+    with bulk.writer(register.engine) as writer, writer.transaction():
+        known = sorted(writer.known_models(sorted(dated)))
+        writer.mark_deleted([(m, dated[m], SOURCE) for m in known])
+        report.models_deleted = len(known)
+        report.external_models = len(dated) - len(known)  # deleted, never described here
+        writer.record(SOURCE, len(known), True)
     return report

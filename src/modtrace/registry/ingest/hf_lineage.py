@@ -5,6 +5,9 @@ the week) once every ``added`` file is in (:mod:`modtrace.registry.ingest.deleti
 
 Each batch of rows — models, edges, their log entries and the file position — is committed in
 one transaction, so a crash leaves no half-written batch and a re-run resumes where it stopped.
+The rows go through the database driver (:mod:`modtrace.registry.ingest.bulk`), a batch's
+lookups as a few set-wise queries; batches are large (100,000 rows), since each commit rewrites
+the index pages the batch touched (docs/scale.md, "Import").
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
 from tqdm import tqdm
 
+from modtrace.registry.ingest import bulk
+from modtrace.registry.ingest.bulk import EdgeRow, ModelRow, Writer
 from modtrace.registry.ingest.deletions import import_deletions
 from modtrace.registry.ingest.progress import (
     ImportInputError,
@@ -25,11 +29,9 @@ from modtrace.registry.ingest.progress import (
     Problem,
     csv_header,
     position,
-    record,
 )
 from modtrace.registry.ingest.relations import disagrees, infer_relation
-from modtrace.registry.register import Edge, Register, provider_of
-from modtrace.registry.tables import lineage_edges, models
+from modtrace.registry.register import Register
 
 RELATION_BY_TYPE = {
     "finetune": "finetune",
@@ -38,7 +40,7 @@ RELATION_BY_TYPE = {
     "merge": "merge",
     "": "other",
 }
-BATCH = 5000
+BATCH = 100_000
 HEADER = ("Model ID", "Type", "Base Model")
 
 
@@ -63,38 +65,13 @@ def _rows(path: Path, start: int) -> Iterator[tuple[int, list[str]]]:
         yield from enumerate(islice(reader, start, None), start=start + 2)
 
 
-def _existing(connection: Connection, ids: list[str]) -> dict[str, bool]:
-    out: dict[str, bool] = {}
-    for i in range(0, len(ids), 500):
-        for model_id, external in connection.execute(
-            select(models.c.id, models.c.external).where(models.c.id.in_(ids[i : i + 500]))
-        ):
-            out[model_id] = bool(external)
-    return out
-
-
-def _existing_relations(connection: Connection, children: list[str]) -> dict[tuple[str, str], str]:
-    out: dict[tuple[str, str], str] = {}
-    for i in range(0, len(children), 500):
-        for parent, child, relation in connection.execute(
-            select(
-                lineage_edges.c.parent_id, lineage_edges.c.child_id, lineage_edges.c.relation
-            ).where(lineage_edges.c.child_id.in_(children[i : i + 500]))
-        ):
-            out[(parent, child)] = relation
-    return out
-
-
-def _import_batch(
-    register: Register,
-    connection: Connection,
-    name: str,
-    batch: list[tuple[int, list[str]]],
-    report: ImportReport,
-) -> None:
+def _parse(
+    name: str, batch: list[tuple[int, list[str]]], report: ImportReport
+) -> tuple[dict[str, int], list[tuple[int, EdgeRow]]]:
+    """The models a batch describes (id: line) and the edges it declares, problems reported."""
     source = f"hf-lineage:{name}"
     described: dict[str, int] = {}
-    edges: list[tuple[int, Edge]] = []
+    edges: list[tuple[int, EdgeRow]] = []
     for line_no, row in batch:
         if len(row) < 1 or not row[0].strip():
             report.problems.append(Problem(name, line_no, "row without a model id; skipped"))
@@ -128,64 +105,67 @@ def _import_batch(
                     Problem(name, line_no, f"{model_id} names itself as its base; edge skipped")
                 )
                 continue
-            edges.append((line_no, Edge(base, model_id, relation, "declared", source)))
+            edges.append((line_no, (base, model_id, relation, "declared", source)))
+    return described, edges
 
-    known = _existing(connection, sorted(described | {e.parent_id: 0 for _, e in edges}))
-    new_models = []
+
+def _import_batch(
+    writer: Writer, name: str, batch: list[tuple[int, list[str]]], report: ImportReport
+) -> None:
+    source = f"hf-lineage:{name}"
+    described, edges = _parse(name, batch, report)
+    parents = {e[0] for _, e in edges}
+    known = writer.known_models(sorted(described.keys() | parents))
+    new_models: list[ModelRow] = []
+    now_described = []
     for model_id, line_no in described.items():
         if model_id not in known:
-            new_models.append(
-                {
-                    "id": model_id,
-                    "provider": provider_of(model_id),
-                    "external": False,
-                    "source": source,
-                }
-            )
+            new_models.append((model_id, model_id.partition("/")[0], False, source))
         elif known[model_id]:
-            connection.execute(
-                update(models).where(models.c.id == model_id).values(external=False, source=source)
-            )
+            now_described.append(model_id)
         else:
             report.problems.append(
                 Problem(name, line_no, f"{model_id} was already imported; kept the earlier record")
             )
-    externals = sorted({e.parent_id for _, e in edges} - set(known) - set(described))
-    rows: list[dict[str, Any]] = new_models + [
-        {"id": m, "provider": provider_of(m), "external": True, "source": source} for m in externals
-    ]
-    if rows:
-        connection.execute(insert(models), rows)
+    externals = sorted(parents - known.keys() - described.keys())
+    writer.mark_described(now_described, source)
+    # provider_of, inlined (it is called for every model of every row)
+    writer.insert_models(new_models + [(m, m.partition("/")[0], True, source) for m in externals])
     report.models_added += len(new_models)
     report.external_models += len(externals)
 
-    relations = _existing_relations(connection, sorted({e.child_id for _, e in edges}))
-    accepted: list[Edge] = []
+    stored = writer.edges_of(sorted({e[1] for _, e in edges}))
+    relations = {(p, c): r for p, c, r in stored}  # the newest stored relation of each pair
+    accepted: list[EdgeRow] = []
     for line_no, edge in edges:
-        key = (edge.parent_id, edge.child_id)
+        key = (edge[0], edge[1])
         earlier = relations.get(key)
-        if earlier is not None and earlier != edge.relation:
+        if earlier is not None and earlier != edge[2]:
             report.problems.append(
                 Problem(
                     name,
                     line_no,
-                    f"conflicting relation {edge.relation!r} for {edge.parent_id} -> "
-                    f"{edge.child_id} (already {earlier!r}); kept the first",
+                    f"conflicting relation {edge[2]!r} for {edge[0]} -> "
+                    f"{edge[1]} (already {earlier!r}); kept the first",
                 )
             )
             continue
-        relations[key] = edge.relation
+        relations[key] = edge[2]
         accepted.append(edge)
-    report.edges_added += register.add_edges(accepted, connection)
+    keys = set(stored)
+    declared = bulk.new_edges(accepted, keys)
     bases_of: dict[str, int] = {}
     for edge in accepted:
-        bases_of[edge.child_id] = bases_of.get(edge.child_id, 0) + 1
-    inferred = []
-    for edge in accepted:
-        shown = infer_relation(edge.child_id, (), bases_of[edge.child_id])
-        if shown is not None and disagrees(edge.relation, shown):
-            inferred.append(Edge(edge.parent_id, edge.child_id, shown, "inferred", source))
-    report.edges_inferred += register.add_edges(inferred, connection)
+        bases_of[edge[1]] = bases_of.get(edge[1], 0) + 1
+    contradicted: list[EdgeRow] = []
+    for parent, child, relation, _, _ in accepted:
+        shown = infer_relation(child, (), bases_of[child])
+        if shown is not None and disagrees(relation, shown):
+            contradicted.append((parent, child, shown, "inferred", source))
+    inferred = bulk.new_edges(contradicted, keys)
+    writer.add_edges(declared + inferred)  # the declared first, as the log has always had them
+    report.edges_added += len(declared)
+    report.edges_inferred += len(inferred)
 
 
 def import_hf_lineage(
@@ -211,31 +191,40 @@ def import_hf_lineage(
     report.skipped_sources = len(files) - len(todo)
     total = sum(max(0, data_rows(f) - state[f.name][0]) for f in todo)
     bar = tqdm(total=total, unit="rows", desc="hf-lineage", disable=not progress)
-    batches = 0
-    for path in todo:
-        start = state[path.name][0]
-        rows = _rows(path, start)
-        done = False
-        while not done:
-            try:
-                batch = list(islice(rows, batch_size))
-            except (UnicodeDecodeError, csv.Error) as exc:
-                bar.close()  # the batches before this one are imported; a re-run resumes here
-                raise ImportInputError(
-                    [(f"{path}:{start + 2}", f"cannot be read after this line: {exc}")]
-                ) from None
-            done = len(batch) < batch_size
-            with register.engine.begin() as c:
-                _import_batch(register, c, path.name, batch, report)
-                start += len(batch)
-                record(c, f"hf-lineage:{path.name}", start, done)
-            report.rows_read += len(batch)
-            bar.update(len(batch))
-            batches += 1
-            if limit_batches is not None and batches >= limit_batches:
-                bar.close()
-                return report
-    bar.close()
+    try:
+        with bulk.writer(register.engine) as writer:
+            batches = 0
+            for path in todo:
+                for _ in _import_file(writer, path, state[path.name][0], batch_size, report, bar):
+                    batches += 1
+                    if limit_batches is not None and batches >= limit_batches:
+                        return report
+    finally:
+        bar.close()
     if (directory / "deleted").is_dir():
         report.models_deleted = import_deletions(register, directory).models_deleted
     return report
+
+
+def _import_file(
+    writer: Writer, path: Path, start: int, batch_size: int, report: ImportReport, bar: tqdm[Any]
+) -> Iterator[None]:
+    """Import one file from row ``start``, a transaction per batch; yields after each batch."""
+    rows = _rows(path, start)
+    done = False
+    while not done:
+        try:
+            batch = list(islice(rows, batch_size))
+        except (UnicodeDecodeError, csv.Error) as exc:
+            # the batches before this one are imported; a re-run resumes here
+            raise ImportInputError(
+                [(f"{path}:{start + 2}", f"cannot be read after this line: {exc}")]
+            ) from None
+        done = len(batch) < batch_size
+        with writer.transaction():
+            _import_batch(writer, path.name, batch, report)
+            start += len(batch)
+            writer.record(f"hf-lineage:{path.name}", start, done)
+        report.rows_read += len(batch)
+        bar.update(len(batch))
+        yield

@@ -8,18 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from sqlalchemy import insert, select, update
 
-from modtrace.registry.ingest.nodes import add_external
+from modtrace.registry.ingest import bulk
+from modtrace.registry.ingest.bulk import EdgeRow, ModelValues
 from modtrace.registry.ingest.progress import (
     ImportInputError,
     ImportReport,
     Problem,
     position,
-    record,
 )
-from modtrace.registry.register import RELATIONS, Edge, Register, provider_of
-from modtrace.registry.tables import models
+from modtrace.registry.register import RELATIONS, Register, provider_of
 
 RELATION_BY_HUB = {
     "finetune": "finetune",
@@ -61,8 +59,47 @@ def read_hub_stats(parquet: Path) -> pl.DataFrame:
         raise ImportInputError([(str(parquet), f"cannot be read: {first}")]) from None
 
 
+def _values(row: dict[str, Any], model_id: str, source: str) -> ModelValues:
+    card = _card(row["cardData"])
+    safetensors = row["safetensors"] or {}
+    return (
+        row["author"] or provider_of(model_id),
+        False,
+        source,
+        float(safetensors["total"]) if safetensors.get("total") else None,
+        str(card.get("license"))[:120] if card.get("license") else None,
+        row["pipeline_tag"],
+        {k: card[k] for k in ("base_model", "license", "tags", "datasets") if k in card},
+    )
+
+
+def _edges(
+    row: dict[str, Any], model_id: str, source: str, where: tuple[str, int], report: ImportReport
+) -> list[EdgeRow]:
+    base = row["baseModels"] or {}
+    relation = RELATION_BY_HUB.get(base.get("relation") or "", "other")
+    if base.get("relation") and base["relation"] not in RELATION_BY_HUB:
+        report.problems.append(
+            Problem(*where, f"unknown relation {base['relation']!r}; recorded as 'other'")
+        )
+    edges: list[EdgeRow] = []
+    for parent in base.get("models") or []:
+        parent_id = parent.get("id") if isinstance(parent, dict) else None
+        if not parent_id:
+            report.problems.append(Problem(*where, "base model without an id; skipped"))
+        elif parent_id == model_id:
+            report.problems.append(
+                Problem(*where, f"{model_id} names itself as its base; edge skipped")
+            )
+        else:
+            rel = relation if relation in RELATIONS else "other"
+            edges.append((parent_id, model_id, rel, "declared", source))
+    return edges
+
+
 def import_hub_stats(register: Register, parquet: Path) -> ImportReport:
-    """Import one hub-stats Parquet file in one transaction (it is small)."""
+    """Import one hub-stats Parquet file in one transaction (it is small), through the bulk
+    writer: a model met again is updated with the newest row's values."""
     source = f"hub-stats:{parquet.name}"
     report = ImportReport()
     with register.engine.connect() as c:
@@ -70,62 +107,23 @@ def import_hub_stats(register: Register, parquet: Path) -> ImportReport:
             report.skipped_sources = 1
             return report
     frame = read_hub_stats(parquet)
-    with register.engine.begin() as c:
-        edges: list[Edge] = []
-        for line, row in enumerate(frame.iter_rows(named=True), start=1):
-            model_id = row["id"]
-            card = _card(row["cardData"])
-            safetensors = row["safetensors"] or {}
-            values = {
-                "provider": row["author"] or provider_of(model_id),
-                "external": False,
-                "source": source,
-                "parameters": float(safetensors["total"]) if safetensors.get("total") else None,
-                "license": str(card.get("license"))[:120] if card.get("license") else None,
-                "pipeline_tag": row["pipeline_tag"],
-                "card": {
-                    k: card[k] for k in ("base_model", "license", "tags", "datasets") if k in card
-                },
-            }
-            if c.execute(select(models.c.id).where(models.c.id == model_id)).first():
-                c.execute(update(models).where(models.c.id == model_id).values(**values))
-            else:
-                c.execute(insert(models).values(id=model_id, **values))
-                report.models_added += 1
-            base = row["baseModels"] or {}
-            relation = RELATION_BY_HUB.get(base.get("relation") or "", "other")
-            if base.get("relation") and base["relation"] not in RELATION_BY_HUB:
-                report.problems.append(
-                    Problem(
-                        parquet.name,
-                        line,
-                        f"unknown relation {base['relation']!r}; recorded as 'other'",
-                    )
-                )
-            for parent in base.get("models") or []:
-                parent_id = parent.get("id") if isinstance(parent, dict) else None
-                if not parent_id:
-                    report.problems.append(
-                        Problem(parquet.name, line, "base model without an id; skipped")
-                    )
-                elif parent_id == model_id:
-                    report.problems.append(
-                        Problem(
-                            parquet.name, line, f"{model_id} names itself as its base; edge skipped"
-                        )
-                    )
-                else:
-                    edges.append(
-                        Edge(
-                            parent_id,
-                            model_id,
-                            relation if relation in RELATIONS else "other",
-                            "declared",
-                            source,
-                        )
-                    )
-        report.external_models += add_external(c, (e.parent_id for e in edges), source)
-        report.edges_added += register.add_edges(edges, c)
+    described: dict[str, ModelValues] = {}
+    edges: list[EdgeRow] = []
+    for line, row in enumerate(frame.iter_rows(named=True), start=1):
+        model_id = row["id"]
+        described[model_id] = _values(row, model_id, source)  # a repeated id: the last row
+        edges += _edges(row, model_id, source, (parquet.name, line), report)
+    with bulk.writer(register.engine) as writer, writer.transaction():
+        known = writer.known_models(sorted(described))
+        writer.update_models([(m, v) for m, v in described.items() if m in known])
+        writer.insert_described([(m, v) for m, v in described.items() if m not in known])
+        report.models_added = len(described) - len(known)
+        parents = sorted({e[0] for e in edges} - described.keys())
+        met = writer.known_models(parents)
+        writer.insert_models([(m, provider_of(m), True, source) for m in parents if m not in met])
+        report.external_models = len(parents) - len(met)
+        stored = set(writer.edges_of(sorted({e[1] for e in edges})))
+        report.edges_added = writer.add_edges(bulk.new_edges(edges, stored))
         report.rows_read = frame.height
-        record(c, source, frame.height, True)
+        writer.record(source, frame.height, True)
     return report
