@@ -10,11 +10,13 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy import Engine, select
 
 from modtrace.errors import InputError, RegisterError
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from modtrace.registry.reading import Readable
     from modtrace.registry.register import Register
 
 FILL_HINT = "fill it with `bash scripts/demo.sh` or `modtrace import hf-lineage DIR`"
@@ -41,6 +43,8 @@ def more(total: int, limit: int) -> str | None:
 
 
 def _engine(register: Register | Engine) -> Engine:
+    from sqlalchemy import Engine  # commands that only read never import it
+
     return register if isinstance(register, Engine) else register.engine
 
 
@@ -51,29 +55,31 @@ def register_place(register: Register | Engine) -> str:
 
 def require_model(register: Register | Engine, model_id: str) -> None:
     """Refuse a model the register does not hold, and say so when the register is empty."""
-    from modtrace.registry.tables import lineage_edges, models
+    from modtrace.registry.reading import reading
 
-    with _engine(register).connect() as c:
-        known = c.execute(select(models.c.id).where(models.c.id == model_id)).first()
-        if known is not None:
-            return
-        edged = c.execute(
-            select(lineage_edges.c.parent_id).where(
-                (lineage_edges.c.parent_id == model_id) | (lineage_edges.c.child_id == model_id)
-            )
-        ).first()
-        if edged is not None:
-            return
-        empty = c.execute(select(models.c.id).limit(1)).first() is None and (
-            c.execute(select(lineage_edges.c.child_id).limit(1)).first() is None
-        )
-    if empty:
+    with reading(_engine(register)) as connection:
+        require_model_in(connection, model_id, register_place(register))
+
+
+def require_model_in(connection: Readable, model_id: str, place: str) -> None:
+    """:func:`require_model` on an open connection to the register at ``place`` (a URL)."""
+    from modtrace.registry.known import in_lineage, is_empty
+
+    if in_lineage(connection, model_id):
+        return
+    if is_empty(connection):
+        raise RegisterError([("register", f"the register at {place} is empty; {FILL_HINT}")])
+    raise RegisterError([("model_id", f"{model_id} is not in the register at {place}")])
+
+
+def require_known(source: Engine | Readable, field: str, model_ids: list[str]) -> None:
+    """Refuse model ids the register has never seen (a typo, or data not yet imported)."""
+    from modtrace.registry.known import unknown_models
+
+    if unknown := unknown_models(source, model_ids):
         raise RegisterError(
-            [("register", f"the register at {register_place(register)} is empty; {FILL_HINT}")]
+            [(field, f"{m} is not in the register (import it, or check the id)") for m in unknown]
         )
-    raise RegisterError(
-        [("model_id", f"{model_id} is not in the register at {register_place(register)}")]
-    )
 
 
 def rows_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
