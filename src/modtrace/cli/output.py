@@ -4,22 +4,34 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import shutil
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from modtrace.errors import InputError, RegisterError
+from modtrace.cli.lines import FILL_HINT, count, dump, more, require_known, require_model_in
+from modtrace.errors import InputError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from modtrace.registry.reading import Readable
     from modtrace.registry.register import Register
 
-FILL_HINT = "fill it with `bash scripts/demo.sh` or `modtrace import hf-lineage DIR`"
+__all__ = [
+    "FILL_HINT",
+    "count",
+    "dump",
+    "limit_option",
+    "more",
+    "port_free",
+    "register_place",
+    "require_known",
+    "require_model",
+    "require_model_in",
+    "rich_table",
+    "rows_csv",
+]
 
 limit_option = click.option(
     "--limit",
@@ -28,18 +40,6 @@ limit_option = click.option(
     show_default=True,
     help="Rows shown in text output (json and csv show all).",
 )
-
-
-def count(n: int, singular: str, plural: str | None = None) -> str:
-    """``1 parent``, ``2 parents``, ``1 child``, ``3 children``."""
-    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
-
-
-def more(total: int, limit: int) -> str | None:
-    """The line under a list cut at ``limit``; ``None`` when nothing was cut."""
-    if total <= limit:
-        return None
-    return f"  … {count(total - limit, 'more row')} (raise --limit, or use --format json)"
 
 
 def _engine(register: Register | Engine) -> Engine:
@@ -59,27 +59,6 @@ def require_model(register: Register | Engine, model_id: str) -> None:
 
     with reading(_engine(register)) as connection:
         require_model_in(connection, model_id, register_place(register))
-
-
-def require_model_in(connection: Readable, model_id: str, place: str) -> None:
-    """:func:`require_model` on an open connection to the register at ``place`` (a URL)."""
-    from modtrace.registry.known import in_lineage, is_empty
-
-    if in_lineage(connection, model_id):
-        return
-    if is_empty(connection):
-        raise RegisterError([("register", f"the register at {place} is empty; {FILL_HINT}")])
-    raise RegisterError([("model_id", f"{model_id} is not in the register at {place}")])
-
-
-def require_known(source: Engine | Readable, field: str, model_ids: list[str]) -> None:
-    """Refuse model ids the register has never seen (a typo, or data not yet imported)."""
-    from modtrace.registry.known import unknown_models
-
-    if unknown := unknown_models(source, model_ids):
-        raise RegisterError(
-            [(field, f"{m} is not in the register (import it, or check the id)") for m in unknown]
-        )
 
 
 def rows_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -126,11 +105,6 @@ def _cell(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
-
-
-def dump(data: Any) -> str:
-    """JSON for ``--format json``."""
-    return json.dumps(data, indent=2, default=str)
 
 
 def port_free(host: str, port: int) -> None:

@@ -9,16 +9,14 @@ opens the register with SQLAlchemy as the other commands do. Both run the same S
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 import click
 
 from modtrace.cli.options import database_option, format_option
-from modtrace.cli.output import count, dump, limit_option, more
+from modtrace.cli.output import limit_option
 
 if TYPE_CHECKING:
-    from modtrace.lineage.trace import Walk
     from modtrace.registry.reading import Readable
 
 
@@ -90,81 +88,11 @@ def trace_cmd(
 
     Example: modtrace trace meta-llama/Llama-3.1-8B-Instruct --direction descendants --depth 2
     """
-    from modtrace.cli.output import require_known, require_model_in
-    from modtrace.errors import ParameterError
-    from modtrace.lineage.sources import check_kinds, split_deleted
-    from modtrace.lineage.trace import by_kinds, one_step, paths_between, walk
+    from modtrace.cli.trace_run import TraceRequest, check, trace
 
-    try:
-        keep = by_kinds(check_kinds(sources))
-    except ValueError as exc:
-        raise ParameterError([("--source", str(exc))]) from None
-    c, place = open_for_reading(database)
-    require_model_in(c, model_id, place)
-    if path_to:
-        require_known(c, "--path-to", [path_to])
-        _paths(model_id, path_to, paths_between(c, model_id, path_to), limit, fmt)
-        return
-    if direction in ("back", "forward"):
-        links, left_out = split_deleted(one_step(c, model_id, direction, keep), include_deleted)
-        if fmt == "json":
-            click.echo(dump([x._asdict() for x in links]))
-            return
-        word = ("parent", "parents") if direction == "back" else ("child", "children")
-        click.echo(f"{model_id}: {count(len(links), *word)}")
-        for x in links[:limit]:
-            flag = " (external: not described in the register)" if x.external else ""
-            click.echo(
-                f"  {x.relation:<12} {x.model_id}  developer {x.developer or '?'}"
-                f"  [{x.status}, {x.source}]{flag}"
-                + (f" (deleted {x.deleted_at})" if x.deleted_at else "")
-            )
-        if (line := more(len(links), limit)) is not None:
-            click.echo(line)
-        if left_out:
-            click.echo(f"  deleted from the Hub, left out: {left_out} (--include-deleted)")
-        return
-    result = walk(c, model_id, "back" if direction == "ancestry" else "forward", depth, keep)
-    result.reached, left_out = split_deleted(result.reached, include_deleted)
-    _walk(model_id, direction, result, left_out, limit, fmt)
-
-
-def _paths(
-    model_id: str, path_to: str, paths: list[list[tuple[str, str]]], limit: int, fmt: str
-) -> None:
-    if fmt == "json":
-        click.echo(dump(paths))
-        return
-    for p in paths[:limit]:
-        click.echo(model_id + "".join(f" -{rel}-> {m}" for m, rel in p))
-    if not paths:
-        click.echo(f"no path from {model_id} to {path_to}")
-    if (line := more(len(paths), limit)) is not None:
-        click.echo(line)
-
-
-def _walk(model_id: str, direction: str, result: Walk, left_out: int, limit: int, fmt: str) -> None:
-    if fmt == "json":
-        data = {**asdict(result), "reached": [r._asdict() for r in result.reached]}
-        click.echo(dump(data))
-        return
-    word = ("ancestor", "ancestors") if direction == "ancestry" else ("descendant", "descendants")
-    click.echo(f"{model_id}: {count(len(result.reached), *word)}")
-    for r in result.reached[:limit]:
-        near = r.path[-2][0] if len(r.path) > 1 else model_id
-        link = (
-            f"{r.path[-1][1]} of {near}"
-            if direction == "descendants"
-            else (f"{r.path[-1][1]} parent of {near}")
-        )
-        gone = f" (deleted {r.deleted_at})" if r.deleted_at else ""
-        click.echo(
-            f"  depth {r.depth}  {r.model_id}  developer {r.developer or '?'}  ({link})"
-            f"  [{r.source_kind}]{gone}"
-        )
-    if (line := more(len(result.reached), limit)) is not None:
-        click.echo(line)
-    for a, b in result.cycles:
-        click.echo(f"  cycle in the data: {a} -> {b}")
-    if left_out:
-        click.echo(f"  deleted from the Hub, left out: {left_out} (--include-deleted)")
+    request = TraceRequest(
+        model_id, direction, depth, path_to, limit, sources, include_deleted, database, fmt
+    )
+    check(request)  # a bad --source is refused before the register is opened
+    connection, place = open_for_reading(database)
+    trace(request, connection, place, click.echo)
