@@ -26,7 +26,7 @@ HEAVY = ["sqlalchemy", "alembic", "mako", "polars", "fastapi", "uvicorn", "huggi
 RUN = """
 import json, sys
 sys.argv = ["modtrace", *json.loads(sys.argv[1])]
-from modtrace.cli.main import main
+from modtrace.cli.entry import main
 try:
     main()
 except SystemExit as exc:
@@ -93,23 +93,40 @@ def _small_register(url: str) -> None:
         pytest.param(["--source", "manual", "--include-deleted"], id="filters"),
     ],
 )
-def test_a_sqlite_trace_loads_no_sqlalchemy(tmp_path: Path, args: list[str]) -> None:
+def test_a_sqlite_trace_loads_neither_sqlalchemy_nor_click(tmp_path: Path, args: list[str]) -> None:
     url = f"sqlite:///{tmp_path / 'register.sqlite3'}"
     _small_register(url)
     code, modules = loaded_by(["trace", "acme/base", *args, "--database", url])
     assert code == 0
     top = _top(modules)
-    assert not top & {"sqlalchemy", "alembic", "mako", "pydantic", "yaml", "polars", "fastapi"}
+    assert not top & {"click", *HEAVY, "pydantic", "yaml"}, sorted(top & {"click", *HEAVY})
     assert "sqlite3" in top
     assert "modtrace.registry.register" not in modules
 
 
-def test_a_sqlite_trace_with_an_error_loads_no_sqlalchemy(tmp_path: Path) -> None:
+def test_a_sqlite_trace_with_an_error_loads_neither_sqlalchemy_nor_click(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'register.sqlite3'}"
     _small_register(url)
     code, modules = loaded_by(["trace", "nobody/nothing", "--database", url])
     assert code == 2
-    assert "sqlalchemy" not in _top(modules)
+    assert not _top(modules) & {"sqlalchemy", "click"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["--help"], id="help"),
+        pytest.param(["--depth=2"], id="equals-form"),
+        pytest.param(["--depth", "0"], id="refused-value"),
+    ],
+)
+def test_other_trace_forms_are_left_to_click(tmp_path: Path, args: list[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'register.sqlite3'}"
+    _small_register(url)
+    code, modules = loaded_by(["trace", "acme/base", *args, "--database", url])
+    assert code in (0, 2)
+    assert "click" in _top(modules)
+    assert "sqlalchemy" not in _top(modules)  # click's path reads SQLite with sqlite3 too
 
 
 def test_a_new_sqlite_register_is_created_through_sqlalchemy(tmp_path: Path) -> None:
@@ -126,7 +143,7 @@ def test_only_a_postgresql_trace_loads_sqlalchemy(database_url: str) -> None:
     code, modules = loaded_by(["trace", "acme/base", "--database", database_url])
     assert code == 0
     top = _top(modules)
-    assert ("sqlalchemy" in top) == database_url.startswith("postgresql")
+    assert ("sqlalchemy" in top) == ("click" in top) == database_url.startswith("postgresql")
     assert not top & {"alembic", "mako", "pydantic", "yaml", "polars", "fastapi"}
 
 

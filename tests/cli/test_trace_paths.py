@@ -1,9 +1,10 @@
-"""``modtrace trace`` prints the same bytes on its two read paths (issue #15).
+"""``modtrace trace`` prints the same bytes on each of its paths (issue #15).
 
 On a SQLite register at the head of its schema the command reads through the standard library's
-``sqlite3``; everywhere else through SQLAlchemy. Every option combination is run both ways over
-every lineage world (``tests/lineage_world.py``) and the outputs compared, and the errors (an
-unknown model, an empty register, a bad URL, a register behind its schema) are the same.
+``sqlite3``, and the script starts it without click; everywhere else it goes through click and
+SQLAlchemy. Every option combination is run each way over every lineage world
+(``tests/lineage_world.py``) and the outputs compared; the errors (an unknown model, an empty
+register, a bad URL, a register behind its schema) are the same too.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import text
 
 from lineage_world import WORLDS
+from modtrace.cli.entry import trace_plainly
 from modtrace.cli.main import cli
 from modtrace.registry import reading
 from modtrace.registry.address import MIGRATIONS, head_revisions
@@ -58,13 +60,17 @@ def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, lis
 
 
 class Paths:
-    """Runs the CLI on the sqlite3 path or, with :func:`open_sqlite` refused, on SQLAlchemy's;
-    ``opened`` says, for each time the register was opened, whether sqlite3 read it."""
+    """Runs ``modtrace trace`` three ways: without click (the script's entry,
+    :func:`trace_plainly`), through click reading with sqlite3, and through click with
+    :func:`open_sqlite` refused (SQLAlchemy). ``opened`` says, for each time the register was
+    opened, whether sqlite3 read it."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
         self.runner = CliRunner()
+        self.capsys = capsys
         self.opened: list[bool] = []
         self.refuse = False
+        self.bare: tuple[int, str, str] | None = None
         real = reading.open_sqlite
 
         def spy(url: str) -> sqlite3.Connection | None:
@@ -75,24 +81,39 @@ class Paths:
         monkeypatch.setattr(reading, "open_sqlite", spy)
 
     def run(self, args: list[str], *, plain: bool = True) -> Result:
-        """``modtrace trace ARGS``; ``plain=False`` refuses the sqlite3 path."""
+        """``modtrace trace ARGS`` through click; ``plain=False`` refuses the sqlite3 path."""
         self.refuse = not plain
         self.opened.clear()
         return self.runner.invoke(cli, ["trace", *args])
 
+    def entry(self, args: list[str]) -> tuple[int, str, str] | None:
+        """``modtrace trace ARGS`` as the script starts it, without click: exit status, stdout
+        and stderr; ``None`` where it leaves the command to click."""
+        self.refuse = False
+        self.opened.clear()
+        self.capsys.readouterr()
+        code = trace_plainly(args)
+        out, err = self.capsys.readouterr()
+        return None if code is None else (code, out, err)
+
     def both(self, args: list[str], *, read_plainly: bool = True) -> tuple[Result, Result]:
-        """The sqlite3 path's run and SQLAlchemy's; the first read with sqlite3 when
-        ``read_plainly`` (and the register was opened at all: bad options are refused first)."""
+        """Click's sqlite3 run and its SQLAlchemy run; the first read with sqlite3 when
+        ``read_plainly`` (and the register was opened at all: bad options are refused first).
+        The run without click, where it takes the command (``bare``), printed what click's
+        sqlite3 run printed, to the same streams."""
         plain = self.run(args)
         assert self.opened in ([read_plainly], []), (args, self.opened)
+        self.bare = self.entry(args)
+        if self.bare is not None:
+            assert self.bare == (plain.exit_code, plain.stdout, plain.stderr), args
         alchemy = self.run(args, plain=False)
         assert self.opened in ([False], []), (args, self.opened)
         return plain, alchemy
 
 
 @pytest.fixture
-def paths(monkeypatch: pytest.MonkeyPatch) -> Paths:
-    return Paths(monkeypatch)
+def paths(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Paths:
+    return Paths(monkeypatch, capsys)
 
 
 def _same(plain: Result, alchemy: Result, args: list[str]) -> None:
@@ -137,6 +158,7 @@ def test_every_option_prints_the_same_on_both_paths(
             plain, alchemy = paths.both([*args, "--database", url])
             _same(plain, alchemy, args)
             assert plain.exit_code == 0, (args, plain.output)
+            assert paths.bare is not None, f"{args}: the script left a plain trace to click"
             runs += 1
     assert runs == len(ids) * (100 + 40)  # per model: 100 readings in JSON, 40 in text
 
@@ -152,6 +174,7 @@ def test_paths_between_every_pair_print_the_same_on_both_paths(
             args = [start, "--path-to", end, *extra, "--database", url]
             plain, alchemy = paths.both(args)
             _same(plain, alchemy, args)
+            assert paths.bare is not None, args
             found += "no path" not in plain.output
     assert found, "some pair is joined by a path"
 
