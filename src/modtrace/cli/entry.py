@@ -130,6 +130,13 @@ def trace_plainly(args: Sequence[str]) -> int | None:
             trace(request, connection, url, echo)
         finally:
             connection.close()
+    except BrokenPipeError:  # the reader went away (`| head`): exit 1 quietly, as click does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:  # as click words an interrupted command
+        echo("", sys.stderr)
+        echo("error: aborted", sys.stderr)
+        return 1
     except Exception as exc:
         lines, code = error_lines(exc)
         for line in lines:
