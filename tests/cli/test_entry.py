@@ -61,6 +61,7 @@ def test_the_request_defaults_are_the_click_defaults() -> None:
         pytest.param(["m/x", "--depth", "-1"], id="negative"),
         pytest.param(["m/x", "--limit", "1.5"], id="not-whole"),
         pytest.param(["m/x", "--depth", "٣"], id="other-digits"),
+        pytest.param(["m/x", "--limit", "9" * 5000], id="too-many-digits"),
         pytest.param(["m/x", "--direction", "sideways"], id="bad-choice"),
         pytest.param(["m/x", "--format", "csv"], id="bad-format"),
         pytest.param(["m/x", "n/y"], id="two-models"),

@@ -86,7 +86,7 @@ def read_trace_args(args: Sequence[str]) -> TraceRequest | None:
     for name in COUNTS:
         if name in values:
             text = values.pop(name)
-            if not (text.isascii() and text.isdigit()) or int(text) < 1:
+            if not (text.isascii() and text.isdigit() and len(text) <= 18) or int(text) < 1:
                 return None
             counts[name] = int(text)
     fields: dict[str, Any] = {**values, **counts, **flags}
