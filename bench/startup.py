@@ -103,12 +103,21 @@ else:
 '''
 
 
+BEFORE_ENTRY = """
+try:
+    from modtrace.cli.entry import main
+except ImportError:  # a checkout from before the script's entry had its own module
+    from modtrace.cli.main import main
+main()
+"""
+
+
 def modtrace_argv() -> list[str]:
     """The installed ``modtrace`` script, as a user runs it."""
     script = Path(sys.executable).parent / "modtrace"
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "from modtrace.cli.main import main; main()"]
+    return [sys.executable, "-c", "from modtrace.cli.entry import main; main()"]
 
 
 def build_register(folder: Path, family: int) -> tuple[str, str, str, int]:
@@ -243,7 +252,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             their_peer = [*py, str(peer_file), args.database.removeprefix("sqlite:///")]
             cases |= trace_cases(f"({args.model})", args.model, mt, their_peer, theirs)
         if args.before:
-            cases |= before_cases(args.before, folder, args.family, mt, env)
+            cases |= before_cases(args.before, folder, args.family, [*py, "-c", BEFORE_ENTRY], env)
         for argv_, env_ in cases.values():  # warm the OS cache, the .pyc files, the regime cache
             run_once(argv_, env_)
         times: dict[str, list[float]] = {name: [] for name in cases}

@@ -1,5 +1,5 @@
 """``python -m modtrace`` runs the command line."""
 
-from modtrace.cli.main import main
+from modtrace.cli.entry import main
 
 main()

@@ -26,7 +26,7 @@ HEAVY = ["sqlalchemy", "alembic", "mako", "polars", "fastapi", "uvicorn", "huggi
 RUN = """
 import json, sys
 sys.argv = ["modtrace", *json.loads(sys.argv[1])]
-from modtrace.cli.main import main
+from modtrace.cli.entry import main
 try:
     main()
 except SystemExit as exc:
@@ -76,16 +76,74 @@ def test_version_loads_neither_pydantic_nor_yaml() -> None:
     assert not _top(modules) & {"pydantic", "yaml", *HEAVY}
 
 
-def test_a_trace_loads_sqlalchemy_but_not_alembic_pydantic_or_polars(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'register.sqlite3'}"
+def _small_register(url: str) -> None:
     register = Register.open(url)
     register.upsert_model("acme/base")
     register.add_edges([Edge("acme/base", "user/tune", "finetune")])
     register.engine.dispose()
-    code, modules = loaded_by(["trace", "acme/base", "--database", url])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param([], id="one-step"),
+        pytest.param(["--direction", "descendants"], id="descendants"),
+        pytest.param(["--direction", "ancestry", "--depth", "1"], id="ancestry-depth"),
+        pytest.param(["--path-to", "user/tune", "--format", "json"], id="path-to"),
+        pytest.param(["--source", "manual", "--include-deleted"], id="filters"),
+    ],
+)
+def test_a_sqlite_trace_loads_neither_sqlalchemy_nor_click(tmp_path: Path, args: list[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'register.sqlite3'}"
+    _small_register(url)
+    code, modules = loaded_by(["trace", "acme/base", *args, "--database", url])
     assert code == 0
     top = _top(modules)
-    assert "sqlalchemy" in top
+    assert not top & {"click", *HEAVY, "pydantic", "yaml"}, sorted(top & {"click", *HEAVY})
+    assert "sqlite3" in top
+    assert "modtrace.registry.register" not in modules
+
+
+def test_a_sqlite_trace_with_an_error_loads_neither_sqlalchemy_nor_click(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'register.sqlite3'}"
+    _small_register(url)
+    code, modules = loaded_by(["trace", "nobody/nothing", "--database", url])
+    assert code == 2
+    assert not _top(modules) & {"sqlalchemy", "click"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["--help"], id="help"),
+        pytest.param(["--depth=2"], id="equals-form"),
+        pytest.param(["--depth", "0"], id="refused-value"),
+    ],
+)
+def test_other_trace_forms_are_left_to_click(tmp_path: Path, args: list[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'register.sqlite3'}"
+    _small_register(url)
+    code, modules = loaded_by(["trace", "acme/base", *args, "--database", url])
+    assert code in (0, 2)
+    assert "click" in _top(modules)
+    assert "sqlalchemy" not in _top(modules)  # click's path reads SQLite with sqlite3 too
+
+
+def test_a_new_sqlite_register_is_created_through_sqlalchemy(tmp_path: Path) -> None:
+    """A file that does not exist yet is made (and migrated) as before: SQLAlchemy and Alembic."""
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    code, modules = loaded_by(["trace", "acme/base", "--database", url])
+    assert code == 2  # the register is empty
+    assert {"sqlalchemy", "alembic"} <= _top(modules)
+    assert (tmp_path / "new.sqlite3").is_file()
+
+
+def test_only_a_postgresql_trace_loads_sqlalchemy(database_url: str) -> None:
+    _small_register(database_url)
+    code, modules = loaded_by(["trace", "acme/base", "--database", database_url])
+    assert code == 0
+    top = _top(modules)
+    assert ("sqlalchemy" in top) == ("click" in top) == database_url.startswith("postgresql")
     assert not top & {"alembic", "mako", "pydantic", "yaml", "polars", "fastapi"}
 
 
@@ -97,7 +155,7 @@ def test_every_lazy_command_loads_and_has_its_name() -> None:
 
 
 def test_lazy_commands_are_a_full_mapping() -> None:
-    commands = LazyCommands({"trace": "modtrace.cli.register_cmds:trace_cmd"})
+    commands = LazyCommands({"trace": "modtrace.cli.trace_cmds:trace_cmd"})
     assert list(commands) == ["trace"]
     assert commands.pending() == ["trace"]
     assert "trace" in commands
@@ -111,7 +169,7 @@ def test_lazy_commands_are_a_full_mapping() -> None:
 
 
 def test_a_lazy_entry_naming_the_wrong_command_is_refused() -> None:
-    commands = LazyCommands({"trace": "modtrace.cli.register_cmds:db_group"})
+    commands = LazyCommands({"trace": "modtrace.cli.trace_cmds:open_for_reading"})
     with pytest.raises(TypeError, match="not the click command 'trace'"):
         commands["trace"]
 

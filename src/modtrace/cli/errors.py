@@ -9,18 +9,15 @@ Other :class:`~modtrace.errors.ModtraceError` exit 1. Anything else is a bug: it
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
 import click
 
-from modtrace.errors import InputError, ModtraceError
+from modtrace.cli.lines import DEBUG_ENV, EXIT_BAD_INPUT, EXIT_FAILED, error_lines
 
-EXIT_BAD_INPUT = 2
-EXIT_FAILED = 1
-DEBUG_ENV = "MODTRACE_DEBUG"
+__all__ = ["DEBUG_ENV", "EXIT_BAD_INPUT", "EXIT_FAILED", "HouseGroup", "fail", "usage_issue"]
 
 
 def fail(issues: Sequence[tuple[str, str]]) -> NoReturn:
@@ -93,21 +90,11 @@ class HouseGroup(click.Group):
         except click.Abort:
             click.echo("error: aborted", err=True)
             sys.exit(EXIT_FAILED)
-        except InputError as exc:
-            fail(exc.issues)
-        except ModtraceError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(EXIT_FAILED)
-        except Exception as exc:
-            if os.environ.get(DEBUG_ENV):
-                raise
-            first = (str(exc).strip().splitlines() or [""])[0][:300]
-            click.echo(
-                f"error: internal: {type(exc).__name__}: {first} (a bug in modtrace; "
-                f"{DEBUG_ENV}=1 shows where)",
-                err=True,
-            )
-            sys.exit(EXIT_FAILED)
+        except Exception as exc:  # the library's errors, and bugs: worded in one place
+            lines, code = error_lines(exc)
+            for line in lines:
+                click.echo(line, err=True)
+            sys.exit(code)
         if not standalone_mode:
             return result
         sys.exit(result if isinstance(result, int) else 0)

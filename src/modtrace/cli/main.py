@@ -54,7 +54,7 @@ LAZY_COMMANDS = {
     "schema": "modtrace.cli.schema_cmds:schema_group",
     "serve": "modtrace.cli.service_cmds:serve",
     "token": "modtrace.cli.service_cmds:token_group",
-    "trace": "modtrace.cli.register_cmds:trace_cmd",
+    "trace": "modtrace.cli.trace_cmds:trace_cmd",
 }
 """Every command but ``assess``, by name: its module is imported only when the command runs
 (or ``--help`` lists it), so one assessment loads neither SQLAlchemy nor Polars. A new command

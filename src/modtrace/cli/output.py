@@ -4,20 +4,34 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import shutil
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy import Engine, select
 
-from modtrace.errors import InputError, RegisterError
+from modtrace.cli.lines import FILL_HINT, count, dump, more, require_known, require_model_in
+from modtrace.errors import InputError
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from modtrace.registry.register import Register
 
-FILL_HINT = "fill it with `bash scripts/demo.sh` or `modtrace import hf-lineage DIR`"
+__all__ = [
+    "FILL_HINT",
+    "count",
+    "dump",
+    "limit_option",
+    "more",
+    "port_free",
+    "register_place",
+    "require_known",
+    "require_model",
+    "require_model_in",
+    "rich_table",
+    "rows_csv",
+]
 
 limit_option = click.option(
     "--limit",
@@ -28,19 +42,9 @@ limit_option = click.option(
 )
 
 
-def count(n: int, singular: str, plural: str | None = None) -> str:
-    """``1 parent``, ``2 parents``, ``1 child``, ``3 children``."""
-    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
-
-
-def more(total: int, limit: int) -> str | None:
-    """The line under a list cut at ``limit``; ``None`` when nothing was cut."""
-    if total <= limit:
-        return None
-    return f"  … {count(total - limit, 'more row')} (raise --limit, or use --format json)"
-
-
 def _engine(register: Register | Engine) -> Engine:
+    from sqlalchemy import Engine  # commands that only read never import it
+
     return register if isinstance(register, Engine) else register.engine
 
 
@@ -51,29 +55,10 @@ def register_place(register: Register | Engine) -> str:
 
 def require_model(register: Register | Engine, model_id: str) -> None:
     """Refuse a model the register does not hold, and say so when the register is empty."""
-    from modtrace.registry.tables import lineage_edges, models
+    from modtrace.registry.reading import reading
 
-    with _engine(register).connect() as c:
-        known = c.execute(select(models.c.id).where(models.c.id == model_id)).first()
-        if known is not None:
-            return
-        edged = c.execute(
-            select(lineage_edges.c.parent_id).where(
-                (lineage_edges.c.parent_id == model_id) | (lineage_edges.c.child_id == model_id)
-            )
-        ).first()
-        if edged is not None:
-            return
-        empty = c.execute(select(models.c.id).limit(1)).first() is None and (
-            c.execute(select(lineage_edges.c.child_id).limit(1)).first() is None
-        )
-    if empty:
-        raise RegisterError(
-            [("register", f"the register at {register_place(register)} is empty; {FILL_HINT}")]
-        )
-    raise RegisterError(
-        [("model_id", f"{model_id} is not in the register at {register_place(register)}")]
-    )
+    with reading(_engine(register)) as connection:
+        require_model_in(connection, model_id, register_place(register))
 
 
 def rows_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -120,11 +105,6 @@ def _cell(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
-
-
-def dump(data: Any) -> str:
-    """JSON for ``--format json``."""
-    return json.dumps(data, indent=2, default=str)
 
 
 def port_free(host: str, port: int) -> None:

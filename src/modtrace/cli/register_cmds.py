@@ -18,21 +18,13 @@ import click
 from modtrace.cli.options import (
     ROW_ID,
     database_option,
-    format_option,
-    open_engine,
     open_register,
 )
-from modtrace.cli.output import (
-    count,
-    limit_option,
-    more,
-    require_model,
-    rows_csv,
-)
-from modtrace.errors import RegisterError
+from modtrace.cli.output import count, limit_option, more, require_known, rows_csv
+from modtrace.cli.trace_cmds import trace_cmd
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    pass
 
 
 def _dump(data: Any) -> str:
@@ -171,16 +163,6 @@ def import_epoch_cmd(
         unmatched.write_text("".join(f"{n}\n" for n in report.unmatched), encoding="utf-8")
 
 
-def _known(engine: Engine, field: str, model_ids: list[str]) -> None:
-    """Refuse model ids the register has never seen (a typo, or data not yet imported)."""
-    from modtrace.registry.known import unknown_models
-
-    if unknown := unknown_models(engine, model_ids):
-        raise RegisterError(
-            [(field, f"{m} is not in the register (import it, or check the id)") for m in unknown]
-        )
-
-
 def _report(report: Any) -> None:
     click.echo(
         f"read {report.rows_read:,}; models added {report.models_added:,}; external models "
@@ -191,124 +173,6 @@ def _report(report: Any) -> None:
         click.echo(f"  {problem}")
     if len(report.problems) > 10:
         click.echo(f"  ... {len(report.problems) - 10:,} more")
-
-
-@click.command("trace")
-@click.argument("model_id")
-@click.option(
-    "--direction",
-    type=click.Choice(["back", "forward", "ancestry", "descendants"]),
-    default="forward",
-    show_default=True,
-    help="back/forward: one step; ancestry/descendants: all the way, with depth.",
-)
-@click.option(
-    "--depth", type=click.IntRange(min=1), default=None, help="Stop after this many steps."
-)
-@click.option(
-    "--path-to", default=None, help="Show the relation paths from MODEL_ID to this model."
-)
-@limit_option
-@click.option(
-    "--source",
-    "sources",
-    multiple=True,
-    metavar="NAME",
-    help="Follow only edges from this source: hf-lineage, hub-stats, card, filing, manual "
-    "(repeatable; default: all).",
-)
-@click.option(
-    "--include-deleted",
-    is_flag=True,
-    help="Show models deleted from the Hub (default: leave them out and count them).",
-)
-@database_option
-@format_option
-def trace_cmd(
-    model_id: str,
-    direction: str,
-    depth: int | None,
-    path_to: str | None,
-    limit: int,
-    sources: tuple[str, ...],
-    include_deleted: bool,
-    database: str | None,
-    fmt: str,
-) -> None:
-    """Trace a model one step back or forward, or its whole ancestry or descendants.
-
-    Example: modtrace trace meta-llama/Llama-3.1-8B-Instruct --direction descendants --depth 2
-    """
-    from modtrace.errors import ParameterError
-    from modtrace.lineage.sources import check_kinds, split_deleted
-    from modtrace.lineage.trace import by_kinds, one_step, paths_between, walk
-
-    try:
-        keep = by_kinds(check_kinds(sources))
-    except ValueError as exc:
-        raise ParameterError([("--source", str(exc))]) from None
-    engine = open_engine(database)  # reads only: no need for the register's record-keeping
-    require_model(engine, model_id)
-    if path_to:
-        _known(engine, "--path-to", [path_to])
-    with engine.connect() as c:
-        if path_to:
-            paths = paths_between(c, model_id, path_to)
-            if fmt == "json":
-                click.echo(_dump(paths))
-            else:
-                for p in paths[:limit]:
-                    click.echo(model_id + "".join(f" -{rel}-> {m}" for m, rel in p))
-                if not paths:
-                    click.echo(f"no path from {model_id} to {path_to}")
-                if (line := more(len(paths), limit)) is not None:
-                    click.echo(line)
-            return
-        if direction in ("back", "forward"):
-            links, left_out = split_deleted(one_step(c, model_id, direction, keep), include_deleted)
-            if fmt == "json":
-                click.echo(_dump([x._asdict() for x in links]))
-                return
-            word = ("parent", "parents") if direction == "back" else ("child", "children")
-            click.echo(f"{model_id}: {count(len(links), *word)}")
-            for x in links[:limit]:
-                flag = " (external: not described in the register)" if x.external else ""
-                click.echo(
-                    f"  {x.relation:<12} {x.model_id}  developer {x.developer or '?'}"
-                    f"  [{x.status}, {x.source}]{flag}"
-                    + (f" (deleted {x.deleted_at})" if x.deleted_at else "")
-                )
-            if (line := more(len(links), limit)) is not None:
-                click.echo(line)
-            if left_out:
-                click.echo(f"  deleted from the Hub, left out: {left_out} (--include-deleted)")
-            return
-        result = walk(c, model_id, "back" if direction == "ancestry" else "forward", depth, keep)
-    result.reached, left_out = split_deleted(result.reached, include_deleted)
-    if fmt == "json":
-        data = {**asdict(result), "reached": [r._asdict() for r in result.reached]}
-        click.echo(_dump(data))
-        return
-    word = ("ancestor", "ancestors") if direction == "ancestry" else ("descendant", "descendants")
-    click.echo(f"{model_id}: {count(len(result.reached), *word)}")
-    for r in result.reached[:limit]:
-        near = r.path[-2][0] if len(r.path) > 1 else model_id
-        link = (
-            f"{r.path[-1][1]} of {near}"
-            if direction == "descendants"
-            else (f"{r.path[-1][1]} parent of {near}")
-        )
-        gone = f" (deleted {r.deleted_at})" if r.deleted_at else ""
-        click.echo(
-            f"  depth {r.depth}  {r.model_id}  developer {r.developer or '?'}  ({link})"
-            f"  [{r.source_kind}]{gone}"
-        )
-    if (line := more(len(result.reached), limit)) is not None:
-        click.echo(line)
-    for a, b in result.cycles:
-        click.echo(f"  cycle in the data: {a} -> {b}")
-    if left_out:
-        click.echo(f"  deleted from the Hub, left out: {left_out} (--include-deleted)")
 
 
 @click.group("filing")
@@ -428,7 +292,7 @@ def incident_report(
     """
     reporter = _reporter(reported_by)
     register = open_register(database)
-    _known(register.engine, "--model", list(model_ids))
+    require_known(register.engine, "--model", list(model_ids))
     incident_id = register.report_incident(
         title=title,
         model_ids=list(model_ids),

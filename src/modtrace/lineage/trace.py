@@ -3,6 +3,10 @@
 Breadth-first walks that fetch one level per query (in chunks), so depth, the relation path to
 each model, merges with several parents, cycles and dangling references are all handled without
 looping. ``bench/register.py`` compares this with a recursive SQL query.
+
+Every query is SQL text, run by :func:`modtrace.registry.reading.rows` on a SQLAlchemy
+connection or on the standard library's ``sqlite3`` (the read path ``modtrace trace`` takes on a
+SQLite register), so the two ways of reading cannot drift apart.
 """
 
 from __future__ import annotations
@@ -12,10 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, select, text
-
 from modtrace.lineage.sources import as_date, source_kind
-from modtrace.registry.tables import lineage_edges, models
+from modtrace.registry.reading import Readable, marks, rows
 
 CHUNK = 500
 
@@ -73,23 +75,45 @@ def _chunks(ids: list[str]) -> Iterable[list[str]]:
         yield ids[i : i + CHUNK]
 
 
-def _link_query(direction: str) -> tuple[Any, Any, Any]:
-    here, there = (
-        (lineage_edges.c.child_id, lineage_edges.c.parent_id)
-        if direction == "back"
-        else (lineage_edges.c.parent_id, lineage_edges.c.child_id)
-    )
-    query = select(
-        here,
-        there,
-        lineage_edges.c.relation,
-        lineage_edges.c.status,
-        lineage_edges.c.source,
-        models.c.provider,
-        models.c.external,
-        models.c.deleted_at,
-    ).join(models, models.c.id == there, isouter=True)
-    return query, here, there
+def _ends(direction: str) -> tuple[str, str]:
+    """The edge's column on the side a walk stands on, and the one it steps to."""
+    return ("child_id", "parent_id") if direction == "back" else ("parent_id", "child_id")
+
+
+_LINK_COLUMNS = "e.relation, e.status, e.source, m.provider, m.external, m.deleted_at"
+
+
+def links_sql(direction: str, ids: str) -> str:
+    """One step from each model in ``ids`` (an ``IN`` list of parameters), ordered."""
+    near, far = _ends(direction)
+    return f"""
+        SELECT e.{near}, e.{far}, {_LINK_COLUMNS}
+        FROM lineage_edges e
+        LEFT JOIN models m ON m.id = e.{far}
+        WHERE e.{near} IN ({ids})
+        ORDER BY e.{near}, e.{far}, e.status, e.relation
+    """
+
+
+def family_sql(direction: str) -> str:
+    """Every edge of ``:start``'s ancestry or descendants (``UNION`` stops at cycles)."""
+    near, far = _ends(direction)
+    return f"""
+        WITH RECURSIVE reach(id) AS (
+            SELECT CAST(:start AS VARCHAR(300))
+            UNION
+            SELECT e.{far} FROM lineage_edges e JOIN reach r ON e.{near} = r.id
+        )
+        SELECT e.{near}, e.{far}, {_LINK_COLUMNS}
+        FROM reach r
+        JOIN lineage_edges e ON e.{near} = r.id
+        LEFT JOIN models m ON m.id = e.{far}
+    """
+
+
+def with_parents_sql(ids: str) -> str:
+    """Which of the models in ``ids`` have a parent."""
+    return f"SELECT DISTINCT child_id FROM lineage_edges WHERE child_id IN ({ids})"
 
 
 def _link(row: Any) -> Link:
@@ -106,22 +130,18 @@ def _link(row: Any) -> Link:
     )
 
 
-def _links(connection: Connection, ids: list[str], direction: str) -> dict[str, list[Link]]:
+def _links(connection: Readable, ids: list[str], direction: str) -> dict[str, list[Link]]:
     """Edges from each id one step back (parents) or forward (children), with developers."""
-    query, here, there = _link_query(direction)
     out: dict[str, list[Link]] = {}
     for chunk in _chunks(ids):
-        for row in connection.execute(
-            query.where(here.in_(chunk)).order_by(
-                here, there, lineage_edges.c.status, lineage_edges.c.relation
-            )
-        ):
+        placeholders, params = marks("id", chunk)
+        for row in rows(connection, links_sql(direction, placeholders), params):
             out.setdefault(row[0], []).append(_link(row))
     return out
 
 
 def one_step(
-    connection: Connection, model_id: str, direction: str, keep: EdgeFilter | None = None
+    connection: Readable, model_id: str, direction: str, keep: EdgeFilter | None = None
 ) -> list[Link]:
     """Parents (``back``) or children (``forward``) of one model, with their developers."""
     links = _links(connection, [model_id], direction).get(model_id, [])
@@ -177,7 +197,7 @@ def _breadth_first(
 
 
 def walk_levels(
-    connection: Connection,
+    connection: Readable,
     model_id: str,
     direction: str,
     max_depth: int | None = None,
@@ -193,24 +213,8 @@ def walk_levels(
     )
 
 
-def _family_sql(direction: str) -> Any:
-    near, far = ("child_id", "parent_id") if direction == "back" else ("parent_id", "child_id")
-    return text(f"""
-        WITH RECURSIVE reach(id) AS (
-            SELECT CAST(:start AS VARCHAR(300))
-            UNION
-            SELECT e.{far} FROM lineage_edges e JOIN reach r ON e.{near} = r.id
-        )
-        SELECT e.{near}, e.{far}, e.relation, e.status, e.source, m.provider, m.external,
-               m.deleted_at
-        FROM reach r
-        JOIN lineage_edges e ON e.{near} = r.id
-        LEFT JOIN models m ON m.id = e.{far}
-    """)
-
-
 def walk(
-    connection: Connection,
+    connection: Readable,
     model_id: str,
     direction: str,
     max_depth: int | None = None,
@@ -225,7 +229,7 @@ def walk(
     if max_depth is not None and max_depth <= 2:
         return walk_levels(connection, model_id, direction, max_depth, keep)
     adjacency: dict[str, list[Link]] = {}
-    for row in connection.execute(_family_sql(direction), {"start": model_id}):
+    for row in rows(connection, family_sql(direction), {"start": model_id}):
         adjacency.setdefault(row[0], []).append(_link(row))
     for links in adjacency.values():
         links.sort(
@@ -240,7 +244,7 @@ def walk(
     )
 
 
-def roots(connection: Connection, model_id: str) -> list[Reached]:
+def roots(connection: Readable, model_id: str) -> list[Reached]:
     """The original models at the top of a model's ancestry (models with no parents)."""
     ancestry = walk(connection, model_id, "back")
     if not ancestry.reached:
@@ -248,16 +252,13 @@ def roots(connection: Connection, model_id: str) -> list[Reached]:
     ids = [r.model_id for r in ancestry.reached]
     with_parents: set[str] = set()
     for chunk in _chunks(ids):
-        with_parents |= set(
-            connection.execute(
-                select(lineage_edges.c.child_id).where(lineage_edges.c.child_id.in_(chunk))
-            ).scalars()
-        )
+        placeholders, params = marks("id", chunk)
+        with_parents |= {row[0] for row in rows(connection, with_parents_sql(placeholders), params)}
     return [r for r in ancestry.reached if r.model_id not in with_parents]
 
 
 def paths_between(
-    connection: Connection, ancestor: str, descendant: str, limit: int = 20
+    connection: Readable, ancestor: str, descendant: str, limit: int = 20
 ) -> list[list[tuple[str, str]]]:
     """Relation paths from ``ancestor`` down to ``descendant`` (at most ``limit``)."""
     back = walk(connection, descendant, "back")

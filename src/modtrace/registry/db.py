@@ -7,19 +7,36 @@ the migrations run, only when the register is new or behind.
 
 from __future__ import annotations
 
-import os
-import re
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from modtrace.errors import InputError
+from modtrace.registry.address import (
+    ENV_URL,
+    MIGRATIONS,
+    STORED_REVISIONS,
+    default_url,
+    head_revisions,
+)
 
-ENV_URL = "MODTRACE_DATABASE_URL"
+__all__ = [
+    "CONNECT_TIMEOUT_S",
+    "ENV_URL",
+    "MIGRATIONS",
+    "DatabaseUrlError",
+    "default_url",
+    "head_revisions",
+    "make_engine",
+    "migrate",
+    "schema_is_current",
+    "stored_revisions",
+    "upgrade",
+]
+
 CONNECT_TIMEOUT_S = 5
 """How long to wait for a database server before saying it cannot be reached."""
 
@@ -32,13 +49,6 @@ def _reason(exc: BaseException) -> str:
     original = getattr(exc, "orig", None) or exc
     text = " ".join(str(original).split())
     return text[:200] or type(original).__name__
-
-
-def default_url() -> str:
-    """``MODTRACE_DATABASE_URL``, else a SQLite file in the user's data directory."""
-    if url := os.environ.get(ENV_URL):
-        return url
-    return f"sqlite:///{Path(user_data_dir('modtrace')) / 'register.sqlite3'}"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -95,38 +105,12 @@ def make_engine(url: str | None = None) -> Engine:
         raise DatabaseUrlError([(field, f"cannot be opened: {_reason(exc)}")]) from None
 
 
-MIGRATIONS = Path(__file__).parent / "migrations"
-_REVISION = re.compile(r"^revision\b[^=\n]*=\s*(.+)$", re.MULTILINE)
-_DOWN_REVISION = re.compile(r"^down_revision\b[^=\n]*=\s*(.+)$", re.MULTILINE)
-_QUOTED = re.compile(r"""["']([^"']+)["']""")
-
-
-def head_revisions(versions: Path = MIGRATIONS / "versions") -> frozenset[str]:
-    """The head revision ids of the migration files, read from their text (no Alembic import).
-
-    A head is a revision no other migration names as its ``down_revision``; after two branches
-    that each added a migration are merged there are two, until a merge migration joins them.
-    Empty when a file cannot be read this way: the caller then asks Alembic.
-    """
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in versions.glob("*.py"):
-        source = path.read_text(encoding="utf-8")
-        revision, down = _REVISION.search(source), _DOWN_REVISION.search(source)
-        ids = _QUOTED.findall(revision.group(1)) if revision else []
-        if len(ids) != 1 or down is None:
-            return frozenset()
-        revisions.add(ids[0])
-        parents.update(_QUOTED.findall(down.group(1)))
-    return frozenset(revisions - parents)
-
-
 def stored_revisions(engine: Engine) -> frozenset[str] | None:
     """The revisions the database says it is at; None when it has no ``alembic_version`` table
     (a new register) or cannot be read (the migration then reports why)."""
     try:
         with engine.connect() as connection:
-            rows = connection.execute(text("SELECT version_num FROM alembic_version"))
+            rows = connection.execute(text(STORED_REVISIONS))
             return frozenset(row[0] for row in rows)
     except DBAPIError:
         return None

@@ -1,28 +1,47 @@
 """Whether the register has ever heard of a model: described, linked by lineage, or the
 product of a recorded modification. Unknown ids are refused ("not in the register") instead of
-answering as if the model had no family."""
+answering as if the model had no family.
+
+Plain SQL text, run by :func:`modtrace.registry.reading.rows` on a ``sqlite3`` or a SQLAlchemy
+connection (or an engine), so ``modtrace trace`` asks the same questions on either path.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, or_, select
+from modtrace.registry.reading import Readable, reading, rows
 
-from modtrace.registry.tables import lineage_edges, models, modifications
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+DESCRIBED = "SELECT 1 FROM models WHERE id = :id LIMIT 1"
+LINKED = "SELECT 1 FROM lineage_edges WHERE parent_id = :id OR child_id = :id LIMIT 1"
+MODIFIED = "SELECT 1 FROM modifications WHERE model_id = :id LIMIT 1"
+ANY_MODEL = "SELECT 1 FROM models LIMIT 1"
+ANY_EDGE = "SELECT 1 FROM lineage_edges LIMIT 1"
 
 
-def unknown_models(engine: Engine, model_ids: Iterable[str]) -> list[str]:
+def _any(connection: Readable, sql: str, model_id: str | None = None) -> bool:
+    return any(True for _ in rows(connection, sql, {} if model_id is None else {"id": model_id}))
+
+
+def in_lineage(connection: Readable, model_id: str) -> bool:
+    """Whether a model row or a lineage edge names ``model_id``."""
+    return _any(connection, DESCRIBED, model_id) or _any(connection, LINKED, model_id)
+
+
+def is_empty(connection: Readable) -> bool:
+    """Whether the register holds no model and no lineage edge."""
+    return not _any(connection, ANY_MODEL) and not _any(connection, ANY_EDGE)
+
+
+def unknown_models(source: Engine | Readable, model_ids: Iterable[str]) -> list[str]:
     """The ids, in order, that no model row, lineage edge or modification mentions."""
-    out = []
-    with engine.connect() as c:
-        for model_id in model_ids:
-            queries = [
-                select(models.c.id).where(models.c.id == model_id),
-                select(lineage_edges.c.id).where(
-                    or_(lineage_edges.c.parent_id == model_id, lineage_edges.c.child_id == model_id)
-                ),
-                select(modifications.c.id).where(modifications.c.model_id == model_id),
-            ]
-            if not any(c.execute(q.limit(1)).first() for q in queries):
-                out.append(model_id)
-    return out
+    with reading(source) as connection:
+        return [
+            model_id
+            for model_id in model_ids
+            if not (in_lineage(connection, model_id) or _any(connection, MODIFIED, model_id))
+        ]
