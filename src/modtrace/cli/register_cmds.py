@@ -22,6 +22,7 @@ from modtrace.cli.options import (
 )
 from modtrace.cli.output import count, limit_option, more, require_known, rows_csv
 from modtrace.cli.trace_cmds import trace_cmd
+from modtrace.errors import RegisterError
 
 if TYPE_CHECKING:
     pass
