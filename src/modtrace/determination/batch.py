@@ -52,7 +52,6 @@ def conform(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
 
 
 _TIE = "_modtrace_tie"
-_ROW = "_modtrace_row"
 _PARTS = ("flop", "low", "high", "method")
 
 
@@ -98,6 +97,17 @@ def _settle_exactly(batch: pl.DataFrame, regime: Regime, supplied: bool) -> pl.D
     )
 
 
+def _settle_in_place(frame: pl.DataFrame, regime: Regime, supplied: bool) -> pl.DataFrame:
+    """``frame`` with its near-tie rows' answers replaced by the exact evaluator's."""
+    ties = frame[_TIE]
+    if not ties.any():
+        return frame
+    rows = ties.arg_true()
+    settled = _settle_exactly(frame.filter(ties), regime, supplied)
+    names = [step_column(s.id) for s in regime.steps] + ["outcome", "role"]
+    return frame.with_columns(frame[n].clone().scatter(rows, settled[n]) for n in names)
+
+
 def assess_lazy(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.LazyFrame:
     """The lazy plan that assesses every row of ``frame`` under ``regime``.
 
@@ -140,12 +150,17 @@ def assess_lazy(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.LazyFr
     trees += [regime.scope, *(r.when for r in regime.roles if r.when is not None)]
     floats = lazy.with_columns(
         outcome.alias("outcome"), role.alias("role"), near_tie(trees, params).alias(_TIE)
-    ).with_row_index(_ROW)
-    schema = floats.collect_schema()
-    exact_rows = floats.filter(pl.col(_TIE)).map_batches(
-        lambda batch: _settle_exactly(batch, regime, supplied), schema=schema
     )
-    return pl.concat([floats.filter(~pl.col(_TIE)), exact_rows]).sort(_ROW).drop(_ROW, _TIE)
+    # One pass over the whole frame: the (rare) near-tie rows are settled and written back in
+    # place; a frame without any is returned as it is, with no split, sort or copy.
+    return floats.map_batches(
+        lambda whole: _settle_in_place(whole, regime, supplied),
+        schema=floats.collect_schema(),
+        predicate_pushdown=False,
+        projection_pushdown=False,  # settling reads every fact column
+        slice_pushdown=False,
+        streamable=False,
+    ).drop(_TIE)
 
 
 def assess_frame(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.DataFrame:
