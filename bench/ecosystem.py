@@ -104,14 +104,26 @@ print(json.dumps({{"derivatives": counts["derivatives"][0][0],
 """The peer as a script of its own: it imports only DuckDB (its start-up is part of its time)."""
 
 
-def timed(kind: str, data: Path, out: Path) -> dict[str, Any]:
+BEFORE = """
+import sys
+sys.path.insert(0, sys.argv.pop(1))
+from modtrace.cli.main import main
+main()
+"""
+"""The report from an earlier checkout's ``src`` (``--before``), run the same way."""
+
+
+def timed(kind: str, data: Path, out: Path, before: Path | None = None) -> dict[str, Any]:
     """One fresh process, as a user runs it: wall time from spawn to exit, and its own CPU
     time and peak memory (from ``wait4``)."""
     if kind == "peer":
         command = [sys.executable, "-c", PEER, str(data / "hf-lineage" / "added")]
     else:
-        modtrace = str(Path(sys.executable).with_name("modtrace"))
-        command = [modtrace, "ecosystem", "report", "--data", str(data), "--out", str(out)]
+        args = ["ecosystem", "report", "--data", str(data), "--out", str(out)]
+        if kind == "before" and before is not None:
+            command = [sys.executable, "-c", BEFORE, str(before), *args]
+        else:
+            command = [str(Path(sys.executable).with_name("modtrace")), *args]
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert child.stdout is not None
@@ -155,7 +167,7 @@ def scaled_snapshot(source: Path, copies: int, out: Path) -> Path:
             bases = pl.col("Base Model").str.split(",").list.eval(pl.element().str.strip_chars())
             copies_of = [frame]
             for k in range(1, copies):
-                inside = pl.element().is_in(listed.explode())
+                inside = pl.element().is_in(listed)
                 renamed = pl.element().str.replace(r"^([^/]+)/", f"${{1}}-copy{k}/")
                 copies_of.append(
                     frame.with_columns(
@@ -171,9 +183,10 @@ def scaled_snapshot(source: Path, copies: int, out: Path) -> Path:
     return out
 
 
-def report_against_peer(scales: list[int], repeat: int) -> None:
+def report_against_peer(scales: list[int], repeat: int, before: Path | None) -> None:
     """The report and the peer at each scale, interleaved, medians of ``repeat`` rounds."""
     print("modtrace ecosystem report, fresh process, against DuckDB's headline counts (same run)")
+    print("  (ratio: wall time over the peer's; CPU: the process's user + system time)")
     print(
         f"  {'size':<22} {'rows':>10} {'report':>9} {'CPU':>7} {'peak':>9}   "
         f"{'DuckDB':>8} {'CPU':>7} {'peak':>8}   {'ratio':>5}   target"
@@ -186,10 +199,11 @@ def report_against_peer(scales: list[int], repeat: int) -> None:
                 for path in (data / "hf-lineage" / "added").glob("*.csv")
                 for _ in path.open(encoding="utf-8")
             )
-            runs: dict[str, list[dict[str, Any]]] = {"report": [], "peer": []}
+            kinds = ("peer", "report", "before") if before else ("peer", "report")
+            runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind in kinds}
             for _ in range(repeat):
-                for kind in ("peer", "report"):
-                    runs[kind].append(timed(kind, data, Path(tmp) / f"out{scale}"))
+                for kind in kinds:
+                    runs[kind].append(timed(kind, data, Path(tmp) / f"out{scale}", before))
             med = {
                 kind: {k: statistics.median(r[k] for r in rs) for k in ("wall", "cpu", "peak_mb")}
                 for kind, rs in runs.items()
@@ -203,6 +217,14 @@ def report_against_peer(scales: list[int], repeat: int) -> None:
                 f"{p['peak_mb']:>5,.0f} MB   {r['wall'] / p['wall']:>4.1f}×   "
                 f"≤ {target:g} s, ≤ 2,048 MB"
             )
+            if before:
+                b = med["before"]
+                print(
+                    f"  {'  before (' + before.parent.name + ')':<22} {'':>10} {b['wall']:>7.2f} s "
+                    f"{b['cpu']:>5.2f} s {b['peak_mb']:>6,.0f} MB   {'':>24}   "
+                    f"{b['wall'] / p['wall']:>4.1f}×   now {b['wall'] / r['wall']:.1f}× faster "
+                    f"({b['cpu'] / r['cpu']:.1f}× less CPU)"
+                )
             print(
                 f"  {'':<22} peer counted {runs['peer'][0]['derivatives']:,} derivatives by "
                 f"{runs['peer'][0]['developers']:,} developers; walls {_walls(runs['report'])} "
@@ -290,11 +312,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", default="1,5", help="snapshot sizes to run (1 = as it is)")
     parser.add_argument("--repeat", type=int, default=3, help="rounds per size (medians)")
+    parser.add_argument(
+        "--before", type=Path, help="also time an earlier checkout's src/ (git archive OLD src)"
+    )
     parser.add_argument("--skip-stages", action="store_true", help="only the report and peer")
     args = parser.parse_args()
     if not (DATA / "hf-lineage").is_dir():
         sys.exit(f"no data at {DATA}")
-    report_against_peer([int(x) for x in args.scale.split(",")], args.repeat)
+    report_against_peer([int(x) for x in args.scale.split(",")], args.repeat, args.before)
     if not args.skip_stages:
         stages()
 

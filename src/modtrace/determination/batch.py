@@ -7,6 +7,7 @@ column per step (true/false/null), ``outcome`` and ``role``.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -39,24 +40,32 @@ def facts_frame(rows: Iterable[Mapping[str, Any]]) -> pl.DataFrame:
     return pl.DataFrame(list(rows), schema=FRAME_SCHEMA)
 
 
-def conform(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
-    """Cast known fact columns to their types and add absent ones as unknown (null)."""
+@functools.cache
+def _typed(path: str, present: bool) -> pl.Expr:
+    """A fact column cast to its type, or unknown (null) where the frame lacks it (built once:
+    expressions are immutable, and a report builds hundreds of plans)."""
+    dtype = FRAME_SCHEMA[path]
+    return pl.col(path).cast(dtype) if present else pl.lit(None, dtype=dtype).alias(path)
+
+
+def _conformed(frame: pl.DataFrame | pl.LazyFrame) -> tuple[pl.LazyFrame, set[str]]:
+    """:func:`conform`, and the column names it leaves."""
     lazy = frame.lazy()
     present = set(lazy.collect_schema().names())
-    return lazy.with_columns(
-        [
-            pl.col(path).cast(dtype) if path in present else pl.lit(None, dtype=dtype).alias(path)
-            for path, dtype in FRAME_SCHEMA.items()
-        ]
-    )
+    typed = lazy.with_columns([_typed(path, path in present) for path in FRAME_SCHEMA])
+    return typed, present | FRAME_SCHEMA.keys()
+
+
+def conform(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+    """Cast known fact columns to their types and add absent ones as unknown (null)."""
+    return _conformed(frame)[0]
 
 
 _TIE = "_modtrace_tie"
 _PARTS = ("flop", "low", "high", "method")
 
 
-def _supplied(frame: pl.LazyFrame) -> bool:
-    names = set(frame.collect_schema().names())
+def _supplied(names: set[str]) -> bool:
     return all(f"{q}.{p}" in names for q in (MODIFICATION, ORIGINAL) for p in _PARTS)
 
 
@@ -114,9 +123,9 @@ def assess_lazy(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.LazyFr
     Rows where a comparison's two sides are within rounding of each other are settled with the
     exact evaluator, so the batch and the single-case answers agree at every boundary."""
     params = regime.param_values()
-    conformed = conform(frame)
-    supplied = _supplied(conformed)
-    lazy = with_compute_estimates(conformed)
+    conformed, names = _conformed(frame)
+    supplied = _supplied(names)
+    lazy = with_compute_estimates(conformed, names)
     for step in regime.steps:
         expr = compile_bool(step.when, params)
         if step.exceptions:
