@@ -1,22 +1,38 @@
-"""Benchmark the ecosystem pipeline on the full shared snapshot; prints figures only.
+"""Benchmark the ecosystem report on the full shared snapshot and at Hub size; prints figures only.
 
-Whole pipeline: build the population + every regime at its defaults + a 50-point sweep + the
-central estimate (Monte Carlo, with the threshold band) + the cost table, i.e. everything
-``modtrace ecosystem report`` computes; wall and CPU time and peak memory (target under 30 s and
-2 GB on 2 cores; on a shared machine the CPU time is the fairer figure), and the ratio against a
-naive per-row Python evaluation of the same regime on a 10^4-row sample, measured in the same
-run.
+1. **The report as a user runs it** (issue #15): ``modtrace ecosystem report`` in a fresh process,
+   wall and CPU time and peak memory, on the snapshot and on a synthetic Hub-size copy (the
+   snapshot ``--scale`` times over: each copy's models under renamed namespaces, derived from
+   the same originals where the snapshot's bases lie outside it, so families grow and so do
+   the developers, the roots and the Epoch search; 2.18 M listed rows at ×5). Beside each, in
+   the same run and on the same files, a DuckDB script computing the headline counts (the
+   derivatives, developers, relations, weeks and largest base families), which is the least
+   any report must do; the ratio is printed. Targets: snapshot ≤ 3 s, Hub size ≤ 8 s, ≤ 2 GB.
+2. **The pipeline's stages in one process**: the population + every regime at its defaults + a
+   50-point sweep + the central estimate (Monte Carlo, with the threshold band) + the cost
+   table, with wall and CPU time (on a shared machine the CPU time is the fairer figure).
+3. **The compiled evaluator against a naive per-row Python evaluation** of the same regime on
+   a 10^4-row sample.
 
-Run: .venv/bin/python bench/ecosystem.py
+Run: .venv/bin/python bench/ecosystem.py                 # snapshot and ×5
+     .venv/bin/python bench/ecosystem.py --scale 1,5,10 --skip-stages
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
 import resource
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import polars as pl
 
 from modtrace.compute.estimate import Estimate
 from modtrace.ecosystem.cost import regulation_cost
@@ -50,9 +66,180 @@ def naive(rows: list[dict[str, Any]], regime: Regime) -> list[bool | None]:
     return out
 
 
-def main() -> None:
-    if not (DATA / "hf-lineage").is_dir():
-        sys.exit(f"no data at {DATA}")
+# ---- 1. the report as a user runs it, against a DuckDB peer -----------------------------------
+
+PEER_SQL = """
+CREATE TEMP TABLE listing AS
+SELECT trim("Model ID") AS model_id, coalesce(trim("Type"), '') AS relation,
+       trim(split_part(coalesce("Base Model", ''), ',', 1)) AS base,
+       regexp_extract(filename, '_(\\d{4})\\.csv$', 1) AS week, row_number() OVER () AS seq
+FROM read_csv('{added}/added_model_*.csv', header = true, all_varchar = true, filename = true);
+CREATE TEMP TABLE derivative AS
+SELECT model_id, min(week) AS week,
+       arg_min(relation, seq) FILTER (WHERE base <> '') AS relation,
+       arg_min(base, seq) FILTER (WHERE base <> '') AS base
+FROM listing WHERE model_id IS NOT NULL GROUP BY model_id
+HAVING count(*) FILTER (WHERE base <> '') > 0;
+DELETE FROM derivative WHERE base = model_id;
+"""
+PEER_COUNTS = {
+    "derivatives": "SELECT count(*) FROM derivative",
+    "developers": "SELECT count(DISTINCT split_part(model_id, '/', 1)) FROM derivative",
+    "relations": "SELECT relation, count(*) FROM derivative GROUP BY ALL ORDER BY 2 DESC",
+    "weeks": "SELECT week, count(*) FROM derivative GROUP BY ALL ORDER BY 1",
+    "families": "SELECT base, count(*) AS n, count(DISTINCT split_part(model_id, '/', 1)) "
+    "FROM derivative GROUP BY ALL ORDER BY n DESC, base LIMIT 15",
+}
+
+
+PEER = f"""
+import json, sys
+import duckdb
+con = duckdb.connect()
+con.execute({PEER_SQL!r}.replace("{{added}}", sys.argv[1]))
+counts = {{name: con.execute(sql).fetchall() for name, sql in {PEER_COUNTS!r}.items()}}
+print(json.dumps({{"derivatives": counts["derivatives"][0][0],
+                  "developers": counts["developers"][0][0]}}))
+"""
+"""The peer as a script of its own: it imports only DuckDB (its start-up is part of its time)."""
+
+
+BEFORE = """
+import sys
+sys.path.insert(0, sys.argv.pop(1))
+from modtrace.cli.main import main
+main()
+"""
+"""The report from an earlier checkout's ``src`` (``--before``), run the same way."""
+
+
+def timed(kind: str, data: Path, out: Path, before: Path | None = None) -> dict[str, Any]:
+    """One fresh process, as a user runs it: wall time from spawn to exit, and its own CPU
+    time and peak memory (from ``wait4``)."""
+    if kind == "peer":
+        command = [sys.executable, "-c", PEER, str(data / "hf-lineage" / "added")]
+    else:
+        args = ["ecosystem", "report", "--data", str(data), "--out", str(out)]
+        if kind == "before" and before is not None:
+            command = [sys.executable, "-c", BEFORE, str(before), *args]
+        else:
+            command = [str(Path(sys.executable).with_name("modtrace")), *args]
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert child.stdout is not None
+    printed = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        sys.exit(f"{kind} failed on {data} (exit {child.returncode})")
+    found = json.loads(printed.strip().splitlines()[-1]) if kind == "peer" else {}
+    return {
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "peak_mb": usage.ru_maxrss / 1024,
+        **found,
+    }
+
+
+def rename(column: str, copy: int) -> pl.Expr:
+    """``org/name`` -> ``org-copyK/name``: the same model names under other namespaces."""
+    return pl.col(column).str.replace(r"^([^/]+)/", f"${{1}}-copy{copy}/")
+
+
+def scaled_snapshot(source: Path, copies: int, out: Path) -> Path:
+    """The snapshot ``copies`` times over (hub-stats and Epoch shared): copy K renames every
+    listed model's namespace and every base that is itself a listed model, so each copy is a
+    forest of its own grafted onto the same external originals (Llama, Qwen, FLUX …)."""
+    lineage = source / "hf-lineage"
+    schema = {"Model ID": pl.String, "Type": pl.String, "Base Model": pl.String}
+    listed = (
+        pl.scan_csv(lineage / "added" / "*.csv", schema=schema)
+        .select(pl.col("Model ID").str.strip_chars().unique())
+        .collect()
+        .to_series()
+        .implode()
+    )
+    for kind in ("added", "deleted"):
+        (out / "hf-lineage" / kind).mkdir(parents=True)
+        for path in sorted((lineage / kind).glob("*.csv")):
+            frame = pl.read_csv(path, schema=schema)
+            bases = pl.col("Base Model").str.split(",").list.eval(pl.element().str.strip_chars())
+            copies_of = [frame]
+            for k in range(1, copies):
+                inside = pl.element().is_in(listed)
+                renamed = pl.element().str.replace(r"^([^/]+)/", f"${{1}}-copy{k}/")
+                copies_of.append(
+                    frame.with_columns(
+                        rename("Model ID", k),
+                        bases.list.eval(pl.when(inside).then(renamed).otherwise(pl.element()))
+                        .list.join(",")
+                        .alias("Base Model"),
+                    )
+                )
+            pl.concat(copies_of).write_csv(out / "hf-lineage" / kind / path.name)
+    for shared in ("hub-stats", "epoch"):
+        (out / shared).symlink_to(source / shared)
+    return out
+
+
+def report_against_peer(scales: list[int], repeat: int, before: Path | None) -> None:
+    """The report and the peer at each scale, interleaved, medians of ``repeat`` rounds."""
+    print("modtrace ecosystem report, fresh process, against DuckDB's headline counts (same run)")
+    print("  (ratio: wall time over the peer's; CPU: the process's user + system time)")
+    print(
+        f"  {'size':<22} {'rows':>10} {'report':>9} {'CPU':>7} {'peak':>9}   "
+        f"{'DuckDB':>8} {'CPU':>7} {'peak':>8}   {'ratio':>5}   target"
+    )
+    with tempfile.TemporaryDirectory(prefix="modtrace-bench-") as tmp:
+        for scale in scales:
+            data = DATA if scale == 1 else scaled_snapshot(DATA, scale, Path(tmp) / f"x{scale}")
+            rows = sum(
+                1
+                for path in (data / "hf-lineage" / "added").glob("*.csv")
+                for _ in path.open(encoding="utf-8")
+            )
+            kinds = ("peer", "report", "before") if before else ("peer", "report")
+            runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind in kinds}
+            for _ in range(repeat):
+                for kind in kinds:
+                    runs[kind].append(timed(kind, data, Path(tmp) / f"out{scale}", before))
+            med = {
+                kind: {k: statistics.median(r[k] for r in rs) for k in ("wall", "cpu", "peak_mb")}
+                for kind, rs in runs.items()
+            }
+            r, p = med["report"], med["peer"]
+            target = 3.0 if scale == 1 else 8.0
+            label = "snapshot" if scale == 1 else f"Hub size (snapshot ×{scale})"
+            print(
+                f"  {label:<22} {rows:>10,} {r['wall']:>7.2f} s {r['cpu']:>5.2f} s "
+                f"{r['peak_mb']:>6,.0f} MB   {p['wall']:>6.2f} s {p['cpu']:>5.2f} s "
+                f"{p['peak_mb']:>5,.0f} MB   {r['wall'] / p['wall']:>4.1f}×   "
+                f"≤ {target:g} s, ≤ 2,048 MB"
+            )
+            if before:
+                b = med["before"]
+                print(
+                    f"  {'  before (' + before.parent.name + ')':<22} {'':>10} {b['wall']:>7.2f} s "
+                    f"{b['cpu']:>5.2f} s {b['peak_mb']:>6,.0f} MB   {'':>24}   "
+                    f"{b['wall'] / p['wall']:>4.1f}×   now {b['wall'] / r['wall']:.1f}× faster "
+                    f"({b['cpu'] / r['cpu']:.1f}× less CPU)"
+                )
+            print(
+                f"  {'':<22} peer counted {runs['peer'][0]['derivatives']:,} derivatives by "
+                f"{runs['peer'][0]['developers']:,} developers; walls {_walls(runs['report'])} "
+                f"against {_walls(runs['peer'])}"
+            )
+
+
+def _walls(runs: list[dict[str, Any]]) -> str:
+    return "/".join(f"{r['wall']:.2f}" for r in runs)
+
+
+# ---- 2. and 3. the stages in one process; the evaluator against per-row Python -------------
+
+
+def stages() -> None:
     catalog = default_catalog()
     start, cpu_start = time.perf_counter(), time.process_time()
     population = build_population(
@@ -119,6 +306,22 @@ def main() -> None:
         f"{(t1 - t0) / (t2 - t1):.0f}x; "
         f"agreement {agree}/{len(rows)}"
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="1,5", help="snapshot sizes to run (1 = as it is)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds per size (medians)")
+    parser.add_argument(
+        "--before", type=Path, help="also time an earlier checkout's src/ (git archive OLD src)"
+    )
+    parser.add_argument("--skip-stages", action="store_true", help="only the report and peer")
+    args = parser.parse_args()
+    if not (DATA / "hf-lineage").is_dir():
+        sys.exit(f"no data at {DATA}")
+    report_against_peer([int(x) for x in args.scale.split(",")], args.repeat, args.before)
+    if not args.skip_stages:
+        stages()
 
 
 if __name__ == "__main__":

@@ -164,3 +164,22 @@ def test_digest_and_report(population: pl.DataFrame, lineage_extract: Path, tmp_
     written = pl.read_parquet(files[0])
     assert written.height == population.height
     assert {"outcome.govai-2025", "outcome.eu-ai-act-gpai"} <= set(written.columns)
+
+
+@pytest.mark.parametrize("regime_id", ["govai-2025", "eu-ai-act-gpai"])
+def test_counts_are_the_outcomes_tallied(population: pl.DataFrame, regime_id: str) -> None:
+    result = run(population, default_catalog().get(regime_id))
+    tally = dict(result.group_by("outcome").len().iter_rows())
+    c = counts(result)
+    assert (c.in_scope, c.out_of_scope, c.indeterminate) == tuple(
+        tally.get(k, 0) for k in ("in-scope", "out-of-scope", "indeterminate")
+    )
+    assert (
+        c.developers_upper
+        == result.filter(pl.col("outcome") != "out-of-scope")["developer"].n_unique()
+    )
+    assert (
+        c.developers_in_scope
+        == result.filter(pl.col("outcome") == "in-scope")["developer"].n_unique()
+    )
+    assert c.in_scope + c.out_of_scope + c.indeterminate == population.height

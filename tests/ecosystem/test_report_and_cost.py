@@ -16,7 +16,7 @@ from conftest import SHARED_DATA
 from modtrace.ecosystem.charts import line_chart, power_of_ten_ticks, superscript
 from modtrace.ecosystem.cost import Burden, partial_weeks, regulation_cost
 from modtrace.ecosystem.population import build_population
-from modtrace.ecosystem.report import Report
+from modtrace.ecosystem.report import Report, build_report
 from modtrace.ecosystem.report_sections import other_scenario_section
 from modtrace.ecosystem.simulate import OBSERVABLE_ONLY
 from modtrace.regimes.loader import default_catalog
@@ -92,3 +92,11 @@ def test_cost_follows_its_assumptions(population: pl.DataFrame) -> None:
     assert govai["filings_per_week"][0] * weeks.n_unique() == pytest.approx(
         round(govai["filings_per_week"][0] * weeks.n_unique())
     )
+
+
+def test_top_tables_break_ties_by_root(population: pl.DataFrame) -> None:
+    """The same data gives the same report: families with equal counts come in root order."""
+    report = build_report(population, "strict")
+    for table in (report.families, report.removal_by_base):
+        assert table is not None
+        assert table.rows() == table.sort(["derivatives", "root"], descending=[True, False]).rows()

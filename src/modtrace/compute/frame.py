@@ -7,6 +7,7 @@ Each quantity yields three columns: ``<quantity>.flop``, ``.low``, ``.high`` and
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 
 import polars as pl
 
@@ -148,18 +149,21 @@ def original_compute_exprs() -> list[pl.Expr]:
     ]
 
 
-def with_compute_estimates(frame: pl.LazyFrame) -> pl.LazyFrame:
-    """Add both quantities' columns to a frame of flat facts.
+def with_compute_estimates(
+    frame: pl.LazyFrame, names: Collection[str] | None = None
+) -> pl.LazyFrame:
+    """Add both quantities' columns to a frame of flat facts (whose column ``names`` the
+    caller may pass when it knows them, saving a schema resolution).
 
     A quantity whose four columns the frame already holds is kept as given: a caller with other
     evidence (e.g. the ecosystem's population estimates) supplies its own intervals.
     """
-    present = set(frame.collect_schema().names())
+    present = set(frame.collect_schema().names() if names is None else names)
     exprs = []
-    for quantity, made in (
-        (MODIFICATION, modification_compute_exprs()),
-        (ORIGINAL, original_compute_exprs()),
+    for quantity, make in (
+        (MODIFICATION, modification_compute_exprs),
+        (ORIGINAL, original_compute_exprs),
     ):
         if not {f"{quantity}.{part}" for part in ("flop", "low", "high", "method")} <= present:
-            exprs.extend(made)
+            exprs.extend(make())
     return frame.with_columns(*exprs) if exprs else frame

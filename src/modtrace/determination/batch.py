@@ -7,6 +7,7 @@ column per step (true/false/null), ``outcome`` and ``role``.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -39,25 +40,32 @@ def facts_frame(rows: Iterable[Mapping[str, Any]]) -> pl.DataFrame:
     return pl.DataFrame(list(rows), schema=FRAME_SCHEMA)
 
 
-def conform(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
-    """Cast known fact columns to their types and add absent ones as unknown (null)."""
+@functools.cache
+def _typed(path: str, present: bool) -> pl.Expr:
+    """A fact column cast to its type, or unknown (null) where the frame lacks it (built once:
+    expressions are immutable, and a report builds hundreds of plans)."""
+    dtype = FRAME_SCHEMA[path]
+    return pl.col(path).cast(dtype) if present else pl.lit(None, dtype=dtype).alias(path)
+
+
+def _conformed(frame: pl.DataFrame | pl.LazyFrame) -> tuple[pl.LazyFrame, set[str]]:
+    """:func:`conform`, and the column names it leaves."""
     lazy = frame.lazy()
     present = set(lazy.collect_schema().names())
-    return lazy.with_columns(
-        [
-            pl.col(path).cast(dtype) if path in present else pl.lit(None, dtype=dtype).alias(path)
-            for path, dtype in FRAME_SCHEMA.items()
-        ]
-    )
+    typed = lazy.with_columns([_typed(path, path in present) for path in FRAME_SCHEMA])
+    return typed, present | FRAME_SCHEMA.keys()
+
+
+def conform(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+    """Cast known fact columns to their types and add absent ones as unknown (null)."""
+    return _conformed(frame)[0]
 
 
 _TIE = "_modtrace_tie"
-_ROW = "_modtrace_row"
 _PARTS = ("flop", "low", "high", "method")
 
 
-def _supplied(frame: pl.LazyFrame) -> bool:
-    names = set(frame.collect_schema().names())
+def _supplied(names: set[str]) -> bool:
     return all(f"{q}.{p}" in names for q in (MODIFICATION, ORIGINAL) for p in _PARTS)
 
 
@@ -98,15 +106,26 @@ def _settle_exactly(batch: pl.DataFrame, regime: Regime, supplied: bool) -> pl.D
     )
 
 
+def _settle_in_place(frame: pl.DataFrame, regime: Regime, supplied: bool) -> pl.DataFrame:
+    """``frame`` with its near-tie rows' answers replaced by the exact evaluator's."""
+    ties = frame[_TIE]
+    if not ties.any():
+        return frame
+    rows = ties.arg_true()
+    settled = _settle_exactly(frame.filter(ties), regime, supplied)
+    names = [step_column(s.id) for s in regime.steps] + ["outcome", "role"]
+    return frame.with_columns(frame[n].clone().scatter(rows, settled[n]) for n in names)
+
+
 def assess_lazy(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.LazyFrame:
     """The lazy plan that assesses every row of ``frame`` under ``regime``.
 
     Rows where a comparison's two sides are within rounding of each other are settled with the
     exact evaluator, so the batch and the single-case answers agree at every boundary."""
     params = regime.param_values()
-    conformed = conform(frame)
-    supplied = _supplied(conformed)
-    lazy = with_compute_estimates(conformed)
+    conformed, names = _conformed(frame)
+    supplied = _supplied(names)
+    lazy = with_compute_estimates(conformed, names)
     for step in regime.steps:
         expr = compile_bool(step.when, params)
         if step.exceptions:
@@ -140,12 +159,17 @@ def assess_lazy(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.LazyFr
     trees += [regime.scope, *(r.when for r in regime.roles if r.when is not None)]
     floats = lazy.with_columns(
         outcome.alias("outcome"), role.alias("role"), near_tie(trees, params).alias(_TIE)
-    ).with_row_index(_ROW)
-    schema = floats.collect_schema()
-    exact_rows = floats.filter(pl.col(_TIE)).map_batches(
-        lambda batch: _settle_exactly(batch, regime, supplied), schema=schema
     )
-    return pl.concat([floats.filter(~pl.col(_TIE)), exact_rows]).sort(_ROW).drop(_ROW, _TIE)
+    # One pass over the whole frame: the (rare) near-tie rows are settled and written back in
+    # place; a frame without any is returned as it is, with no split, sort or copy.
+    return floats.map_batches(
+        lambda whole: _settle_in_place(whole, regime, supplied),
+        schema=floats.collect_schema(),
+        predicate_pushdown=False,
+        projection_pushdown=False,  # settling reads every fact column
+        slice_pushdown=False,
+        streamable=False,
+    ).drop(_TIE)
 
 
 def assess_frame(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.DataFrame:

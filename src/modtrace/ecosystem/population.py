@@ -23,7 +23,7 @@ from modtrace.ecosystem.sizes import (
 )
 from modtrace.ecosystem.snapshot import deletions, read_weeks
 from modtrace.registry.ingest.epoch import load_aliases, read_epoch, resolve
-from modtrace.registry.ingest.relations import infer_relation
+from modtrace.registry.ingest.relations import infer_relations
 
 __all__ = ["build_population", "namespace", "resolve_roots", "size_from_name"]
 
@@ -304,12 +304,9 @@ def build_population(
     ranged = pl.col("root_parameters").is_null() & n.is_not_null()
     has_epoch = pl.col("epoch_compute").is_not_null()
 
-    shown = [
-        infer_relation(m, (), len(b))
-        for m, b in zip(pop["model_id"].to_list(), pop["bases"].to_list(), strict=True)
-    ]
+    shown = infer_relations(pop["model_id"], pop["bases"].list.len())
     inferred_rel = pl.col("relation_inferred")
-    pop = pop.with_columns(pl.Series("relation_inferred", shown, dtype=pl.String)).with_columns(
+    pop = pop.with_columns(shown.alias("relation_inferred")).with_columns(
         (  # the same test as relations.disagrees, as an expression
             inferred_rel.is_not_null()
             & (pl.col("relation") != inferred_rel)

@@ -121,14 +121,14 @@ def build_report(
     report.families = (
         population.group_by("root")
         .agg(pl.len().alias("derivatives"), pl.col("developer").n_unique().alias("developers"))
-        .sort("derivatives", descending=True)
+        .sort(["derivatives", "root"], descending=[True, False])  # ties in a stable order
         .head(15)
     )
     report.removal_by_base = (
         population.filter(pl.col("safeguard_removal"))
         .group_by("root")
         .agg(pl.len().alias("derivatives"))
-        .sort("derivatives", descending=True)
+        .sort(["derivatives", "root"], descending=[True, False])
         .head(15)
     )
     if fitted is not None:

@@ -116,17 +116,16 @@ class Counts:
 
 
 def counts(result: pl.DataFrame) -> Counts:
-    """Outcome counts of a simulated population."""
-    by = dict(result.group_by("outcome").len().iter_rows())
-    devs_in = result.filter(pl.col("outcome") == "in-scope")["developer"].n_unique()
-    devs_up = result.filter(pl.col("outcome") != "out-of-scope")["developer"].n_unique()
-    return Counts(
-        by.get("in-scope", 0),
-        by.get("out-of-scope", 0),
-        by.get("indeterminate", 0),
-        devs_in,
-        devs_up,
-    )
+    """Outcome counts of a simulated population (one pass over the two columns)."""
+    outcome, developer = pl.col("outcome"), pl.col("developer")
+    row = result.select(
+        (outcome == "in-scope").sum().alias("in"),
+        (outcome == "out-of-scope").sum().alias("out"),
+        (outcome == "indeterminate").sum().alias("unknown"),
+        developer.filter(outcome == "in-scope").n_unique().alias("developers_in"),
+        developer.filter(outcome != "out-of-scope").n_unique().alias("developers_up"),
+    ).row(0)
+    return Counts(*(int(v) for v in row))
 
 
 def breakdown(result: pl.DataFrame, by: str, top: int | None = None) -> pl.DataFrame:

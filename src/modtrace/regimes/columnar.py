@@ -142,8 +142,63 @@ def _close(a: pl.Expr, b: pl.Expr) -> pl.Expr:
     return close.fill_null(False)
 
 
+def _constant(node: Num, params: Mapping[str, Any]) -> tuple[float, float, float] | None:
+    """A side that reads no fact, as the floats :func:`compile_num`'s expressions give for it
+    (constants, parameters and their products); ``None`` for anything else."""
+    match node:
+        case Const(value):
+            return (float(value),) * 3
+        case NumParam(name):
+            return (float(params[name]),) * 3
+        case Mul(left, right):
+            a, b = _constant(left, params), _constant(right, params)
+            if a is None or b is None:
+                return None
+            low, high = a[1] * b[1], a[2] * b[2]
+            return (a[0] * b[0], 0.0 if math.isnan(low) else low, 0.0 if math.isnan(high) else high)
+    return None
+
+
+def _close_floats(a: float, b: float) -> bool:
+    """:func:`_close` for two known floats."""
+    finite = math.isfinite(a) and math.isfinite(b)
+    return finite and abs(a - b) <= max(abs(a), abs(b)) * RELATIVE_TIE and not a == b == 0
+
+
+_BAND = 2.5 * RELATIVE_TIE
+"""Wider than :data:`RELATIVE_TIE`: within ``RELATIVE_TIE`` of ``c`` relative to the larger side
+means within ``RELATIVE_TIE / (1 - RELATIVE_TIE)`` of ``c`` relative to ``c`` (plus rounding)."""
+
+
+def _close_to(side: pl.Expr, value: float) -> pl.Expr | None:
+    """Rows where ``side`` may be close to the known ``value``: a band that holds every row
+    :func:`_close` flags (and perhaps a few more, which are then settled exactly, to the same
+    answer); ``None`` where nothing can be close: a side is never close to 0 (only 0 is, and
+    two zeros are exact) nor to an infinite or NaN value."""
+    if value == 0 or not math.isfinite(value):
+        return None
+    band = abs(value) * _BAND
+    return side.is_between(value - band, value + band)
+
+
+def _pair(a: pl.Expr, b: pl.Expr, known_a: float | None, known_b: float | None) -> pl.Expr | None:
+    if known_a is not None and known_b is not None:
+        return pl.lit(True) if _close_floats(known_a, known_b) else None
+    if known_b is not None:
+        return _close_to(a, known_b)
+    if known_a is not None:
+        return _close_to(b, known_a)
+    return _close(a, b)
+
+
 def near_tie(trees: list[Bool], params: Mapping[str, Any]) -> pl.Expr:
-    """True where some comparison in ``trees`` is too close for floats to decide it."""
+    """True where some comparison in ``trees`` may be too close for floats to decide it.
+
+    Two columns are checked with :func:`_close`. A column against a side that reads no fact (a
+    threshold parameter, a constant, their product), the common case, is checked with one band
+    around the known value, which flags every row :func:`_close` would (settling a row exactly
+    that floats would have decided gives the same answer, only later); a known side of 0 or
+    infinity needs no check at all."""
     checks: list[pl.Expr] = []
     for tree in trees:
         for node in walk(tree):
@@ -152,7 +207,15 @@ def near_tie(trees: list[Bool], params: Mapping[str, Any]) -> pl.Expr:
                     compile_num(node.left, params),
                     compile_num(node.right, params),
                 )
-                checks.extend([_close(am, bm), _close(al, bh), _close(ah, bl)])
+                ka = _constant(node.left, params) or (None, None, None)
+                kb = _constant(node.right, params) or (None, None, None)
+                for check in (
+                    _pair(am, bm, ka[0], kb[0]),
+                    _pair(al, bh, ka[1], kb[2]),
+                    _pair(ah, bl, ka[2], kb[1]),
+                ):
+                    if check is not None:
+                        checks.append(check)
     if not checks:
         return pl.lit(False)
     return pl.any_horizontal(checks).fill_null(False)

@@ -7,7 +7,9 @@ Matching is explicit and ordered, each match with a confidence:
    (``MIRROR_NAMESPACES``: re-uploads of the same weights, such as ``unsloth/gemma-2-9b``);
 3. fuzzy matching with ``rapidfuzz`` (token-sort ratio) at or above a threshold, among models
    that have derivatives in the register, refusing pairs whose numbers (versions, sizes)
-   differ; confidence 0.8 × score / 100.
+   differ; confidence 0.8 × score / 100. The names left for this step are searched together
+   (:func:`modtrace.registry.ingest.nearest.nearest`: blocked on length, one matrix per block),
+   with the same answers as one search per name.
 A name match from any other namespace is refused: ``klue/roberta-large`` is KLUE's Korean
 model, not Facebook's RoBERTa, whatever its name says. A reviewed alias does not stop the
 name steps: mirrors of an aliased model are still found by name.
@@ -26,9 +28,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 from sqlalchemy import insert, select, update
 
+from modtrace.registry.ingest.nearest import nearest
 from modtrace.registry.ingest.progress import ImportInputError, csv_header, record
 from modtrace.registry.register import Register, provider_of
 from modtrace.registry.tables import lineage_edges, models
@@ -205,6 +208,18 @@ def load_aliases(path: Path = ALIASES) -> dict[str, list[str]]:
     return {str(k): [str(v) for v in vs] for k, vs in data.items()}
 
 
+def _fuzzy_queries(
+    epoch: list[EpochModel], by_norm: dict[str, list[str]], aliases: dict[str, list[str]]
+) -> list[str]:
+    """The normalised names that reach the fuzzy step of :func:`resolve`, each once."""
+    out: dict[str, None] = {}
+    for model in epoch:
+        norm = normalise(model.name)
+        if distinctive(norm) and norm not in by_norm and not aliases.get(model.name):
+            out[norm] = None
+    return list(out)
+
+
 def resolve(
     epoch: list[EpochModel],
     candidates: list[str],
@@ -218,6 +233,8 @@ def resolve(
     for hub_id in candidates:
         by_norm.setdefault(normalise(hub_id), []).append(hub_id)
     norms = list(by_norm)
+    searched = _fuzzy_queries(epoch, by_norm, aliases)
+    ranked = dict(zip(searched, nearest(searched, norms, threshold, limit=10), strict=True))
     for model in epoch:
         aliased = aliases.get(model.name, [])
         report.matches += [Match(model.name, h, "alias", 1.0, model.compute) for h in aliased]
@@ -246,9 +263,7 @@ def resolve(
             continue
         wanted = numbers(model.name)
         best = None
-        for candidate, score, _ in process.extract(
-            norm, norms, scorer=fuzz.token_sort_ratio, score_cutoff=threshold, limit=10
-        ):
+        for candidate, score, _ in ranked[norm]:
             if numbers(by_norm[candidate][0]) != wanted:
                 continue  # a different version or size is a different model
             if not any(accepted(model.organization, h) for h in by_norm[candidate]):

@@ -13,6 +13,8 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
+import polars as pl
+
 QUANTIZED: Final = re.compile(
     r"gguf|gptq|awq|exl[23]|mlx-[2-8]-?bits?|[-_.]i?q[1-8]_(?:k|[0-9])|imatrix|"
     r"[-_](?:int[48]|fp8|nf4)(?:$|[-_])|\d(?:\.\d+)?bpw|(?:bnb[-_])?(?<![0-9])[2-8][-_]?bits?$",
@@ -47,6 +49,49 @@ def infer_relation(model_id: str, tags: Sequence[str] = (), bases: int = 1) -> s
     if (ADAPTER.search(name) and not NOT_ADAPTER.search(name)) or "peft" in lowered:
         return "adapter"
     return None
+
+
+_RUST = {  # the same patterns in Polars' regex dialect; lookbehind dropped, so a superset
+    "quantized": "(?i)" + QUANTIZED.pattern.replace("(?<![0-9])", ""),
+    "merge": "(?i)" + MERGE.pattern,
+    "adapter": "(?i)" + ADAPTER.pattern,
+    "not_adapter": "(?i)" + NOT_ADAPTER.pattern,
+}
+
+
+def infer_relations(model_ids: pl.Series, bases: pl.Series) -> pl.Series:
+    """:func:`infer_relation` (no tags) for many models at once: ``bases`` counts each model's
+    declared bases. The same answers, row for row: the rules run as Polars regexes, which read
+    ASCII text on one line as Python's ``re`` does; a row outside that (non-ASCII, a line
+    break) or that may be a quantization (only Python's ``re`` has the lookbehind that
+    pattern needs) is passed to :func:`infer_relation` itself."""
+    frame = pl.DataFrame({"id": model_ids, "bases": bases}).with_columns(
+        pl.col("id").str.split("/").list.last().alias("name")
+    )
+    name = pl.col("name")
+    by_python = (
+        name.str.contains(_RUST["quantized"])
+        | ~name.str.contains(r"^[\x00-\x7F]*$")
+        | name.str.contains("\n", literal=True)
+    )
+    vectored = (
+        pl.when((pl.col("bases") > 1) | name.str.contains(_RUST["merge"]))
+        .then(pl.lit("merge"))
+        .when(name.str.contains(_RUST["adapter"]) & ~name.str.contains(_RUST["not_adapter"]))
+        .then(pl.lit("adapter"))
+        .otherwise(pl.lit(None, dtype=pl.String))
+    )
+    frame = frame.with_columns(by_python.alias("by_python"), vectored.alias("relation"))
+    rows = frame["by_python"].arg_true()
+    picked = frame[rows]
+    exact = pl.Series(
+        [
+            infer_relation(m, (), b)
+            for m, b in zip(picked["id"].to_list(), picked["bases"].to_list(), strict=True)
+        ],
+        dtype=pl.String,
+    )
+    return frame["relation"].scatter(rows, exact).alias("relation_inferred")
 
 
 def disagrees(declared: str, inferred: str | None) -> bool:
