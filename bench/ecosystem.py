@@ -34,36 +34,21 @@ from typing import Any
 
 import polars as pl
 
-from modtrace.compute.estimate import Estimate
 from modtrace.ecosystem.cost import regulation_cost
 from modtrace.ecosystem.estimate import Fitted, estimate_curve, monte_carlo
 from modtrace.ecosystem.population import build_population
 from modtrace.ecosystem.report import BAND_EXPONENTS, COST_EXPONENTS, log_range
+from modtrace.ecosystem.rowwise import decide_row
 from modtrace.ecosystem.simulate import OBSERVABLE_ONLY, as_facts, counts, run, sweep
 from modtrace.regimes.loader import default_catalog
 from modtrace.regimes.model import Regime
-from modtrace.regimes.scalar import Env, eval_bool, kleene_all
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def naive(rows: list[dict[str, Any]], regime: Regime) -> list[bool | None]:
-    """The same regime evaluated one row at a time in plain Python (the scalar evaluator)."""
-    out = []
-    params = regime.param_values()
-    for row in rows:
-        quantities = {
-            q: Estimate(q, row[f"{q}.flop"], row[f"{q}.low"], row[f"{q}.high"], row[f"{q}.method"])
-            for q in ("original.training_compute", "modification.compute")
-        }
-        env = Env(row, params, quantities)
-        for step in regime.steps:
-            lifted = [eval_bool(e.when, env) for e in step.exceptions]
-            env.steps[step.id] = kleene_all(
-                [eval_bool(step.when, env), *(None if v is None else not v for v in lifted)]
-            )
-        out.append(eval_bool(regime.scope, env))
-    return out
+    """The same regime decided one row at a time by the single-case evaluator's step logic."""
+    return [decide_row(row, regime) for row in rows]
 
 
 # ---- 1. the report as a user runs it, against a DuckDB peer -----------------------------------
