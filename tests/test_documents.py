@@ -93,6 +93,9 @@ def test_a_malformed_gate_request_is_not_reported_as_a_facts_error(tmp_path: Pat
         ("a: [1, .inf]\n", "a.1", "must be a finite number"),
         ("a: {b: -.inf}\n", "a.b", "must be a finite number"),
         ("a: {b: .nan}\n", "a.b", "must be a finite number"),
+        ('a: {b: "x\\0y"}\n', "a.b", "contains a NUL character"),
+        ('a: ["ok", "\\x00"]\n', "a.1", "contains a NUL character"),
+        ('a: {"k\\0": 1}\n', "a.k\\x00", "contains a NUL character"),
     ],
 )
 def test_yaml_documents_refuse_duplicates_bad_dates_and_non_finite_numbers(

@@ -32,6 +32,7 @@ MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 """The largest facts, terms, request, checklist or safety-case file read (5 MiB)."""
 
 NOT_FINITE = "must be a finite number"
+NUL = "contains a NUL character"
 
 M = TypeVar("M", bound="BaseModel")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -105,7 +106,8 @@ def _dotted(path: tuple[Any, ...], source: str) -> str:
 
 
 def document_issues(data: Any, *, source: str = "<document>") -> list[tuple[str, str]]:
-    """Duplicate keys, impossible dates and non-finite numbers anywhere in parsed data."""
+    """Duplicate keys, impossible dates, non-finite numbers and NUL characters anywhere in parsed
+    data (a NUL cannot be stored in a PostgreSQL text column, and the service refuses it too)."""
     issues: list[tuple[str, str]] = []
     stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
     while stack:  # iterative: a deeply nested document must not exhaust the Python stack
@@ -115,9 +117,16 @@ def document_issues(data: Any, *, source: str = "<document>") -> list[tuple[str,
                 (_dotted((*path, k), source), "duplicate key")
                 for k in getattr(value, "duplicates", ())
             )
+            issues.extend(
+                (_dotted((*path, k.replace("\x00", "\\x00")), source), NUL)
+                for k in value
+                if isinstance(k, str) and "\x00" in k
+            )
             stack.extend(((*path, k), v) for k, v in reversed(value.items()))
         elif isinstance(value, list | tuple):
             stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(value))))
+        elif isinstance(value, str) and "\x00" in value:
+            issues.append((_dotted(path, source), NUL))
         elif isinstance(value, float) and not math.isfinite(value):
             issues.append((_dotted(path, source), NOT_FINITE))
         elif isinstance(value, _BadDate):

@@ -209,3 +209,23 @@ def test_an_incident_records_who_reported_it(tmp_path: Path) -> None:
             register.incident(3)
     finally:
         register.engine.dispose()
+
+
+def test_a_nul_in_a_facts_file_is_refused_before_anything_is_stored(tmp_path: Path) -> None:
+    """PostgreSQL cannot store a NUL in text; the facts reader refuses it on every backend, on
+    the lean assessment path and the full one alike."""
+    text = (EXAMPLES / "meditron-70b.yaml").read_text(encoding="utf-8")
+    facts = tmp_path / "nul.yaml"
+    facts.write_text(
+        text.replace("intended_use: medical", 'intended_use: "\\0medical', 1).replace(
+            "decision support research", 'decision support research"', 1
+        ),
+        encoding="utf-8",
+    )
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    runner = CliRunner()
+    for args in (["assess", str(facts)], ["filing", "submit", str(facts), "--database", url]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 2, result.output
+        assert "modification.intended_use: contains a NUL character" in result.output
+    assert runner.invoke(cli, ["filing", "show", "1", "--database", url]).exit_code == 2

@@ -58,6 +58,15 @@ def test_unknown_uplift_word_is_read_as_unknown() -> None:
         ("modification.hardware", {"utilization": 1.5}, "modification.hardware.utilization", ["1"]),
         ("modification.colour", "blue", "modification.colour", ["unknown field"]),
         ("modification.date", "yesterday", "modification.date", ["date"]),
+        ("modification.compute_flop", True, "modification.compute_flop", ["not true or false"]),
+        ("original.parameters", False, "original.parameters", ["not true or false"]),
+        ("modification.training", {"epochs": True}, "modification.training.epochs", ["number"]),
+        (
+            "modification.hardware",
+            {"utilization": True},
+            "modification.hardware.utilization",
+            ["not true or false"],
+        ),
     ],
     ids=[
         "negative-compute",
@@ -67,6 +76,10 @@ def test_unknown_uplift_word_is_read_as_unknown() -> None:
         "utilization>1",
         "typo-field",
         "bad-date",
+        "boolean-compute",
+        "boolean-parameters",
+        "boolean-epochs",
+        "boolean-utilization",
     ],
 )
 def test_bad_values_name_field_and_problem(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from modtrace.facts.enums import (
     Access,
@@ -50,8 +50,18 @@ __all__ = [
     "UpstreamControls",
 ]
 
-NonNegative = Annotated[float, Field(ge=0)]
-Fraction = Annotated[float, Field(gt=0, le=1)]
+
+def _not_a_boolean(value: object) -> object:
+    """Refuse ``true``/``false`` where a number belongs (pydantic would read them as 1 and 0: a
+    pasted ``epochs: true`` must not become one epoch)."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true or false")
+    return value
+
+
+NonNegative = Annotated[float, Field(ge=0), BeforeValidator(_not_a_boolean)]
+Fraction = Annotated[float, Field(gt=0, le=1), BeforeValidator(_not_a_boolean)]
+Positive = Annotated[float, Field(gt=0), BeforeValidator(_not_a_boolean)]
 
 
 class _Strict(BaseModel):
@@ -174,7 +184,7 @@ class Training(_Strict):
 
     method: TrainingMethod | None = None
     tokens: NonNegative | None = Field(default=None, description="Tokens seen per epoch.")
-    epochs: Annotated[float, Field(gt=0)] | None = None
+    epochs: Positive | None = None
     parameters: NonNegative | None = Field(
         default=None,
         title="Parameters of the trained model",
