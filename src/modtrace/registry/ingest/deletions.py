@@ -13,6 +13,7 @@ from pathlib import Path
 
 from modtrace.ecosystem.snapshot import deletions
 from modtrace.registry.ingest import bulk
+from modtrace.registry.ingest.ids import CONTROL
 from modtrace.registry.ingest.progress import ImportReport
 from modtrace.registry.register import Register
 
@@ -23,7 +24,13 @@ def import_deletions(register: Register, directory: Path) -> ImportReport:
     """Set ``deleted_at`` on every known model the deletion lists name; clear it on re-uploads."""
     gone = deletions(directory)
     report = ImportReport(rows_read=gone.height)
-    dated = dict(zip(gone["model_id"].to_list(), gone["deleted_at"].to_list(), strict=True))
+    dated = {
+        model: when
+        for model, when in zip(
+            gone["model_id"].to_list(), gone["deleted_at"].to_list(), strict=True
+        )
+        if not CONTROL.search(model)  # never a model the import kept (and no NUL reaches SQL)
+    }
     with bulk.writer(register.engine) as writer, writer.transaction():
         known = sorted(writer.known_models(sorted(dated)))
         writer.mark_deleted([(m, dated[m], SOURCE) for m in known])

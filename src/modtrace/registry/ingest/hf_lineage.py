@@ -23,6 +23,7 @@ from tqdm import tqdm
 from modtrace.registry.ingest import bulk
 from modtrace.registry.ingest.bulk import EdgeRow, ModelRow, Writer
 from modtrace.registry.ingest.deletions import import_deletions
+from modtrace.registry.ingest.ids import CONTROL
 from modtrace.registry.ingest.progress import (
     ImportInputError,
     ImportReport,
@@ -75,6 +76,15 @@ def _parse(
     for line_no, row in batch:
         if len(row) < 1 or not row[0].strip():
             report.problems.append(Problem(name, line_no, "row without a model id; skipped"))
+            continue
+        if bad := next((m for cell in row[:3] if (m := CONTROL.search(cell))), None):
+            report.problems.append(
+                Problem(
+                    name,
+                    line_no,
+                    f"control character U+{ord(bad.group()):04X} in the row; skipped",
+                )
+            )
             continue
         model_id = row[0].strip()
         kind = row[1].strip() if len(row) > 1 else ""
