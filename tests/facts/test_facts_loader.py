@@ -67,6 +67,8 @@ def test_unknown_uplift_word_is_read_as_unknown() -> None:
             "modification.hardware.utilization",
             ["not true or false"],
         ),
+        ("modifier.name", "   ", "modifier.name", ["must not be blank"]),
+        ("original.provider", "\t", "original.provider", ["must not be blank"]),
     ],
     ids=[
         "negative-compute",
@@ -80,6 +82,8 @@ def test_unknown_uplift_word_is_read_as_unknown() -> None:
         "boolean-parameters",
         "boolean-epochs",
         "boolean-utilization",
+        "blank-modifier",
+        "blank-provider",
     ],
 )
 def test_bad_values_name_field_and_problem(

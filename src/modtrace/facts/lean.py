@@ -284,7 +284,11 @@ class _Reader:
         return value if isinstance(value, bool) else CANNOT
 
     def _string(self, node: Node, value: Any) -> Any:
-        return value if isinstance(value, str) and len(value) >= node[1] else CANNOT
+        if not isinstance(value, str) or len(value) < node[1]:
+            return CANNOT
+        if node[1] and not value.strip():  # required text of spaces alone: the models refuse it
+            return CANNOT
+        return value
 
     def _date(self, node: Node, value: Any) -> Any:
         if type(value) is dt.date:

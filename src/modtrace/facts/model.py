@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from modtrace.facts.enums import (
     Access,
@@ -64,6 +64,16 @@ Fraction = Annotated[float, Field(gt=0, le=1), BeforeValidator(_not_a_boolean)]
 Positive = Annotated[float, Field(gt=0), BeforeValidator(_not_a_boolean)]
 
 
+def _not_blank(value: str) -> str:
+    """Refuse text of spaces alone where a name or id is required."""
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+Named = Annotated[str, Field(min_length=1), AfterValidator(_not_blank)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
@@ -89,8 +99,8 @@ class UpstreamControls(_Strict):
 class Original(_Strict):
     """The foundation model that was modified."""
 
-    id: str = Field(min_length=1, description="Hub-style model id, e.g. meta-llama/Llama-3.1-405B")
-    provider: str = Field(min_length=1, description="The upstream developer.")
+    id: Named = Field(description="Hub-style model id, e.g. meta-llama/Llama-3.1-405B")
+    provider: Named = Field(description="The upstream developer.")
     training_compute_flop: NonNegative | None = Field(
         default=None, description="Training compute in FLOP; else estimated as 6·N·D."
     )
@@ -150,7 +160,7 @@ class Original(_Strict):
 class Modifier(_Strict):
     """The actor who made the modification."""
 
-    name: str = Field(min_length=1)
+    name: Named
     acts_on_behalf_of_provider: bool | None = None
     employees: Annotated[int, Field(ge=0)] | None = None
     annual_revenue_usd: NonNegative | None = None
