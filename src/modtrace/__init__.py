@@ -7,8 +7,9 @@ parts it touches.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from modtrace._lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from modtrace.determination.assess import assess, assess_row
@@ -44,14 +45,7 @@ _WHERE = {
     "with_overrides": "modtrace.regimes.loader",
 }
 
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'modtrace' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _WHERE, globals())
 
 
 __all__ = [

@@ -6,8 +6,9 @@ the pydantic models of :mod:`modtrace.determination.model`.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from modtrace._lazy import lazy_getattr
 
 # the functions, not their module, under these names (the module is pydantic-free)
 from modtrace.determination.assess import assess, assess_row
@@ -20,14 +21,7 @@ _WHERE = {
     "TraceStep": "modtrace.determination.model",
 }
 
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'modtrace.determination' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _WHERE, globals())
 
 
 __all__ = ["Determination", "TraceStep", "assess", "assess_row"]

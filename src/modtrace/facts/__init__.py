@@ -7,8 +7,9 @@ be imported without loading pydantic.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from modtrace._lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from modtrace.facts.enums import Technique
@@ -27,14 +28,7 @@ _WHERE = {
     "Technique": "modtrace.facts.enums",
 }
 
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'modtrace.facts' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _WHERE, globals())
 
 
 __all__ = [
