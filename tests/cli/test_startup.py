@@ -8,9 +8,6 @@ script.
 from __future__ import annotations
 
 import importlib.metadata
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,37 +17,9 @@ from conftest import EXAMPLES
 from modtrace.cli.lazy import LazyCommands
 from modtrace.cli.main import LAZY_COMMANDS, cli
 from modtrace.registry.register import Edge, Register
+from startup_probe import loaded_by, top_level
 
 HEAVY = ["sqlalchemy", "alembic", "mako", "polars", "fastapi", "uvicorn", "huggingface_hub", "rich"]
-
-RUN = """
-import json, sys
-sys.argv = ["modtrace", *json.loads(sys.argv[1])]
-from modtrace.cli.entry import main
-try:
-    main()
-except SystemExit as exc:
-    code = exc.code
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
-"""
-
-
-def loaded_by(args: list[str], env: dict[str, str] | None = None) -> tuple[int, set[str]]:
-    """The exit code of ``modtrace ARGS`` and the top-level packages it imported."""
-    done = subprocess.run(
-        [sys.executable, "-c", RUN, json.dumps(args)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-        env=env,
-    )
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    return result["code"], set(result["modules"])
-
-
-def _top(modules: set[str]) -> set[str]:
-    return {m.split(".")[0] for m in modules}
 
 
 @pytest.mark.parametrize(
@@ -64,7 +33,7 @@ def _top(modules: set[str]) -> set[str]:
 def test_an_assessment_loads_no_database_dataframe_or_web_library(args: list[str]) -> None:
     code, modules = loaded_by(["assess", *args])
     assert code in (0, 3)
-    assert not _top(modules) & set(HEAVY), sorted(_top(modules) & set(HEAVY))
+    assert not top_level(modules) & set(HEAVY), sorted(top_level(modules) & set(HEAVY))
     command_modules = {m for m in modules if m.startswith("modtrace.cli.") and "_cmds" in m}
     assert not command_modules, "other command groups were imported"
     assert "modtrace.registry.register" not in modules
@@ -73,7 +42,7 @@ def test_an_assessment_loads_no_database_dataframe_or_web_library(args: list[str
 def test_version_loads_neither_pydantic_nor_yaml() -> None:
     code, modules = loaded_by(["--version"])
     assert code == 0
-    assert not _top(modules) & {"pydantic", "yaml", *HEAVY}
+    assert not top_level(modules) & {"pydantic", "yaml", *HEAVY}
 
 
 def _small_register(url: str) -> None:
@@ -98,7 +67,7 @@ def test_a_sqlite_trace_loads_neither_sqlalchemy_nor_click(tmp_path: Path, args:
     _small_register(url)
     code, modules = loaded_by(["trace", "acme/base", *args, "--database", url])
     assert code == 0
-    top = _top(modules)
+    top = top_level(modules)
     assert not top & {"click", *HEAVY, "pydantic", "yaml"}, sorted(top & {"click", *HEAVY})
     assert "sqlite3" in top
     assert "modtrace.registry.register" not in modules
@@ -109,7 +78,7 @@ def test_a_sqlite_trace_with_an_error_loads_neither_sqlalchemy_nor_click(tmp_pat
     _small_register(url)
     code, modules = loaded_by(["trace", "nobody/nothing", "--database", url])
     assert code == 2
-    assert not _top(modules) & {"sqlalchemy", "click"}
+    assert not top_level(modules) & {"sqlalchemy", "click"}
 
 
 @pytest.mark.parametrize(
@@ -125,8 +94,8 @@ def test_other_trace_forms_are_left_to_click(tmp_path: Path, args: list[str]) ->
     _small_register(url)
     code, modules = loaded_by(["trace", "acme/base", *args, "--database", url])
     assert code in (0, 2)
-    assert "click" in _top(modules)
-    assert "sqlalchemy" not in _top(modules)  # click's path reads SQLite with sqlite3 too
+    assert "click" in top_level(modules)
+    assert "sqlalchemy" not in top_level(modules)  # click's path reads SQLite with sqlite3 too
 
 
 def test_a_new_sqlite_register_is_created_through_sqlalchemy(tmp_path: Path) -> None:
@@ -134,7 +103,7 @@ def test_a_new_sqlite_register_is_created_through_sqlalchemy(tmp_path: Path) -> 
     url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
     code, modules = loaded_by(["trace", "acme/base", "--database", url])
     assert code == 2  # the register is empty
-    assert {"sqlalchemy", "alembic"} <= _top(modules)
+    assert {"sqlalchemy", "alembic"} <= top_level(modules)
     assert (tmp_path / "new.sqlite3").is_file()
 
 
@@ -142,7 +111,7 @@ def test_only_a_postgresql_trace_loads_sqlalchemy(database_url: str) -> None:
     _small_register(database_url)
     code, modules = loaded_by(["trace", "acme/base", "--database", database_url])
     assert code == 0
-    top = _top(modules)
+    top = top_level(modules)
     assert ("sqlalchemy" in top) == ("click" in top) == database_url.startswith("postgresql")
     assert not top & {"alembic", "mako", "pydantic", "yaml", "polars", "fastapi"}
 

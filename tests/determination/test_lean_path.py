@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +25,7 @@ from modtrace.cli.main import cli
 from modtrace.determination import lean
 from modtrace.determination.assess import models
 from modtrace.determination.lean import Record, assess_text, records
+from startup_probe import loaded_by, top_level
 from strategies import documents
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
@@ -163,31 +162,6 @@ def test_the_records_have_the_models_fields_and_defaults() -> None:
         made.CitationOut(source="s", title="t", ref="r", page=1)
 
 
-RUN = """
-import json, sys
-sys.argv = ["modtrace", *json.loads(sys.argv[1])]
-from modtrace.cli.main import main
-try:
-    main()
-except SystemExit as exc:
-    code = exc.code
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
-"""
-
-
-def loaded_by(args: list[str], env: dict[str, str]) -> tuple[int, set[str]]:
-    done = subprocess.run(
-        [sys.executable, "-c", RUN, json.dumps(args)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-        env=env,
-    )
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    return result["code"], {m.split(".")[0] for m in result["modules"]}
-
-
 @pytest.mark.parametrize(
     "args",
     [
@@ -201,10 +175,10 @@ def test_a_lean_assessment_loads_neither_pydantic_nor_pycountry(
     env = {**os.environ, "MODTRACE_CACHE_DIR": str(tmp_path)}
     env.pop("MODTRACE_NO_CACHE", None)
     first, built = loaded_by(["assess", *args], env)  # builds the cache: pydantic loads here
-    assert "pydantic" in built
+    assert "pydantic" in top_level(built)
     code, modules = loaded_by(["assess", *args], env)
     assert code == first
-    assert not modules & {"pydantic", "pydantic_core", "pycountry"}, modules
+    assert not top_level(modules) & {"pydantic", "pydantic_core", "pycountry"}, top_level(modules)
 
 
 def test_the_lean_kit_lives_in_the_regime_cache(tmp_path: Path) -> None:
