@@ -4,12 +4,23 @@ by the lineage, trace and API tests."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from sqlalchemy import update
 
 from modtrace.registry.register import Edge, Register
 from modtrace.registry.tables import models
+
+
+def write_snapshot(folder: Path, added: Sequence[str], deleted: Sequence[str] = ()) -> Path:
+    """A one-week Hub lineage snapshot (``added/`` and ``deleted/`` CSV files) in ``folder``:
+    each row is ``Model ID,Type,Base Model``."""
+    for kind, rows in (("added", added), ("deleted", deleted)):
+        (folder / kind).mkdir(parents=True, exist_ok=True)
+        text = "\n".join(["Model ID,Type,Base Model", *rows]) + "\n"
+        (folder / kind / f"{kind}_model_0319.csv").write_text(text, encoding="utf-8")
+    return folder
 
 
 def source_family(register: Register) -> None:

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lineage_world import write_snapshot
 from modtrace.ecosystem import assumptions as a
 from modtrace.ecosystem.estimate import Fitted, LogNormal, _range_sizes, sample_in_range
 from modtrace.ecosystem.families import (
@@ -144,17 +145,8 @@ def test_family_ranges_frame_lists_only_what_it_reads() -> None:
     assert frame["size_family"].to_list() == ["phi"]
 
 
-def _snapshot(tmp_path: Path, rows: list[str]) -> Path:
-    for kind, body in (("added", rows), ("deleted", [])):
-        folder = tmp_path / kind
-        folder.mkdir(parents=True)
-        text = "\n".join(["Model ID,Type,Base Model", *body]) + "\n"
-        (folder / f"{kind}_model_0319.csv").write_text(text, encoding="utf-8")
-    return tmp_path
-
-
 def test_a_family_range_sets_the_bounds_at_its_ends(tmp_path: Path) -> None:
-    lineage = _snapshot(
+    lineage = write_snapshot(
         tmp_path,
         [
             "x/phi-ft,finetune,MinaMila/Phi3_unlearning_general_methode",
@@ -194,7 +186,7 @@ def test_a_family_range_sets_the_bounds_at_its_ends(tmp_path: Path) -> None:
 
 
 def test_the_estimate_draws_one_size_per_original(tmp_path: Path) -> None:
-    lineage = _snapshot(
+    lineage = write_snapshot(
         tmp_path,
         [
             "x/a,finetune,MinaMila/Phi3_unlearning_general_methode",

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lineage_world import write_snapshot
 from modtrace.ecosystem.population import build_population
 from modtrace.ecosystem.sizes import (
     FAMILY_VERSIONS,
@@ -104,17 +105,8 @@ def test_every_architecture_entry_is_sourced_and_plausible() -> None:
         assert "_" not in pattern.pattern, f"{pattern.pattern}: names are matched with - for _"
 
 
-def _snapshot(tmp_path: Path, rows: list[str]) -> Path:
-    for kind, body in (("added", rows), ("deleted", [])):
-        folder = tmp_path / kind
-        folder.mkdir(parents=True)
-        text = "\n".join(["Model ID,Type,Base Model", *body]) + "\n"
-        (folder / f"{kind}_model_0319.csv").write_text(text, encoding="utf-8")
-    return tmp_path
-
-
 def test_a_stated_active_count_makes_a_mixture_of_experts(tmp_path: Path) -> None:
-    lineage = _snapshot(
+    lineage = write_snapshot(
         tmp_path,
         [
             "x/ling-ft,finetune,inclusionAI/Ling-lite",

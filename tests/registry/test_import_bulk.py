@@ -22,6 +22,7 @@ from sqlalchemy.pool import QueuePool
 
 from conftest import SHARED_DATA
 from legacy_import import legacy_hub_stats, legacy_import
+from lineage_world import write_snapshot
 from modtrace.cli.main import cli
 from modtrace.registry import log, merkle
 from modtrace.registry.ingest import bulk
@@ -348,20 +349,15 @@ def test_rows_with_control_characters_are_reported_and_skipped_on_both_backends(
 ) -> None:
     """A NUL cannot be stored in PostgreSQL (it was an internal error there); no Hub id holds
     any control character, so such rows are problems on every backend, and the rest imports."""
-    added, deleted = tmp_path / "added", tmp_path / "deleted"
-    added.mkdir()
-    deleted.mkdir()
-    (added / "added_model_0319.csv").write_text(
-        "Model ID,Type,Base Model\n"
-        "lab/ok,finetune,base/a\n"
-        "lab/n\x00ul,finetune,base/a\n"
-        "lab/x,adapter,ba\x00se/b\n"
-        "lab/bell\x07,finetune,base/a\n",
-        encoding="utf-8",
-    )
-    (deleted / "deleted_model_0326.csv").write_text(
-        "Model ID,Type,Base Model\nlab/gone\x00,finetune,base/a\nlab/ok,finetune,base/a\n",
-        encoding="utf-8",
+    write_snapshot(
+        tmp_path,
+        [
+            "lab/ok,finetune,base/a",
+            "lab/n\x00ul,finetune,base/a",
+            "lab/x,adapter,ba\x00se/b",
+            "lab/bell\x07,finetune,base/a",
+        ],
+        deleted=["lab/gone\x00,finetune,base/a", "lab/ok,finetune,base/a"],
     )
     report = import_hf_lineage(register, tmp_path, progress=False)
     assert [(p.line, p.problem) for p in report.problems] == [
