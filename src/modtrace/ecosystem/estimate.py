@@ -77,41 +77,43 @@ class FineTune:
         return self.compute / (6.0 * self.parameters)
 
 
+def _notable_models(epoch_dir: Path) -> list[dict[str, str]]:
+    """The rows of Epoch's notable-models table (none when it is absent)."""
+    path = epoch_dir / "notable_ai_models.csv"
+    if not path.exists():
+        return []
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _positive(*texts: str | None) -> tuple[float, ...] | None:
+    """The numbers, if every text is one and each is above zero."""
+    try:
+        values = tuple(float(t or "nan") for t in texts)
+    except ValueError:
+        return None
+    return values if all(v > 0 for v in values) else None
+
+
 def epoch_finetunes(epoch_dir: Path) -> list[FineTune]:
     """Epoch's fine-tunes with a positive fine-tune compute and a parameter count."""
-    path = epoch_dir / "notable_ai_models.csv"
     out: list[FineTune] = []
-    if not path.exists():
-        return out
-    with path.open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            flop, params = row.get("Finetune compute (FLOP)"), row.get("Parameters")
-            try:
-                compute, size = float(flop or "nan"), float(params or "nan")
-            except ValueError:
-                continue
-            if compute > 0 and size > 0:
-                out.append(FineTune(row["Model"], size, compute))
+    for row in _notable_models(epoch_dir):
+        if found := _positive(row.get("Finetune compute (FLOP)"), row.get("Parameters")):
+            compute, size = found
+            out.append(FineTune(row["Model"], size, compute))
     return out
 
 
 def pretraining_tokens_per_parameter(epoch_dir: Path) -> list[float]:
     """``C / (6 · N²)`` for Epoch's notable models since ``PRETRAINING_SINCE``."""
-    path = epoch_dir / "notable_ai_models.csv"
     out: list[float] = []
-    if not path.exists():
-        return out
-    with path.open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if (row.get("Publication date") or "") < PRETRAINING_SINCE:
-                continue
-            try:
-                compute = float(row.get("Training compute (FLOP)") or "nan")
-                size = float(row.get("Parameters") or "nan")
-            except ValueError:
-                continue
-            if compute > 0 and size > 0:
-                out.append(compute / (6.0 * size * size))
+    for row in _notable_models(epoch_dir):
+        if (row.get("Publication date") or "") < PRETRAINING_SINCE:
+            continue
+        if found := _positive(row.get("Training compute (FLOP)"), row.get("Parameters")):
+            compute, size = found
+            out.append(compute / (6.0 * size * size))
     return out
 
 
