@@ -2,8 +2,8 @@
 
 Dictionaries of ``Link`` lists both ways and a breadth-first walk that builds every path; the
 igraph-backed :class:`modtrace.lineage.graph.LineageGraph` must give the same answers
-(``lineage/test_graph_parity.py``). Frozen here so that changes to ``lineage/trace.py`` cannot
-move the reference along with the code under test.
+(``lineage/test_graph_parity.py``). Its walk is the SQL walks' own breadth-first search
+(``lineage/trace._breadth_first``) over the adjacency lists, as it was.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, select
 
 from modtrace.lineage.sources import as_date, source_kind
-from modtrace.lineage.trace import EdgeFilter, Link, Reached, Walk
+from modtrace.lineage.trace import EdgeFilter, Link, Walk, _breadth_first
 from modtrace.registry.tables import lineage_edges, models
 
 Described = tuple[str, str | None, bool, dt.date | None]
@@ -88,39 +88,10 @@ class FormerGraph:
         keep: EdgeFilter | None = None,
     ) -> Walk:
         adjacency = self.back if direction == "back" else self.forward
-        result = Walk(model_id, direction)
-        paths: dict[str, tuple[tuple[str, str], ...]] = {model_id: ()}
-        frontier, depth = [model_id], 0
-        while frontier and (max_depth is None or depth < max_depth):
-            depth += 1
-            nxt: list[str] = []
-            for origin in frontier:
-                for link in adjacency.get(origin, []):
-                    if keep is not None and not keep(link):
-                        continue
-                    if link.model_id in paths:
-                        on_path = link.model_id == model_id or any(
-                            m == link.model_id for m, _ in paths[origin]
-                        )
-                        if on_path:
-                            result.cycles.append((origin, link.model_id))
-                        continue
-                    path = (*paths[origin], (link.model_id, link.relation))
-                    paths[link.model_id] = path
-                    result.reached.append(
-                        Reached(
-                            link.model_id,
-                            depth,
-                            path,
-                            link.developer,
-                            link.external,
-                            link.source,
-                            link.source_kind,
-                            link.deleted_at,
-                        )
-                    )
-                    if link.developer is None:
-                        result.dangling.append(link.model_id)
-                    nxt.append(link.model_id)
-            frontier = nxt
-        return result
+        return _breadth_first(
+            model_id,
+            direction,
+            max_depth,
+            lambda frontier: {o: adjacency[o] for o in frontier if o in adjacency},
+            keep,
+        )
