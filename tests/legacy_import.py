@@ -1,7 +1,8 @@
 """The Hub lineage and hub-stats importers as they were before the bulk path (commit 62b9a72),
 kept as the reference the parity tests compare the bulk importers with: SQLAlchemy statements,
 the edges and their log entries through ``Register.add_edges`` and ``log.append``. Not used by
-the library. (One change: stored relations are read in id order, as the bulk path reads them;
+the library. The CSV rows are parsed by the library's own ``hf_lineage._parse``: the parsing
+did not change, the writing did. (One change: stored relations are read in id order, as the bulk path reads them;
 before, PostgreSQL returned them in no defined order.)"""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from modtrace.ecosystem.snapshot import deletions
-from modtrace.registry.ingest.hf_lineage import RELATION_BY_TYPE, _rows, lineage_files
+from modtrace.registry.ingest.hf_lineage import _parse, _rows, lineage_files
 from modtrace.registry.ingest.hub_stats import RELATION_BY_HUB, _card, read_hub_stats
 from modtrace.registry.ingest.nodes import add_external
 from modtrace.registry.ingest.progress import ImportReport, Problem, position, record
@@ -51,43 +52,10 @@ def _import_batch(
     batch: list[tuple[int, list[str]]],
     report: ImportReport,
 ) -> None:
+    # the rows are read as the library reads them: only the writing is the old way's
     source = f"hf-lineage:{name}"
-    described: dict[str, int] = {}
-    edges: list[tuple[int, Edge]] = []
-    for line_no, row in batch:
-        if len(row) < 1 or not row[0].strip():
-            report.problems.append(Problem(name, line_no, "row without a model id; skipped"))
-            continue
-        model_id = row[0].strip()
-        kind = row[1].strip() if len(row) > 1 else ""
-        bases = [b.strip() for b in (row[2] if len(row) > 2 else "").split(",") if b.strip()]
-        if model_id in described:
-            report.problems.append(
-                Problem(
-                    name,
-                    line_no,
-                    f"duplicate id {model_id} (first on line {described[model_id]}); "
-                    "kept the first",
-                )
-            )
-            continue
-        described[model_id] = line_no
-        if kind and kind not in RELATION_BY_TYPE:
-            report.problems.append(
-                Problem(name, line_no, f"unknown relation type {kind!r}; recorded as 'other'")
-            )
-        relation = RELATION_BY_TYPE.get(kind, "other")
-        if kind and not bases:
-            report.problems.append(
-                Problem(name, line_no, f"relation {kind!r} without a base model")
-            )
-        for base in bases:
-            if base == model_id:
-                report.problems.append(
-                    Problem(name, line_no, f"{model_id} names itself as its base; edge skipped")
-                )
-                continue
-            edges.append((line_no, Edge(base, model_id, relation, "declared", source)))
+    described, parsed = _parse(name, batch, report)
+    edges = [(line_no, Edge(*row)) for line_no, row in parsed]
 
     known = _existing(connection, sorted(described | {e.parent_id: 0 for _, e in edges}))
     new_models = []
