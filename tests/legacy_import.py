@@ -2,8 +2,8 @@
 kept as the reference the parity tests compare the bulk importers with: SQLAlchemy statements,
 the edges and their log entries through ``Register.add_edges`` and ``log.append``. Not used by
 the library. The CSV rows are parsed by the library's own ``hf_lineage._parse``: the parsing
-did not change, the writing did. (One change: stored relations are read in id order, as the bulk path reads them;
-before, PostgreSQL returned them in no defined order.)"""
+did not change, the writing did. (One change: stored relations are read in id order, as the
+bulk path reads them; before, PostgreSQL returned them in no defined order.)"""
 
 from __future__ import annotations
 

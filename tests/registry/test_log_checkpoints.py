@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,13 +21,13 @@ from conftest import EXAMPLES
 from modtrace import load_facts
 from modtrace.api.service import build
 from modtrace.errors import RegisterError
-from modtrace.registry import checkpoint, merkle
+from modtrace.registry import checkpoint
 from modtrace.registry.checkpoint import CheckpointError
 from modtrace.registry.log import Consistency, snapshot
 from modtrace.registry.register import Register
 from modtrace.registry.tables import log_entries
 from modtrace.registry.tokens import create_token, revoke
-from tamper import rewrite_history
+from tamper import rechain, rewrite_history
 
 
 def _fill(register: Register, incidents_: int = 3) -> None:
@@ -141,20 +142,12 @@ def test_the_timestamp_is_hashed_into_the_leaf(register: Register) -> None:
 
 def test_version_1_entries_without_a_timestamp_still_verify(register: Register) -> None:
     _fill(register, 1)
+
+    def unstamp(data: dict[str, Any]) -> None:
+        del data["at"], data["v"]
+
     with register.engine.begin() as c:
-        rows = c.execute(select(log_entries).order_by(log_entries.c.seq)).mappings().all()
-        prev = ""
-        for row in rows:
-            data = json.loads(row["payload"])
-            del data["at"], data["v"]
-            data["prev"] = prev
-            payload = merkle.canonical(data)
-            prev = merkle.leaf_hash(payload).hex()
-            c.execute(
-                update(log_entries)
-                .where(log_entries.c.seq == row["seq"])
-                .values(payload=payload.decode("utf-8"), leaf_hash=prev)
-            )
+        rechain(c, unstamp)
     assert register.verify().ok
 
 
