@@ -34,7 +34,6 @@ import json
 import math
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,6 +44,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import scale  # bench/scale.py: the synthetic forests
+from fresh_process import run_case
 
 SNAPSHOT = Path(__file__).resolve().parents[2] / "shared" / "data" / "hf-lineage"
 RELATION = {k: k for k in ("finetune", "adapter", "quantized", "merge")}
@@ -265,15 +265,7 @@ CASES = {
 
 def child(case: str, folder: Path, url: str) -> dict[str, Any]:
     """Run one case in a fresh process: its figures plus its own peak memory."""
-    done = subprocess.run(
-        [sys.executable, __file__, "--case", case, str(folder), url],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr else "failed"}
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    return run_case(__file__, "--case", case, str(folder), url)
 
 
 def fresh_sqlite(folder: Path, name: str) -> str:

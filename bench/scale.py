@@ -31,12 +31,12 @@ import itertools
 import json
 import random
 import resource
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from fresh_process import run_case
 
 RELATIONS = [("finetune", 0.45), ("quantized", 0.30), ("adapter", 0.17), ("merge", 0.08)]
 WEEKS = 16
@@ -347,15 +347,7 @@ STAGES = {
 
 def child(stage: str, folder: Path) -> dict[str, object]:
     """Run one stage in a fresh process; its figures plus its own peak memory."""
-    done = subprocess.run(
-        [sys.executable, __file__, "--stage", stage, str(folder)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr else "failed"}
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    return run_case(__file__, "--stage", stage, str(folder))
 
 
 WALKERS = ("walk", "walk-igraph", "walk-rustworkx", "walk-networkx")
