@@ -128,23 +128,20 @@ def install(app: FastAPI) -> None:
             document = parse_json(facts.encode("utf-8"), LIMITS)
             check_json(document, LIMITS, "facts")  # the same field limits as the JSON API
             parsed = facts_from_mapping(document, source="facts")
-        except Refused as exc:
-            return page(
-                request,
-                "login.html",
-                status=422,
-                title="Error",
-                error="Invalid facts",
-                errors=[(exc.field, exc.problem)],
+        except (Refused, RecursionError) as exc:
+            # RecursionError: the JSON parser's own depth limit, before ours could count
+            where = (
+                (exc.field, exc.problem)
+                if isinstance(exc, Refused)
+                else ("facts", f"nested deeper than {LIMITS.max_depth}")
             )
-        except RecursionError:  # the JSON parser's own depth limit, before ours could count
             return page(
                 request,
                 "login.html",
                 status=422,
                 title="Error",
                 error="Invalid facts",
-                errors=[("facts", f"nested deeper than {LIMITS.max_depth}")],
+                errors=[where],
             )
         except (InputError, ValueError) as exc:
             return page(

@@ -77,7 +77,7 @@ def _parse(
         if len(row) < 1 or not row[0].strip():
             report.problems.append(Problem(name, line_no, "row without a model id; skipped"))
             continue
-        if bad := next((m for cell in row[:3] if (m := CONTROL.search(cell))), None):
+        if bad := CONTROL.search("".join(row[:3])):  # one search a row: this is the hot loop
             report.problems.append(
                 Problem(
                     name,
