@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -106,23 +106,38 @@ def _settle_exactly(batch: pl.DataFrame, regime: Regime, supplied: bool) -> pl.D
     )
 
 
-def _settle_in_place(frame: pl.DataFrame, regime: Regime, supplied: bool) -> pl.DataFrame:
-    """``frame`` with its near-tie rows' answers replaced by the exact evaluator's."""
+def _settle_in_place(
+    frame: pl.DataFrame, regimes: Sequence[Regime], supplied: bool, point: str | None
+) -> pl.DataFrame:
+    """``frame`` with its near-tie rows' answers replaced by the exact evaluator's: under
+    ``regimes[0]``, or with a ``point`` column, under ``regimes[<the row's point>]``."""
     ties = frame[_TIE]
     if not ties.any():
         return frame
-    rows = ties.arg_true()
-    settled = _settle_exactly(frame.filter(ties), regime, supplied)
-    names = [step_column(s.id) for s in regime.steps] + ["outcome", "role"]
-    return frame.with_columns(frame[n].clone().scatter(rows, settled[n]) for n in names)
+    names = [step_column(s.id) for s in regimes[0].steps] + ["outcome", "role"]
+    columns = {n: frame[n].clone() for n in names}
+    tied = frame.with_row_index(_ROW).filter(ties)
+    groups = [(0, tied)] if point is None else tied.partition_by(point, as_dict=True).items()
+    for which, rows in groups:
+        index = which[0] if isinstance(which, tuple) else which
+        settled = _settle_exactly(rows, regimes[int(index)], supplied)
+        for n in names:
+            columns[n] = columns[n].scatter(rows[_ROW], settled[n])
+    return frame.with_columns(columns.values())
 
 
-def assess_lazy(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.LazyFrame:
-    """The lazy plan that assesses every row of ``frame`` under ``regime``.
+_ROW = "_modtrace_row"
 
-    Rows where a comparison's two sides are within rounding of each other are settled with the
-    exact evaluator, so the batch and the single-case answers agree at every boundary."""
-    params = regime.param_values()
+
+def _plan(
+    frame: pl.DataFrame | pl.LazyFrame,
+    regimes: Sequence[Regime],
+    params: Mapping[str, Any],
+    point: str | None,
+) -> pl.LazyFrame:
+    """The assessment plan under ``params`` (a value, or an expression for a swept one); near
+    ties are settled under ``regimes`` (see :func:`_settle_in_place`)."""
+    regime = regimes[0]
     conformed, names = _conformed(frame)
     supplied = _supplied(names)
     lazy = with_compute_estimates(conformed, names)
@@ -163,13 +178,52 @@ def assess_lazy(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.LazyFr
     # One pass over the whole frame: the (rare) near-tie rows are settled and written back in
     # place; a frame without any is returned as it is, with no split, sort or copy.
     return floats.map_batches(
-        lambda whole: _settle_in_place(whole, regime, supplied),
+        lambda whole: _settle_in_place(whole, regimes, supplied, point),
         schema=floats.collect_schema(),
         predicate_pushdown=False,
         projection_pushdown=False,  # settling reads every fact column
         slice_pushdown=False,
         streamable=False,
     ).drop(_TIE)
+
+
+def assess_lazy(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.LazyFrame:
+    """The lazy plan that assesses every row of ``frame`` under ``regime``.
+
+    Rows where a comparison's two sides are within rounding of each other are settled with the
+    exact evaluator, so the batch and the single-case answers agree at every boundary."""
+    return _plan(frame, [regime], regime.param_values(), None)
+
+
+POINT = "point"
+"""The column :func:`assess_points` adds: which of the values a row was assessed at."""
+
+
+def assess_points(
+    frame: pl.DataFrame | pl.LazyFrame, variants: Sequence[Regime], parameter: str
+) -> pl.LazyFrame:
+    """Every row of ``frame`` assessed under each of ``variants`` (copies of one regime that
+    differ in ``parameter`` alone) in one plan: the frame repeated per variant, ``point`` the
+    variant's index, the parameter a column. The same answers as :func:`assess_lazy` under each
+    variant: near ties are settled exactly under the row's own variant."""
+    if not variants:
+        raise ValueError("no variant to assess")
+    values = [v.param_values() for v in variants]
+    base = {k: x for k, x in values[0].items() if k != parameter}
+    if any({k: x for k, x in v.items() if k != parameter} != base for v in values):
+        raise ValueError(f"the variants differ in more than {parameter!r}")
+    flag = isinstance(values[0][parameter], bool)
+    swept = [bool(v[parameter]) if flag else float(v[parameter]) for v in values]
+    column = f"_modtrace_param.{parameter}"
+    points = pl.DataFrame(
+        {
+            POINT: pl.Series(range(len(variants)), dtype=pl.UInt32),
+            column: pl.Series(swept, dtype=pl.Boolean if flag else pl.Float64),
+        }
+    )
+    repeated = points.lazy().join(frame.lazy(), how="cross")
+    params = {**base, parameter: pl.col(column)}
+    return _plan(repeated, variants, params, POINT).drop(column)
 
 
 def assess_frame(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.DataFrame:
