@@ -20,6 +20,7 @@ from modtrace.compute.frame import with_compute_estimates
 from modtrace.determination.decide import decide
 from modtrace.facts.flatten import FACT_COLUMNS, Kind
 from modtrace.regimes.columnar import compile_bool, near_tie, step_column
+from modtrace.regimes.expr import referenced_facts
 from modtrace.regimes.model import Regime
 from modtrace.regimes.scalar import Env
 
@@ -134,9 +135,12 @@ def _plan(
     regimes: Sequence[Regime],
     params: Mapping[str, Any],
     point: str | None,
+    keep: Sequence[str] | None = None,
 ) -> pl.LazyFrame:
     """The assessment plan under ``params`` (a value, or an expression for a swept one); near
-    ties are settled under ``regimes`` (see :func:`_settle_in_place`)."""
+    ties are settled under ``regimes`` (see :func:`_settle_in_place`). With ``keep``, only
+    those columns and the answers come out, and only the columns settling reads go through
+    it (the frame need not carry every fact column, most of them unknown, through the pass)."""
     regime = regimes[0]
     conformed, names = _conformed(frame)
     supplied = _supplied(names)
@@ -175,6 +179,14 @@ def _plan(
     floats = lazy.with_columns(
         outcome.alias("outcome"), role.alias("role"), near_tie(trees, params).alias(_TIE)
     )
+    if keep is not None:
+        answers = [step_column(s.id) for s in regime.steps] + ["outcome", "role", _TIE]
+        read = {p for t in trees for p in referenced_facts(t)} if supplied else set(FRAME_SCHEMA)
+        quantities = {f"{q}.{p}" for q in (MODIFICATION, ORIGINAL) for p in _PARTS}
+        wanted = set(keep) | read | quantities | ({point} if point else set())
+        floats = floats.select(
+            sorted(n for n in names if n in wanted and n not in answers) + answers
+        )
     # One pass over the whole frame: the (rare) near-tie rows are settled and written back in
     # place; a frame without any is returned as it is, with no split, sort or copy.
     return floats.map_batches(
@@ -187,12 +199,15 @@ def _plan(
     ).drop(_TIE)
 
 
-def assess_lazy(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.LazyFrame:
-    """The lazy plan that assesses every row of ``frame`` under ``regime``.
+def assess_lazy(
+    frame: pl.DataFrame | pl.LazyFrame, regime: Regime, keep: Sequence[str] | None = None
+) -> pl.LazyFrame:
+    """The lazy plan that assesses every row of ``frame`` under ``regime``: the frame's columns
+    (or only those in ``keep``), the compute estimates, the step answers, outcome and role.
 
     Rows where a comparison's two sides are within rounding of each other are settled with the
     exact evaluator, so the batch and the single-case answers agree at every boundary."""
-    return _plan(frame, [regime], regime.param_values(), None)
+    return _plan(frame, [regime], regime.param_values(), None, keep)
 
 
 POINT = "point"
@@ -200,12 +215,16 @@ POINT = "point"
 
 
 def assess_points(
-    frame: pl.DataFrame | pl.LazyFrame, variants: Sequence[Regime], parameter: str
+    frame: pl.DataFrame | pl.LazyFrame,
+    variants: Sequence[Regime],
+    parameter: str,
+    keep: Sequence[str] | None = None,
 ) -> pl.LazyFrame:
     """Every row of ``frame`` assessed under each of ``variants`` (copies of one regime that
     differ in ``parameter`` alone) in one plan: the frame repeated per variant, ``point`` the
     variant's index, the parameter a column. The same answers as :func:`assess_lazy` under each
-    variant: near ties are settled exactly under the row's own variant."""
+    variant: near ties are settled exactly under the row's own variant. ``keep`` as for
+    :func:`assess_lazy` (``point`` is always kept)."""
     if not variants:
         raise ValueError("no variant to assess")
     values = [v.param_values() for v in variants]
@@ -223,7 +242,8 @@ def assess_points(
     )
     repeated = points.lazy().join(frame.lazy(), how="cross")
     params = {**base, parameter: pl.col(column)}
-    return _plan(repeated, variants, params, POINT).drop(column)
+    plan = _plan(repeated, variants, params, POINT, keep)
+    return plan if keep is not None else plan.drop(column)
 
 
 def assess_frame(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.DataFrame:

@@ -111,7 +111,7 @@ class Folded:
     def assess(self, regime: Regime) -> pl.DataFrame:
         """Step answers, ``outcome`` and ``role`` for each distinct row, in key order."""
         names = [step_column(s.id) for s in regime.steps] + ["outcome", "role"]
-        return assess_lazy(self.table.lazy(), regime).select(names).collect()
+        return assess_lazy(self.table.lazy(), regime, keep=[]).select(names).collect()
 
     def spread(self, answers: pl.DataFrame) -> pl.DataFrame:
         """Per-distinct-row ``answers`` (in key order) as one row per row of the frame."""
@@ -125,7 +125,7 @@ class Folded:
     def sweep(self, variants: Sequence[Regime], parameter: str) -> list[Counts]:
         """Counts under each variant (copies of one regime differing in ``parameter``), in one
         plan over the distinct rows."""
-        result = assess_points(self.table.lazy(), variants, parameter)
+        result = assess_points(self.table.lazy(), variants, parameter, keep=[KEY])
         return self._point_counts(result.select(POINT, KEY, "outcome").collect(), len(variants))
 
     def _point_counts(self, result: pl.DataFrame, points: int = 1) -> list[Counts]:

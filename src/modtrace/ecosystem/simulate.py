@@ -13,6 +13,20 @@ from modtrace.ecosystem.folded import QUANTITY_COLUMNS, Counts, Folded, read_col
 from modtrace.regimes.loader import with_overrides
 from modtrace.regimes.model import Regime
 
+__all__ = [
+    "KEEP",
+    "OBSERVABLE_ONLY",
+    "QUANTITY_COLUMNS",
+    "SCENARIOS",
+    "Counts",
+    "as_facts",
+    "breakdown",
+    "counts",
+    "fold",
+    "run",
+    "sweep",
+]
+
 KEEP = ["derived_model", "developer", "relation", "root", "week", "safeguard_removal"]
 
 
