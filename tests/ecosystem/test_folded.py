@@ -6,14 +6,22 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import random
 from typing import Any
 
 import polars as pl
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modtrace.ecosystem.estimate import Fitted, LogNormal, estimate_curve, monte_carlo
+from modtrace.ecosystem import assumptions as a
+from modtrace.ecosystem.draws import normal_scores
+from modtrace.ecosystem.estimate import (
+    Fitted,
+    LogNormal,
+    _range_sizes,
+    estimate_curve,
+    monte_carlo,
+)
 from modtrace.ecosystem.folded import QUANTITIES, Folded, read_columns
 from modtrace.ecosystem.simulate import SCENARIOS, counts, fold, run, sweep
 from modtrace.regimes.columnar import step_column
@@ -206,21 +214,73 @@ def test_a_near_tie_is_settled_once_for_all_its_derivatives() -> None:
 FITTED = Fitted(LogNormal(9.0, 1.0, 10), LogNormal(1.3, 0.6, 10))
 
 
-@pytest.mark.parametrize("rows_per_plan", [1, 800])
-def test_stacked_draws_give_the_same_estimate(
-    population: pl.DataFrame, rows_per_plan: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """However many draws (or thresholds) share a plan, the same figures come out."""
-    from modtrace.ecosystem import draws, estimate  # noqa: PLC0415
+def _drawn(population: pl.DataFrame, scores: pl.Series, rng: random.Random) -> pl.DataFrame:
+    """One draw as the estimate first made it: the whole population with new intervals."""
+    z_tokens = scores.shuffle(seed=rng.randrange(2**32))
+    z_ratio = scores.shuffle(seed=rng.randrange(2**32))
+    ft, tp = FITTED.finetune_tokens, FITTED.tokens_per_parameter
+    tokens = 10.0 ** (ft.mean + ft.sd * z_tokens)
+    ratio = 10.0 ** (tp.mean + tp.sd * z_ratio)
+    drawn = _range_sizes(population, FITTED.size_prior, rng)
+    active = pl.coalesce(pl.col("root_active_parameters"), pl.lit(drawn))
+    rel, epoch = pl.col("relation"), pl.col("epoch_compute")
+    original = (
+        pl.when(epoch.is_not_null()).then(epoch).otherwise(6.0 * active * active * pl.lit(ratio))
+    )
+    trains = rel.is_in(["merge", "quantized"])
+    low, full = a.ADAPTER_FLOP_PER_TOKEN_PARAM[0], a.FULL_FLOP_PER_TOKEN_PARAM[0]
+    modification = (
+        pl.when(trains)
+        .then(0.0)
+        .when(rel == "adapter")
+        .then(low * active * pl.lit(tokens))
+        .otherwise(full * active * pl.lit(tokens))
+    )
+    columns = []
+    for prefix, value, ok in (
+        ("original.training_compute", original, active.is_not_null() | epoch.is_not_null()),
+        ("modification.compute", modification, active.is_not_null() | trains),
+    ):
+        point = pl.when(ok).then(value)
+        columns += [
+            point.alias(f"{prefix}.flop"),
+            point.fill_null(0.0).alias(f"{prefix}.low"),
+            point.fill_null(math.inf).alias(f"{prefix}.high"),
+            pl.when(ok).then(pl.lit("monte-carlo")).alias(f"{prefix}.method"),
+        ]
+    return population.with_columns(columns)
 
-    sample = population.head(400)
-    values = [1e23, 1e24, 1e25, 1e26]
-    baseline = monte_carlo(sample, REGIMES, FITTED, SCENARIOS["observable-only"], draws=5)
-    curve = estimate_curve(sample, GOVAI, FITTED, "upstream_threshold_flop", values, draws=3)
-    monkeypatch.setattr(draws, "ROWS_PER_PLAN", rows_per_plan)
-    monkeypatch.setattr(estimate, "ROWS_PER_PLAN", rows_per_plan)
-    again = monte_carlo(sample, REGIMES, FITTED, SCENARIOS["observable-only"], draws=5)
-    assert again.expected == baseline.expected
-    assert again.probabilities.equals(baseline.probabilities)
-    other = estimate_curve(sample, GOVAI, FITTED, "upstream_threshold_flop", values, draws=3)
-    assert other.equals(curve)
+
+def test_the_estimate_draws_and_counts_as_one_full_run_per_draw(population: pl.DataFrame) -> None:
+    """The sampler builds the facts once and only the intervals per draw: the same figures as
+    drawing the whole population and running each regime on it, draw by draw."""
+    assume = SCENARIOS["observable-only"]
+    draws, values = 4, [1e23, 1e24, 1e25, 1e26]
+    estimate = monte_carlo(population, REGIMES, FITTED, assume, draws=draws, seed=7)
+    curve = estimate_curve(
+        population, GOVAI, FITTED, "upstream_threshold_flop", values, assume, draws=3, seed=7
+    )
+    rng, scores = random.Random(7), normal_scores(population.height)
+    totals: dict[str, list[int]] = {r.id: [] for r in REGIMES}
+    hits = {r.id: pl.zeros(population.height, pl.Int32, eager=True) for r in REGIMES}
+    for _ in range(draws):
+        sample = _drawn(population, scores, rng)
+        for regime in REGIMES:
+            caught = (run(sample, regime, assume)["outcome"] == "in-scope").cast(pl.Int32)
+            totals[regime.id].append(int(caught.sum()))
+            hits[regime.id] = hits[regime.id] + caught
+    for rid, values_ in totals.items():
+        assert estimate.expected[rid]["expected"] == sum(values_) / draws
+        assert (
+            estimate.probabilities[f"p_in_scope.{rid}"].to_list()
+            == (hits[rid].cast(pl.Float64) / draws).to_list()
+        )
+    rng = random.Random(7)
+    expected: list[list[int]] = [[] for _ in values]
+    for _ in range(3):
+        sample = _drawn(population, scores, rng)
+        for i, value in enumerate(values):
+            variant = with_overrides(GOVAI, {"upstream_threshold_flop": str(value)})
+            expected[i].append(counts(run(sample, variant, assume)).in_scope)
+    assert curve["expected"].to_list() == [sum(t) / 3 for t in expected]
+    assert len({tuple(t) for t in expected}) > 1  # the thresholds do move the counts

@@ -1,10 +1,9 @@
-"""The central estimate's sampled populations, drawn cheaply and assessed in few plans.
+"""The central estimate's sampled populations, drawn cheaply.
 
-Each draw changes only the two compute intervals (:func:`Sampler.draw`); the other facts are
-built once. Draws are stacked, up to :data:`ROWS_PER_PLAN` rows, so that a regime assesses
-several draws in one plan, and a threshold band assesses several thresholds in one plan
-(:func:`modtrace.determination.batch.assess_points`); the random stream is consumed in the
-same order as one draw at a time, so the figures are the same.
+Each draw changes only the two compute intervals (:meth:`Sampler.draw`); the other facts are
+built once, for the columns the regimes read, and the originals known by a family range are
+found once. The random stream is read in the same order as before (two shuffles, then one
+size per ranged original, by root), so the same seed gives the same draws.
 """
 
 from __future__ import annotations
@@ -13,11 +12,10 @@ import functools
 import math
 import random
 import statistics
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import polars as pl
 
 from modtrace.ecosystem import assumptions as a
@@ -26,10 +24,6 @@ from modtrace.ecosystem.folded import QUANTITY_COLUMNS, read_columns
 if TYPE_CHECKING:
     from modtrace.ecosystem.estimate import Fitted
     from modtrace.regimes.model import Regime
-
-ROWS_PER_PLAN: Final = 1_000_000
-"""The most rows one plan assesses at once (draws or thresholds stacked): few plans on the
-snapshot, bounded memory at Hub size."""
 
 
 @functools.lru_cache(maxsize=4)
@@ -135,32 +129,27 @@ class Sampler:
             .otherwise(full_fpt * active * pl.lit(tokens))
         )
         known = active.is_not_null()
+        ok = {
+            "original.training_compute": known | pl.col("epoch_compute").is_not_null(),
+            "modification.compute": known | rel.is_in(["merge", "quantized"]),
+        }
+        points = self.source.select(  # each point once; the columns below only copy it
+            pl.when(ok["original.training_compute"]).then(original).alias("original"),
+            pl.when(ok["modification.compute"]).then(modification).alias("modification"),
+            *(v.alias(f"ok.{k}") for k, v in ok.items()),
+        )
         columns = []
-        for prefix, value, ok in (
-            ("original.training_compute", original, known | pl.col("epoch_compute").is_not_null()),
-            ("modification.compute", modification, known | rel.is_in(["merge", "quantized"])),
+        for prefix, point in (
+            ("original.training_compute", pl.col("original")),
+            ("modification.compute", pl.col("modification")),
         ):
-            point = pl.when(ok).then(value)
             columns += [
                 point.alias(f"{prefix}.flop"),
                 point.fill_null(0.0).alias(f"{prefix}.low"),
                 point.fill_null(math.inf).alias(f"{prefix}.high"),
-                pl.when(ok).then(pl.lit("monte-carlo")).alias(f"{prefix}.method"),
+                pl.when(pl.col(f"ok.{prefix}"))
+                .then(pl.lit("monte-carlo"))
+                .alias(f"{prefix}.method"),
             ]
-        quantities = self.source.select(columns).select(self.drawn)
+        quantities = points.select(columns).select(self.drawn)
         return self.facts.hstack(quantities.get_columns())
-
-    def stacks(self, rng: random.Random, draws: int) -> Iterator[tuple[int, pl.DataFrame]]:
-        """``draws`` draws, in order, stacked up to :data:`ROWS_PER_PLAN` rows: (how many
-        draws, their facts one after another)."""
-        per_stack = max(1, ROWS_PER_PLAN // max(1, self.height))
-        done = 0
-        while done < draws:
-            k = min(per_stack, draws - done)
-            yield k, pl.concat([self.draw(rng) for _ in range(k)], rechunk=False)
-            done += k
-
-
-def per_draw(caught: pl.Series, draws: int) -> np.ndarray[Any, np.dtype[np.int64]]:
-    """A stacked in-scope flag as a (draws, rows) integer matrix."""
-    return caught.cast(pl.Int64).to_numpy().reshape(draws, -1)

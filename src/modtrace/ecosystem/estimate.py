@@ -30,16 +30,9 @@ from typing import Any, Final
 import numpy as np
 import polars as pl
 
-from modtrace.determination.batch import POINT, assess_lazy, assess_points
+from modtrace.determination.batch import assess_lazy
 from modtrace.ecosystem import assumptions as a
-from modtrace.ecosystem.draws import (
-    ROWS_PER_PLAN,
-    Ranges,
-    Sampler,
-    normal_scores,
-    per_draw,
-    sample_in_range,
-)
+from modtrace.ecosystem.draws import Ranges, Sampler, normal_scores, sample_in_range
 from modtrace.regimes.loader import with_overrides
 from modtrace.regimes.model import Regime
 
@@ -210,13 +203,13 @@ def monte_carlo(
     sampler = Sampler(population, fitted, regimes, assume)
     hits = {r.id: np.zeros(population.height, dtype=np.int64) for r in regimes}
     totals: dict[str, list[int]] = {r.id: [] for r in regimes}
-    for k, stack in sampler.stacks(rng, draws):
+    for _ in range(draws):
+        facts = sampler.draw(rng).lazy()
         for regime in regimes:
-            plan = assess_lazy(stack.lazy(), regime, keep=[])
-            outcome = plan.select("outcome").collect()["outcome"]
-            caught = per_draw(outcome == "in-scope", k)
-            totals[regime.id] += [int(t) for t in caught.sum(axis=1)]
-            hits[regime.id] += caught.sum(axis=0)
+            outcome = assess_lazy(facts, regime, keep=[]).select("outcome").collect()["outcome"]
+            caught = (outcome == "in-scope").cast(pl.Int64).to_numpy()
+            totals[regime.id].append(int(caught.sum()))
+            hits[regime.id] += caught
     probabilities = population.select("derived_model").with_columns(
         (pl.Series(counts, dtype=pl.Int32).cast(pl.Float64) / draws).alias(f"p_in_scope.{rid}")
         for rid, counts in hits.items()
@@ -255,21 +248,12 @@ def estimate_curve(
     rng = random.Random(seed)
     sampler = Sampler(population, fitted, [regime], assume)
     variants = [with_overrides(regime, {parameter: str(value)}) for value in values]
-    per_plan = max(1, ROWS_PER_PLAN // max(1, population.height))
     totals: list[list[int]] = [[] for _ in values]
     for _ in range(draws):
-        facts = sampler.draw(rng)
-        for start in range(0, len(values), per_plan):
-            chunk = variants[start : start + per_plan]
-            caught = (
-                assess_points(facts.lazy(), chunk, parameter, keep=[])
-                .group_by(POINT)
-                .agg((pl.col("outcome") == "in-scope").sum().alias("caught"))
-                .collect()
-            )
-            found = dict(caught.iter_rows())
-            for i in range(len(chunk)):
-                totals[start + i].append(int(found.get(i, 0)))
+        facts = sampler.draw(rng).lazy()
+        for i, variant in enumerate(variants):
+            result = assess_lazy(facts, variant, keep=[]).select("outcome").collect()
+            totals[i].append(int((result["outcome"] == "in-scope").sum()))
     return pl.DataFrame(
         {
             parameter: values,
