@@ -2,7 +2,8 @@
 
 The frame has one column per fact path (see :data:`modtrace.facts.FACT_COLUMNS`); absent
 columns are treated as unknown. The result adds the compute estimates, one ``step.<id>``
-column per step (true/false/null), ``outcome`` and ``role``.
+column per step (true/false/null), ``outcome`` and ``role``. :func:`assess_points` assesses the
+rows under many values of one parameter in one plan (a sweep), the parameter as a column.
 """
 
 from __future__ import annotations
@@ -210,7 +211,7 @@ def assess_lazy(
     return _plan(frame, [regime], regime.param_values(), None, keep)
 
 
-POINT = "point"
+POINT = "_modtrace_point"
 """The column :func:`assess_points` adds: which of the values a row was assessed at."""
 
 
@@ -221,10 +222,10 @@ def assess_points(
     keep: Sequence[str] | None = None,
 ) -> pl.LazyFrame:
     """Every row of ``frame`` assessed under each of ``variants`` (copies of one regime that
-    differ in ``parameter`` alone) in one plan: the frame repeated per variant, ``point`` the
+    differ in ``parameter`` alone) in one plan: the frame repeated per variant, :data:`POINT` the
     variant's index, the parameter a column. The same answers as :func:`assess_lazy` under each
     variant: near ties are settled exactly under the row's own variant. ``keep`` as for
-    :func:`assess_lazy` (``point`` is always kept)."""
+    :func:`assess_lazy` (:data:`POINT` is always kept)."""
     if not variants:
         raise ValueError("no variant to assess")
     values = [v.param_values() for v in variants]

@@ -7,6 +7,9 @@ Numbers here are floats; the scalar evaluator's are exact. A comparison whose tw
 within a rounding error of each other is flagged by :func:`near_tie` and the batch settles those
 rows with the exact evaluator (:mod:`modtrace.determination.batch`), so no rounding decides a
 boundary in either backend.
+
+A parameter's value may be a Polars expression instead of a number (a swept parameter, one
+value per row); it is then compiled as that column and never taken for a constant.
 """
 
 from __future__ import annotations
