@@ -90,9 +90,10 @@ class Sampler:
     ) -> None:
         from modtrace.ecosystem.simulate import as_facts  # noqa: PLC0415 (simulate imports us)
 
-        facts = as_facts(population, assume).collect()
+        facts = as_facts(population, assume)
         self.drawn = [c for c in QUANTITY_COLUMNS if c not in (assume or {})]
-        self.facts = facts.select(read_columns(regimes, facts.columns)).drop(self.drawn)
+        columns = read_columns(regimes, facts.collect_schema().names())
+        self.facts = facts.select(c for c in columns if c not in self.drawn).collect()
         self.source = population.select("epoch_compute", "root_active_parameters", "relation")
         self.fitted = fitted
         self.scores = normal_scores(population.height)

@@ -132,8 +132,9 @@ def fold(
     population: pl.DataFrame, regimes: Sequence[Regime], assume: Mapping[str, Any] | None = None
 ) -> Folded:
     """The population's facts under ``assume``, folded over every column ``regimes`` read."""
-    facts = as_facts(population, assume).collect()
-    return Folded.of(facts, read_columns(regimes, facts.columns))
+    facts = as_facts(population, assume)
+    columns = read_columns(regimes, facts.collect_schema().names())
+    return Folded.of(facts.select(*columns, "developer").collect(), columns)
 
 
 def sweep(
