@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modtrace.determination.batch import POINT, assess_lazy, assess_points, outcomes_at
+from modtrace.determination.batch import POINT, assess_lazy, assess_points
+from modtrace.determination.split import outcomes_at
 from modtrace.regimes.columnar import step_column
 from modtrace.regimes.loader import default_catalog, with_overrides
 

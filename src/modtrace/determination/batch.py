@@ -21,7 +21,7 @@ from modtrace.compute.frame import with_compute_estimates
 from modtrace.determination.decide import decide
 from modtrace.facts.flatten import FACT_COLUMNS, Kind
 from modtrace.regimes.columnar import compile_bool, near_tie, step_column
-from modtrace.regimes.expr import Bool, referenced_facts, referenced_params, step_refs
+from modtrace.regimes.expr import Bool, referenced_facts
 from modtrace.regimes.model import Regime, Step
 from modtrace.regimes.scalar import Env
 
@@ -319,55 +319,6 @@ def _variant_values(variants: Sequence[Regime], parameter: str) -> list[dict[str
     if any({k: x for k, x in v.items() if k != parameter} != base for v in values):
         raise ValueError(f"the variants differ in more than {parameter!r}")
     return values
-
-
-_TIE_FIXED = "_modtrace_tie_fixed"
-
-
-def outcomes_at(
-    frame: pl.DataFrame | pl.LazyFrame, variants: Sequence[Regime], parameter: str
-) -> list[pl.Series]:
-    """Each row's ``outcome`` under each of ``variants`` (copies of one regime that differ in
-    ``parameter`` alone), as :func:`assess_lazy` gives it under each, near ties included.
-
-    What does not read ``parameter`` is evaluated once: the compute estimates, the steps that
-    neither read it nor refer to a step that does, and the near-tie screen of the trees that do
-    not read it. Each variant then adds only the steps that move with the parameter, the
-    outcome and its own trees' screen; a row flagged by either screen is settled exactly under
-    the variant, as in the full plan (the same expressions on the same columns, so the same
-    answers)."""
-    values = _variant_values(variants, parameter)
-    regime = variants[0]
-    moving: set[str] = set()
-    for step in regime.steps:
-        trees = [step.when, *(e.when for e in step.exceptions)]
-        if any(parameter in referenced_params(t) or moving & set(step_refs(t)) for t in trees):
-            moving.add(step.id)
-    fixed_trees = [t for t in _trees(regime) if parameter not in referenced_params(t)]
-    moving_trees = [t for t in _trees(regime) if parameter in referenced_params(t)]
-    conformed, names = _conformed(frame)
-    supplied = _supplied(names)
-    lazy = with_compute_estimates(conformed, names)
-    fixed = [s for s in regime.steps if s.id not in moving]
-    for step in fixed:
-        lazy = lazy.with_columns(_step_expr(step, values[0]))
-    columns = _settled_columns(regime, names, supplied, [], None)
-    columns += [step_column(s.id) for s in fixed]
-    base = lazy.select(*columns, near_tie(fixed_trees, values[0]).alias(_TIE_FIXED)).collect()
-    out = []
-    for variant, params in zip(variants, values, strict=True):
-        plan = base.lazy()
-        for step in regime.steps:
-            if step.id in moving:
-                plan = plan.with_columns(_step_expr(step, params))
-        outcome, role = _outcome_and_role(regime, params)
-        tie = pl.col(_TIE_FIXED) | near_tie(moving_trees, params)
-        answers = [step_column(s.id) for s in regime.steps] + ["outcome", "role", _TIE]
-        result = plan.with_columns(outcome, role, tie.alias(_TIE)).select(
-            _settled_columns(regime, names, supplied, [], None) + answers
-        )
-        out.append(_settle_in_place(result.collect(), [variant], supplied, None)["outcome"])
-    return out
 
 
 def assess_frame(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.DataFrame:

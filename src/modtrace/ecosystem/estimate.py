@@ -30,7 +30,8 @@ from typing import Any, Final
 import numpy as np
 import polars as pl
 
-from modtrace.determination.batch import assessor, outcomes_at
+from modtrace.determination.batch import assessor
+from modtrace.determination.split import outcomes_over
 from modtrace.ecosystem import assumptions as a
 from modtrace.ecosystem.draws import Ranges, Sampler, normal_scores, sample_in_range
 from modtrace.regimes.loader import with_overrides
@@ -246,13 +247,14 @@ def estimate_curve(
 ) -> pl.DataFrame:
     """Expected in-scope count with its 90 % interval at each value of one parameter (the band
     on threshold charts); each draw is evaluated at every value, what does not read the
-    parameter once per draw (:func:`~modtrace.determination.batch.outcomes_at`)."""
+    parameter once per draw (:func:`~modtrace.determination.split.outcomes_over`)."""
     rng = random.Random(seed)
     sampler = Sampler(population, fitted, [regime], assume)
     variants = [with_overrides(regime, {parameter: str(value)}) for value in values]
     totals: list[list[int]] = [[] for _ in values]
+    outcomes = outcomes_over(variants, parameter)  # built once, not per draw
     for _ in range(draws):
-        for i, outcome in enumerate(outcomes_at(sampler.draw(rng), variants, parameter)):
+        for i, outcome in enumerate(outcomes(sampler.draw(rng))):
             totals[i].append(int((outcome == "in-scope").sum()))
     return pl.DataFrame(
         {
