@@ -4,75 +4,23 @@ answers."""
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fact_frames import FRAMES, frame_of
 from modtrace.determination.batch import POINT, assess_lazy, assess_points
-from modtrace.determination.split import outcomes_at
 from modtrace.regimes.columnar import step_column
 from modtrace.regimes.loader import default_catalog, with_overrides
 
 CATALOG = default_catalog()
-QUANTITIES = ("original.training_compute", "modification.compute")
-EDGES = [1e23, 1e25, 1e26]
-COMPUTE = [
-    None,
-    0.0,
-    1e24,
-    *EDGES,
-    *(t * (1 + 1e-12) for t in EDGES),
-    *(t * (1 - 1e-12) for t in EDGES),
-]
-
 SWEPT = {
     "govai-2025": ("upstream_threshold_flop", [1e24, 1e25, 1e25 * (1 - 1e-12), 1e26]),
     "eu-ai-act-gpai": ("systemic_threshold_flop", [1e23, 1e25, 3e25]),
     "ca-sb53": ("frontier_threshold_ops", [1e25, 1e26]),
     "ca-sb1047-2024": ("covered_compute_ops", [1e26, 1e26 * (1 + 1e-12)]),
 }
-
-
-@st.composite
-def row(draw: st.DrawFn) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "modification.techniques": draw(st.sampled_from([None, ["lora"], ["quantization"], []])),
-        "original.modalities": draw(st.sampled_from([None, ["text"], ["image", "text"]])),
-        "modification.safeguards.altered": draw(st.sampled_from([None, "intentional"])),
-        "modification.safeguards.significant": draw(st.sampled_from([None, True, False])),
-        "modifier.acts_on_behalf_of_provider": draw(st.sampled_from([None, True, False])),
-        "modification.upstream_warned": draw(st.sampled_from([None, True, False])),
-        "modification.release": draw(st.sampled_from([None, "open-weights", "api"])),
-    }
-    for q in QUANTITIES:
-        flop = draw(st.sampled_from(COMPUTE))
-        out[f"{q}.flop"] = flop
-        out[f"{q}.low"] = draw(st.sampled_from([None, 0.0, flop]))
-        out[f"{q}.high"] = draw(st.sampled_from([None, math.inf, flop, 1e27]))
-        out[f"{q}.method"] = draw(st.sampled_from([None, "epoch"]))
-    return out
-
-
-def frame_of(rows: list[dict[str, Any]]) -> pl.DataFrame:
-    schema: dict[str, Any] = {
-        "modification.techniques": pl.List(pl.String),
-        "original.modalities": pl.List(pl.String),
-        "modification.safeguards.altered": pl.String,
-        "modification.safeguards.significant": pl.Boolean,
-        "modifier.acts_on_behalf_of_provider": pl.Boolean,
-        "modification.upstream_warned": pl.Boolean,
-        "modification.release": pl.String,
-        **{f"{q}.{p}": pl.Float64 for q in QUANTITIES for p in ("flop", "low", "high")},
-        **{f"{q}.method": pl.String for q in QUANTITIES},
-    }
-    return pl.DataFrame(rows, schema=schema)
-
-
-FRAMES = st.lists(row(), min_size=1, max_size=25).map(frame_of)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -117,38 +65,3 @@ def test_variants_must_differ_in_the_swept_parameter_alone() -> None:
         assess_points(frame, both, "upstream_threshold_flop")
     with pytest.raises(ValueError, match="no variant"):
         assess_points(frame, [], "upstream_threshold_flop")
-
-
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(FRAMES, st.sampled_from(sorted(SWEPT)), st.data())
-def test_outcomes_at_each_value_are_the_full_plans(
-    frame: pl.DataFrame, regime_id: str, data: st.DataObject
-) -> None:
-    """The split evaluation (what does not read the parameter once) gives each variant the
-    outcomes of its own full plan, at values drawn from the frame's own compute (exact ties)
-    and just beside them (near ties)."""
-    regime = CATALOG.get(regime_id)
-    parameter, values = SWEPT[regime_id]
-    drawn = [
-        v for q in QUANTITIES for v in frame[f"{q}.flop"].drop_nulls().to_list() if 0 < v < math.inf
-    ]
-    chosen = data.draw(st.lists(st.sampled_from(values + drawn), min_size=1, max_size=4))
-    chosen += [v * (1 + 1e-12) for v in chosen[:1]]
-    variants = [with_overrides(regime, {parameter: str(v)}) for v in chosen]
-    split = outcomes_at(frame, variants, parameter)
-    assert len(split) == len(variants)
-    for variant, outcome in zip(variants, split, strict=True):
-        alone = assess_lazy(frame, variant, keep=[]).collect()["outcome"]
-        assert outcome.to_list() == alone.to_list()
-
-
-def test_outcomes_at_checks_its_variants() -> None:
-    govai = CATALOG.get("govai-2025")
-    with pytest.raises(ValueError, match="no variant"):
-        outcomes_at(frame_of([]), [], "upstream_threshold_flop")
-    both = [
-        with_overrides(govai, {"upstream_threshold_flop": "1e25"}),
-        with_overrides(govai, {"substantial_compute_fraction": "0.5"}),
-    ]
-    with pytest.raises(ValueError, match="differ in more than"):
-        outcomes_at(frame_of([]), both, "upstream_threshold_flop")

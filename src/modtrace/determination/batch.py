@@ -64,6 +64,8 @@ def conform(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
 
 
 _TIE = "_modtrace_tie"
+Cached = Mapping[Bool, str] | None
+"""Subtrees already computed, and the columns that hold them."""
 _PARTS = ("flop", "low", "high", "method")
 
 
@@ -131,18 +133,20 @@ def _settle_in_place(
 _ROW = "_modtrace_row"
 
 
-def _step_expr(step: Step, params: Mapping[str, Any]) -> pl.Expr:
+def _step_expr(step: Step, params: Mapping[str, Any], cached: Cached = None) -> pl.Expr:
     """A step's answer column: its condition, lifted by any exception that holds."""
-    expr = compile_bool(step.when, params)
+    expr = compile_bool(step.when, params, cached)
     if step.exceptions:
-        lifts = [compile_bool(e.when, params).not_() for e in step.exceptions]
+        lifts = [compile_bool(e.when, params, cached).not_() for e in step.exceptions]
         expr = pl.all_horizontal(expr, *lifts)
     return expr.alias(step_column(step.id))
 
 
-def _outcome_and_role(regime: Regime, params: Mapping[str, Any]) -> tuple[pl.Expr, pl.Expr]:
+def _outcome_and_role(
+    regime: Regime, params: Mapping[str, Any], cached: Cached = None
+) -> tuple[pl.Expr, pl.Expr]:
     """The ``outcome`` and ``role`` columns, from the step columns."""
-    scope = compile_bool(regime.scope, params)
+    scope = compile_bool(regime.scope, params, cached)
     outcome = (
         pl.when(scope.eq(True))
         .then(pl.lit("in-scope"))
@@ -155,7 +159,7 @@ def _outcome_and_role(regime: Regime, params: Mapping[str, Any]) -> tuple[pl.Exp
         if candidate.when is None:
             role = pl.lit(candidate.id)
             continue
-        value = compile_bool(candidate.when, params)
+        value = compile_bool(candidate.when, params, cached)
         role = (
             pl.when(value.eq(True))
             .then(pl.lit(candidate.id))
@@ -200,14 +204,15 @@ class _Plan:
         params: Mapping[str, Any],
         point: str | None,
         keep: Sequence[str] | None,
+        cached: Cached = None,
     ) -> None:
         regime = regimes[0]
         self.regimes, self.point = regimes, point
         self.typed = [_typed(path, path in present) for path in FRAME_SCHEMA]
         self.names = present | FRAME_SCHEMA.keys()
         self.supplied = _supplied(self.names)
-        self.steps = [_step_expr(step, params) for step in regime.steps]
-        outcome, role = _outcome_and_role(regime, params)
+        self.steps = [_step_expr(step, params, cached) for step in regime.steps]
+        outcome, role = _outcome_and_role(regime, params, cached)
         self.answers = [outcome, role, near_tie(_trees(regime), params).alias(_TIE)]
         self.columns: list[str] | None = None
         if keep is not None:
@@ -252,16 +257,19 @@ def _plan(
 
 
 def assessor(
-    regime: Regime, keep: Sequence[str] | None = None
+    regime: Regime, keep: Sequence[str] | None = None, cached: Cached = None
 ) -> Callable[[pl.DataFrame], pl.LazyFrame]:
     """:func:`assess_lazy` for many frames (a Monte Carlo's draws): the plan's expressions are
-    built once per schema and reused, so each frame costs its evaluation alone."""
+    built once per schema and reused, so each frame costs its evaluation alone. ``cached``
+    names the frames' columns that hold subtrees computed earlier (see
+    :func:`~modtrace.regimes.columnar.compile_bool`)."""
     plans: dict[tuple[tuple[str, pl.DataType], ...], _Plan] = {}
 
     def plan(frame: pl.DataFrame) -> pl.LazyFrame:
         key = tuple(frame.schema.items())
         if key not in plans:
-            plans[key] = _Plan(set(frame.columns), [regime], regime.param_values(), None, keep)
+            present = set(frame.columns)
+            plans[key] = _Plan(present, [regime], regime.param_values(), None, keep, cached)
         return plans[key](frame)
 
     return plan

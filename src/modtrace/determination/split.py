@@ -17,6 +17,7 @@ from modtrace.compute.frame import with_compute_estimates
 from modtrace.determination.batch import (
     _TIE,
     FRAME_SCHEMA,
+    Cached,
     _outcome_and_role,
     _settle_in_place,
     _settled_columns,
@@ -38,7 +39,9 @@ _TIE_FIXED = "_modtrace_tie_fixed"
 class _Split:
     """:func:`outcomes_at`'s expressions, built once for frames with the same columns."""
 
-    def __init__(self, present: set[str], variants: Sequence[Regime], parameter: str) -> None:
+    def __init__(
+        self, present: set[str], variants: Sequence[Regime], parameter: str, cached: Cached
+    ) -> None:
         values = _variant_values(variants, parameter)
         regime = self.regime = variants[0]
         self.variants = variants
@@ -54,7 +57,7 @@ class _Split:
         self.names = present | FRAME_SCHEMA.keys()
         self.supplied = _supplied(self.names)
         fixed = [s for s in regime.steps if s.id not in moving]
-        self.fixed = [_step_expr(step, values[0]) for step in fixed]
+        self.fixed = [_step_expr(step, values[0], cached) for step in fixed]
         settled = _settled_columns(regime, self.names, self.supplied, [], None)
         self.base = [*settled, *(step_column(s.id) for s in fixed)]
         self.base_tie = near_tie(fixed_trees, values[0]).alias(_TIE_FIXED)
@@ -62,8 +65,8 @@ class _Split:
         self.columns = settled + answers
         self.moving: list[tuple[list[pl.Expr], list[pl.Expr]]] = []
         for params in values:
-            steps = [_step_expr(s, params) for s in regime.steps if s.id in moving]
-            outcome, role = _outcome_and_role(regime, params)
+            steps = [_step_expr(s, params, cached) for s in regime.steps if s.id in moving]
+            outcome, role = _outcome_and_role(regime, params, cached)
             tie = pl.col(_TIE_FIXED) | near_tie(moving_trees, params)
             self.moving.append((steps, [outcome, role, tie.alias(_TIE)]))
 
@@ -83,17 +86,18 @@ class _Split:
 
 
 def outcomes_over(
-    variants: Sequence[Regime], parameter: str
+    variants: Sequence[Regime], parameter: str, cached: Cached = None
 ) -> Callable[[pl.DataFrame], list[pl.Series]]:
     """:func:`outcomes_at` for many frames (a Monte Carlo's draws): the expressions are built
-    once per schema and reused."""
+    once per schema and reused; ``cached`` as for
+    :func:`~modtrace.determination.batch.assessor`."""
     _variant_values(variants, parameter)
     splits: dict[tuple[tuple[str, pl.DataType], ...], _Split] = {}
 
     def run(frame: pl.DataFrame) -> list[pl.Series]:
         key = tuple(frame.schema.items())
         if key not in splits:
-            splits[key] = _Split(set(frame.columns), variants, parameter)
+            splits[key] = _Split(set(frame.columns), variants, parameter, cached)
         return splits[key](frame)
 
     return run
@@ -112,4 +116,4 @@ def outcomes_at(
     the variant, as in the full plan (the same expressions on the same columns, so the same
     answers)."""
     present = set(frame.lazy().collect_schema().names())
-    return _Split(present, variants, parameter)(frame)
+    return _Split(present, variants, parameter, None)(frame)

@@ -2,8 +2,11 @@
 
 Each draw changes only the two compute intervals (:meth:`Sampler.draw`); the other facts are
 built once, for the columns the regimes read, and the originals known by a family range are
-found once. The random stream is read in the same order as before (two shuffles, then one
-size per ranged original, by root), so the same seed gives the same draws.
+found once. So are the parts of the regimes' trees that read neither the intervals nor a
+parameter (:func:`fixed_subtrees`: which techniques a modification used, who acted for whom):
+computed once on the facts, and read from those columns by every draw's plan. The random
+stream is read in the same order as before (two shuffles, then one size per ranged original,
+by root), so the same seed gives the same draws.
 """
 
 from __future__ import annotations
@@ -18,8 +21,25 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from modtrace.determination.batch import conform
 from modtrace.ecosystem import assumptions as a
-from modtrace.ecosystem.folded import QUANTITY_COLUMNS, read_columns
+from modtrace.ecosystem.folded import QUANTITY_COLUMNS, read_columns, trees
+from modtrace.regimes.columnar import compile_bool
+from modtrace.regimes.expr import (
+    Bool,
+    BoolFact,
+    BoolParam,
+    Node,
+    Num,
+    NumParam,
+    Quantity,
+    Recorded,
+    Stated,
+    StepRef,
+    children,
+    referenced_facts,
+    walk,
+)
 
 if TYPE_CHECKING:
     from modtrace.ecosystem.estimate import Fitted
@@ -78,6 +98,51 @@ class Ranges:
         return drawn.gather(self.index).alias("drawn")
 
 
+_READ_AS_IS = (BoolFact, Recorded, BoolParam, StepRef, Stated)
+"""Nodes that compile to a column read (or a constant): nothing to compute once."""
+
+
+def _fixed(node: Node, drawn: set[str]) -> bool:
+    """Whether ``node`` reads no parameter, step or compute quantity, nor a ``drawn`` column."""
+    moving = (NumParam, BoolParam, StepRef, Quantity)
+    return not any(isinstance(n, moving) for n in walk(node)) and not (
+        set(referenced_facts(node)) & drawn
+    )
+
+
+def fixed_subtrees(regimes: Sequence[Regime], drawn: set[str]) -> list[Bool]:
+    """The largest subtrees of ``regimes``' trees that come out the same on every draw (they read
+    no parameter, step or compute quantity and none of the ``drawn`` columns), each once."""
+    out: dict[Bool, None] = {}
+
+    def visit(node: Node) -> None:
+        if isinstance(node, Num):
+            return
+        if not isinstance(node, _READ_AS_IS) and _fixed(node, drawn):
+            out[node] = None
+            return
+        for child in children(node):
+            visit(child)
+
+    for regime in regimes:
+        for tree in trees(regime):
+            visit(tree)
+    return list(out)
+
+
+def with_fixed(
+    facts: pl.DataFrame, regimes: Sequence[Regime], drawn: set[str]
+) -> tuple[pl.DataFrame, dict[Bool, str]]:
+    """``facts`` with a column per :func:`fixed_subtrees` subtree (computed as the batch plan
+    would compute it), and the subtrees' columns, for the plans to read instead."""
+    subtrees = fixed_subtrees(regimes, drawn)
+    cached = {node: f"_modtrace_fixed.{i}" for i, node in enumerate(subtrees)}
+    if not subtrees:
+        return facts, cached
+    computed = conform(facts).select(compile_bool(n, {}).alias(c) for n, c in cached.items())
+    return facts.hstack(computed.collect().get_columns()), cached
+
+
 class Sampler:
     """Draws of a population's compute intervals, with the facts that do not change."""
 
@@ -94,6 +159,8 @@ class Sampler:
         self.drawn = [c for c in QUANTITY_COLUMNS if c not in (assume or {})]
         columns = read_columns(regimes, facts.collect_schema().names())
         self.facts = facts.select(c for c in columns if c not in self.drawn).collect()
+        self.facts, self.cached = with_fixed(self.facts, regimes, set(self.drawn))
+        """The subtrees computed once, and the columns of each draw that hold them."""
         self.source = population.select("epoch_compute", "root_active_parameters", "relation")
         self.fitted = fitted
         self.scores = normal_scores(population.height)

@@ -204,7 +204,9 @@ def monte_carlo(
     sampler = Sampler(population, fitted, regimes, assume)
     hits = {r.id: np.zeros(population.height, dtype=np.int64) for r in regimes}
     totals: dict[str, list[int]] = {r.id: [] for r in regimes}
-    plans = [(regime, assessor(regime, keep=[])) for regime in regimes]  # built once, not per draw
+    plans = [
+        (regime, assessor(regime, [], sampler.cached)) for regime in regimes
+    ]  # built once, not per draw
     for _ in range(draws):
         facts = sampler.draw(rng)
         for regime, plan in plans:
@@ -252,7 +254,7 @@ def estimate_curve(
     sampler = Sampler(population, fitted, [regime], assume)
     variants = [with_overrides(regime, {parameter: str(value)}) for value in values]
     totals: list[list[int]] = [[] for _ in values]
-    outcomes = outcomes_over(variants, parameter)  # built once, not per draw
+    outcomes = outcomes_over(variants, parameter, sampler.cached)  # built once, not per draw
     for _ in range(draws):
         for i, outcome in enumerate(outcomes(sampler.draw(rng))):
             totals[i].append(int((outcome == "in-scope").sum()))

@@ -91,8 +91,14 @@ def compile_num(node: Num, params: Mapping[str, Any]) -> Triple:
     raise TypeError(f"not a numeric node: {node!r}")  # pragma: no cover
 
 
-def compile_bool(node: Bool, params: Mapping[str, Any]) -> pl.Expr:
-    """Compile a boolean node to a nullable Boolean expression."""
+def compile_bool(
+    node: Bool, params: Mapping[str, Any], cached: Mapping[Bool, str] | None = None
+) -> pl.Expr:
+    """Compile a boolean node to a nullable Boolean expression; a subtree in ``cached`` is read
+    from the column named there (computed earlier, e.g. once for many draws, by this same
+    function)."""
+    if cached and node in cached:
+        return pl.col(cached[node])
     match node:
         case BoolFact(path):
             return pl.col(path).cast(pl.Boolean)
@@ -106,11 +112,11 @@ def compile_bool(node: Bool, params: Mapping[str, Any]) -> pl.Expr:
         case StepRef(step):
             return pl.col(step_column(step))
         case All(items):
-            return pl.all_horizontal([compile_bool(i, params) for i in items])
+            return pl.all_horizontal([compile_bool(i, params, cached) for i in items])
         case AnyOf(items):
-            return pl.any_horizontal([compile_bool(i, params) for i in items])
+            return pl.any_horizontal([compile_bool(i, params, cached) for i in items])
         case Not(item):
-            return compile_bool(item, params).not_()
+            return compile_bool(item, params, cached).not_()
         case In(path, values):
             return pl.col(path).is_in(list(values))
         case HasAny(path, values):
@@ -132,7 +138,9 @@ def compile_bool(node: Bool, params: Mapping[str, Any]) -> pl.Expr:
         case Stated(path):
             return pl.col(path).is_not_null()
         case FactOr(path, otherwise):
-            return pl.coalesce(pl.col(path).cast(pl.Boolean), compile_bool(otherwise, params))
+            return pl.coalesce(
+                pl.col(path).cast(pl.Boolean), compile_bool(otherwise, params, cached)
+            )
         case Before(path, day):
             return pl.col(path).cast(pl.Date) < pl.lit(day, dtype=pl.Date)
     raise TypeError(f"not a boolean node: {node!r}")  # pragma: no cover
