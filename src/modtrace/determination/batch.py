@@ -21,7 +21,7 @@ from modtrace.compute.frame import with_compute_estimates
 from modtrace.determination.decide import decide
 from modtrace.facts.flatten import FACT_COLUMNS, Kind
 from modtrace.regimes.columnar import compile_bool, near_tie, step_column
-from modtrace.regimes.expr import Bool, referenced_facts
+from modtrace.regimes.expr import Bool, referenced_facts, step_refs
 from modtrace.regimes.model import Regime, Step
 from modtrace.regimes.scalar import Env
 
@@ -211,9 +211,16 @@ class _Plan:
         self.typed = [_typed(path, path in present) for path in FRAME_SCHEMA]
         self.names = present | FRAME_SCHEMA.keys()
         self.supplied = _supplied(self.names)
-        self.steps = [_step_expr(step, params, cached) for step in regime.steps]
-        outcome, role = _outcome_and_role(regime, params, cached)
-        self.answers = [outcome, role, near_tie(_trees(regime), params).alias(_TIE)]
+        # The near-tie screen and the steps before the first that refers to a step, in one
+        # context, where the sums and products both compare are computed once; each later step
+        # in its own (the columns come out in the same order).
+        self.layers: list[list[pl.Expr]] = [[near_tie(_trees(regime), params).alias(_TIE)]]
+        for step in regime.steps:
+            refers = any(step_refs(t) for t in (step.when, *(e.when for e in step.exceptions)))
+            if refers or len(self.layers) > 1:
+                self.layers.append([])
+            self.layers[-1].append(_step_expr(step, params, cached))
+        self.answers = list(_outcome_and_role(regime, params, cached))
         self.columns: list[str] | None = None
         if keep is not None:
             self.columns = _settled_columns(regime, self.names, self.supplied, keep, point)
@@ -222,8 +229,8 @@ class _Plan:
 
     def __call__(self, frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
         lazy = with_compute_estimates(frame.lazy().with_columns(self.typed), self.names)
-        for step in self.steps:
-            lazy = lazy.with_columns(step)
+        for layer in self.layers:
+            lazy = lazy.with_columns(layer)
         floats = lazy.with_columns(self.answers)
         if self.columns is not None:
             floats = floats.select(self.columns)

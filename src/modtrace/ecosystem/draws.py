@@ -143,6 +143,10 @@ def with_fixed(
     return facts.hstack(computed.collect().get_columns()), cached
 
 
+_POINTS = (("original.training_compute", "original"), ("modification.compute", "modification"))
+"""Each drawn quantity's column prefix, and the name of its point in :meth:`Sampler.draw`."""
+
+
 class Sampler:
     """Draws of a population's compute intervals, with the facts that do not change."""
 
@@ -161,10 +165,30 @@ class Sampler:
         self.facts = facts.select(c for c in columns if c not in self.drawn).collect()
         self.facts, self.cached = with_fixed(self.facts, regimes, set(self.drawn))
         """The subtrees computed once, and the columns of each draw that hold them."""
-        self.source = population.select("epoch_compute", "root_active_parameters", "relation")
         self.fitted = fitted
         self.scores = normal_scores(population.height)
         self.ranges = Ranges.of(population)
+        # What no draw changes: which relations train nothing or an adapter, where a size is
+        # known (a drawn size is never null where a range is), each interval's method.
+        rel = pl.col("relation")
+        trains_nothing = rel.is_in(["merge", "quantized"])
+        known = pl.col("root_active_parameters").is_not_null() | pl.lit(
+            self.ranges.index.is_not_null()
+        )
+        self.source = population.select(
+            "epoch_compute",
+            "root_active_parameters",
+            trains_nothing.alias("trains_nothing"),
+            (rel == "adapter").alias("adapter"),
+            (known | pl.col("epoch_compute").is_not_null()).alias("ok.original"),
+            (known | trains_nothing).alias("ok.modification"),
+        )
+        self.methods = {
+            f"{prefix}.method": self.source.select(
+                pl.when(pl.col(f"ok.{point}")).then(pl.lit("monte-carlo")).alias(f"{prefix}.method")
+            ).to_series()
+            for prefix, point in _POINTS
+        }
 
     @property
     def height(self) -> int:
@@ -181,7 +205,6 @@ class Sampler:
         ratio = (10.0 ** (tp.mean + tp.sd * z_ratio)).alias("ratio")
         drawn = self.ranges.draw(self.fitted.size_prior, rng)
         active = pl.coalesce(pl.col("root_active_parameters"), pl.lit(drawn))
-        rel = pl.col("relation")
         original = (
             pl.when(pl.col("epoch_compute").is_not_null())
             .then(pl.col("epoch_compute"))
@@ -190,34 +213,24 @@ class Sampler:
         low_fpt, _ = a.ADAPTER_FLOP_PER_TOKEN_PARAM
         full_fpt, _ = a.FULL_FLOP_PER_TOKEN_PARAM
         modification = (
-            pl.when(rel.is_in(["merge", "quantized"]))
+            pl.when(pl.col("trains_nothing"))
             .then(0.0)
-            .when(rel == "adapter")
+            .when(pl.col("adapter"))
             .then(low_fpt * active * pl.lit(tokens))
             .otherwise(full_fpt * active * pl.lit(tokens))
         )
-        known = active.is_not_null()
-        ok = {
-            "original.training_compute": known | pl.col("epoch_compute").is_not_null(),
-            "modification.compute": known | rel.is_in(["merge", "quantized"]),
-        }
         points = self.source.select(  # each point once; the columns below only copy it
-            pl.when(ok["original.training_compute"]).then(original).alias("original"),
-            pl.when(ok["modification.compute"]).then(modification).alias("modification"),
-            *(v.alias(f"ok.{k}") for k, v in ok.items()),
+            pl.when(pl.col("ok.original")).then(original).alias("original"),
+            pl.when(pl.col("ok.modification")).then(modification).alias("modification"),
         )
-        columns = []
-        for prefix, point in (
-            ("original.training_compute", pl.col("original")),
-            ("modification.compute", pl.col("modification")),
-        ):
-            columns += [
-                point.alias(f"{prefix}.flop"),
-                point.fill_null(0.0).alias(f"{prefix}.low"),
-                point.fill_null(math.inf).alias(f"{prefix}.high"),
-                pl.when(pl.col(f"ok.{prefix}"))
-                .then(pl.lit("monte-carlo"))
-                .alias(f"{prefix}.method"),
-            ]
-        quantities = points.select(columns).select(self.drawn)
-        return self.facts.hstack(quantities.get_columns())
+        numbers = points.select(
+            column
+            for prefix, point in _POINTS
+            for column in (
+                pl.col(point).alias(f"{prefix}.flop"),
+                pl.col(point).fill_null(0.0).alias(f"{prefix}.low"),
+                pl.col(point).fill_null(math.inf).alias(f"{prefix}.high"),
+            )
+        )
+        quantities = {**{c.name: c for c in numbers.get_columns()}, **self.methods}
+        return self.facts.hstack([quantities[c] for c in self.drawn])
