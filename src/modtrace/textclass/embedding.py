@@ -51,18 +51,23 @@ def _erf(x: Vectors) -> Vectors:
     sign = np.sign(x)
     a = np.abs(x)
     t = 1.0 / (1.0 + 0.3275911 * a)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    return (sign * (1.0 - poly * np.exp(-a * a))).astype(np.float32)
+    poly = t * (
+        0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))
+    )
+    out: Vectors = (sign * (1.0 - poly * np.exp(-a * a))).astype(np.float32)
+    return out
 
 
 def _gelu(x: Vectors) -> Vectors:
-    return (0.5 * x * (1.0 + _erf(x / np.float32(math.sqrt(2.0))))).astype(np.float32)
+    out: Vectors = (0.5 * x * (1.0 + _erf(x / np.float32(math.sqrt(2.0))))).astype(np.float32)
+    return out
 
 
 def _layer_norm(x: Vectors, weight: Vectors, bias: Vectors) -> Vectors:
     mean = x.mean(axis=-1, keepdims=True)
     var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
-    return ((x - mean) / np.sqrt(var + EPS) * weight + bias).astype(np.float32)
+    out: Vectors = ((x - mean) / np.sqrt(var + EPS) * weight + bias).astype(np.float32)
+    return out
 
 
 def read_safetensors(data: bytes) -> dict[str, Vectors]:
@@ -122,13 +127,19 @@ class Encoder:
             p = f"encoder.layer.{i}."
 
             def dense(v: Vectors, name: str, p: str = p) -> Vectors:
-                return (v @ w[p + name + ".weight"].T + w[p + name + ".bias"]).astype(np.float32)
+                # 2-D matmul against the transposed weights: numpy sends it to BLAS
+                kernel = w[p + name + ".weight.T"]
+                flat = v.reshape(-1, v.shape[-1]) @ kernel + w[p + name + ".bias"]
+                return flat.reshape(*v.shape[:-1], kernel.shape[1]).astype(np.float32)
 
             q, k, v = (
-                dense(x, f"attention.self.{m}").reshape(b, n, HEADS, head).transpose(0, 2, 1, 3)
+                np.ascontiguousarray(
+                    dense(x, f"attention.self.{m}").reshape(b, n, HEADS, head).transpose(0, 2, 1, 3)
+                )
                 for m in ("query", "key", "value")
             )
-            scores = q @ k.transpose(0, 1, 3, 2) / np.float32(math.sqrt(head)) + blocked
+            scores = q @ np.ascontiguousarray(k.transpose(0, 1, 3, 2)) / np.float32(math.sqrt(head))
+            scores += blocked
             scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
             scores /= scores.sum(axis=-1, keepdims=True)
             context = (scores @ v).transpose(0, 2, 1, 3).reshape(b, n, d)
@@ -145,7 +156,8 @@ class Encoder:
             )
         pooled = (x * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1), 1.0)[:, None]
         norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-        return (pooled / norms).astype(np.float32)
+        unit: Vectors = (pooled / norms).astype(np.float32)
+        return unit
 
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> Vectors:
         """Unit-length embeddings of ``texts`` (one row each, in order); batched by length."""
@@ -170,6 +182,13 @@ def encoder(max_tokens: int = MAX_TOKENS) -> Encoder:
     with zipfile.ZipFile(model_zip()) as archive:
         tokenizer = Tokenizer.from_str(archive.read("tokenizer.json").decode("utf-8"))
         weights = read_safetensors(archive.read("model.safetensors"))
+    weights.update(
+        {
+            f"{name}.T": np.ascontiguousarray(value.T)
+            for name, value in list(weights.items())
+            if name.startswith("encoder.") and value.ndim == 2
+        }
+    )
     tokenizer.no_padding()
     tokenizer.enable_truncation(max_length=max_tokens)
     return Encoder(tokenizer, weights, max_tokens)
