@@ -11,6 +11,8 @@ import importlib.util
 import json
 import math
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -88,3 +90,20 @@ def test_the_cache_returns_what_the_encoder_computes(
     assert np.array_equal(again, first[:4][::-1])
     assert np.array_equal(first[0], first[4])
     assert np.allclose(first, embedding.embed([*texts, texts[0]], 32, cached=False), atol=1e-6)
+
+
+def test_the_labeller_and_the_gate_do_not_load_the_encoder() -> None:
+    """Measured and not adopted (docs/upstream.md, docs/evidence.md): nothing that runs in use
+    imports the encoder, its tokenizer or its 90 MB of weights."""
+    probe = (
+        "import sys, modtrace.textclass, modtrace.evidence.labeller, modtrace.upstream.gate, "
+        "modtrace.upstream.screening\n"
+        "from modtrace.evidence.labeller import label\n"
+        "label('I cannot help with that.', 'benign')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('tokenizers', "
+        "'modtrace.textclass.embedding', 'all_minilm'))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]"
