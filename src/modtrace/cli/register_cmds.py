@@ -201,12 +201,15 @@ def filing_submit(
     Example: modtrace filing submit examples/meditron-70b.yaml --model-id epfl-llm/meditron-70b
     """
     from modtrace.determination.assess import assess
+    from modtrace.determination.notices import with_notices
     from modtrace.facts.loader import load_facts
     from modtrace.regimes.loader import default_catalog
 
     facts = load_facts(facts_file)
-    determined = [assess(facts, r) for r in default_catalog().in_force()]
-    mod_id, filing_id = open_register(database).submit_filing(
+    register = open_register(database)
+    noticed = with_notices(facts, register.notices(facts.original.id))  # paper fn 91
+    determined = [assess(noticed, r) for r in default_catalog().in_force()]
+    mod_id, filing_id = register.submit_filing(
         facts,
         determined=determined,
         model_id=model_id,
