@@ -296,6 +296,8 @@ def create_app(
                 "a modifier files only its own modifications",
                 [("facts.modifier.name", f"must be {who.subject!r}, the token's subject")],
             )
+        if ownership.claim_refused(who, register, request.model_id, facts.modifier.name):
+            raise ApiError(409, "conflict", [("model_id", ownership.CLAIMED)])
         noticed = with_notices(facts, register.notices(facts.original.id))  # paper fn 91
         determined = [assess(noticed, r) for r in default_catalog().in_force()]
         _, filing_id = register.submit_filing(
@@ -318,14 +320,15 @@ def create_app(
         offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     ) -> dict[str, Any]:
         """Filings this caller may see (the public sees accepted ones)."""
-        views = []
-        for filing_id in store.filing_ids(
-            register, status=status, query=q, limit=limit, offset=offset
-        ):
-            context = store.filing_context(register, filing_id)
-            if context and access.can_read_filing(who, context[0], context[1]):
-                views.append(access.filing_view(who, *context))
-        return {"ok": True, "filings": views}
+        contexts = store.readable_filings(
+            register,
+            who,
+            status=status,
+            query=q,
+            limit=limit,
+            offset=offset,
+        )
+        return {"ok": True, "filings": [access.filing_view(who, *c) for c in contexts]}
 
     @app.get("/api/filings/{filing_id}", tags=["filings"])
     def get_filing(filing_id: RowId, who: Who) -> dict[str, Any]:

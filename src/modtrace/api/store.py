@@ -15,6 +15,8 @@ from modtrace.registry.tables import (
     models,
     modifications,
 )
+from modtrace.registry.tokens import Principal
+from modtrace.visibility import access
 
 FilingContext = tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]
 """A filing, its facts, its latest determinations and its reviews."""
@@ -85,6 +87,53 @@ def filing_ids(
         )
     with register.engine.connect() as c:
         return [int(i) for i in c.execute(stmt).scalars()]
+
+
+SCAN = 500
+"""Filing ids read at a time while skipping those a caller may not read."""
+
+
+def readable_filings(
+    register: Register,
+    who: Principal,
+    *,
+    status: str | None = None,
+    query: str | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[FilingContext]:
+    """One page of the filings ``who`` may read, newest first.
+
+    ``offset`` and ``limit`` count readable filings only: paging over every filing and dropping
+    the unreadable ones afterwards told a caller, by where its own filings fell, how many it
+    could not read matched a search.
+    """
+    if who.role == "regulator":
+        ids = filing_ids(register, status=status, query=query, limit=limit, offset=offset)
+        return [ctx for i in ids if (ctx := filing_context(register, i))]
+    if who.role == "public":  # accepted filings only: the database can page them
+        if status not in (None, "", "accepted"):
+            return []
+        ids = filing_ids(register, status="accepted", query=query, limit=limit, offset=offset)
+        return [ctx for i in ids if (ctx := filing_context(register, i))]
+    page: list[FilingContext] = []
+    skipped, start = 0, 0
+    while len(page) < limit:
+        ids = filing_ids(register, status=status, query=query, limit=SCAN, offset=start)
+        for filing_id in ids:
+            ctx = filing_context(register, filing_id)
+            if ctx is None or not access.can_read_filing(who, ctx[0], ctx[1]):
+                continue
+            if skipped < offset:
+                skipped += 1
+                continue
+            page.append(ctx)
+            if len(page) == limit:
+                break
+        if len(ids) < SCAN:
+            break
+        start += SCAN
+    return page
 
 
 def recent_incidents(register: Register, limit: int = 50) -> list[dict[str, Any]]:

@@ -1,0 +1,100 @@
+"""The wizard under the same rules as the JSON API (found by the audit): a modifier cannot file
+another's model as its own, and the paper's fn 91 showing recorded in the register counts on the
+page as it does in the API."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from conftest import EXAMPLES
+from modtrace.registry.tables import determinations, filings
+from service_world import BASE, Service, document
+
+FN91_FACTS = {
+    "original": {"id": "meta-llama/big", "provider": "Meta", "training_compute_flop": 3.8e25},
+    "modifier": {"name": "EPFL LLM Team", "acts_on_behalf_of_provider": False},
+    "modification": {
+        "techniques": ["abliteration"],
+        "safeguards": {"altered": "intentional", "significant": True},
+        "upstream_warned": False,
+        "other_reason_to_believe_unacceptable_risk": False,
+        "capabilities": {"high_risk_uplift": "insignificant"},
+        "intended_use": "research",
+    },
+}
+
+
+def log_in(service: Service, who: str) -> tuple[TestClient, str]:
+    """A browser logged in through the form, and its session's form token."""
+    b = TestClient(service.app, base_url=BASE, follow_redirects=False)
+    login = re.search(r'name="csrf_token" value="([^"]+)"', b.get("/login").text)
+    assert login
+    answer = b.post("/login", data={"token": service.tokens[who], "csrf_token": login.group(1)})
+    assert answer.status_code == 303, answer.text[:300]
+    form = re.search(r'name="csrf_token" value="([^"]+)"', b.get("/register").text)
+    assert form
+    return b, form.group(1)
+
+
+def rows(service: Service, table: Any) -> int:
+    with service.register.engine.connect() as c:
+        return int(c.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+@pytest.fixture
+def service(database_url: str) -> Iterator[Service]:
+    s = Service(database_url)
+    s.client = TestClient(s.app, base_url=BASE, raise_server_exceptions=False)
+    yield s
+    s.close()
+
+
+def test_the_filing_form_refuses_a_model_another_modifier_registered(service: Service) -> None:
+    service.file_meditron()
+    rival, token = log_in(service, "rival")
+    rivals_facts = document(EXAMPLES / "meditron-70b.yaml")
+    rivals_facts["modifier"]["name"] = "Someone Else"
+    before = rows(service, filings)
+    answer = rival.post(
+        "/file",
+        data={
+            "facts": json.dumps(rivals_facts),
+            "model_id": "epfl-llm/meditron-70b",
+            "csrf_token": token,
+        },
+    )
+    assert answer.status_code == 409, answer.text[:300]
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "another modifier has registered this model" in answer.text
+    assert "Someone Else" in answer.text  # the answers are kept
+    assert rows(service, filings) == before
+
+
+def test_the_filing_form_records_the_providers_fn91_showing(service: Service) -> None:
+    """The page filed determinations without the register's notices, so the same facts filed on
+    the page and through the API were recorded with different outcomes."""
+    published = service.post(
+        "/api/models/meta-llama/big/notices",
+        "meta",
+        {"kind": "shown-safe", "description": "ablation study"},
+    )
+    assert published.status_code == 201, published.text
+    epfl, token = log_in(service, "epfl")
+    page = epfl.post("/file", data={"facts": json.dumps(FN91_FACTS), "csrf_token": token})
+    assert page.status_code == 200, page.text[:300]
+    api = service.post("/api/filings", "epfl", {"facts": FN91_FACTS})
+    assert api.status_code == 201, api.text
+    with service.register.engine.connect() as c:
+        recorded = c.execute(
+            select(determinations.c.modification_id, determinations.c.outcome).where(
+                determinations.c.regime_id == "govai-2025"
+            )
+        ).all()
+    assert sorted(outcome for _, outcome in recorded) == ["out-of-scope", "out-of-scope"]
