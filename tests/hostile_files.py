@@ -67,6 +67,12 @@ def make_files(tmp: Path) -> Files:
         "training: {method: full, tokens: 1e300, epochs: 1}}\n",
     )
     put("nan_json", "nan.json", original % "NaN" + rest)
+    put(  # a lone surrogate, escaped, inside a list: UTF-8 cannot store it
+        "surrogate_json",
+        "surrogate.json",
+        '{"original": {"id": "a/b", "provider": "P", "modalities": ["text", "\\ud800"]}, '
+        + rest,
+    )
     put("infinity_json", "infinity.json", original % '"Infinity"' + rest)
     put("big", "big.yaml", "# padding\n" * (5 * 2**20 // 10 + 1))
     put("listdoc", "list.yaml", "- original\n- modifier\n")

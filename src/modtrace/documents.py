@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +34,18 @@ MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 
 NOT_FINITE = "must be a finite number"
 NUL = "contains a NUL character"
+SURROGATE = "contains a lone surrogate (an escape such as \\ud800 that is no character)"
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def bad_text(text: str) -> str | None:
+    """Why a string cannot be stored, if it cannot: a NUL (PostgreSQL refuses it) or a lone
+    surrogate, which JSON's ``\\ud800`` escapes can carry but UTF-8 cannot encode."""
+    if "\x00" in text:
+        return NUL
+    if _SURROGATES.search(text):
+        return SURROGATE
+    return None
 
 M = TypeVar("M", bound="BaseModel")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -101,8 +114,13 @@ def json_object(pairs: list[tuple[str, Any]]) -> _Mapping:
     return data
 
 
+def _shown(key: str) -> str:
+    """A key as it can be printed: NULs and lone surrogates as escapes."""
+    return key.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _dotted(path: tuple[Any, ...], source: str) -> str:
-    return ".".join(str(p) for p in path) or source
+    return ".".join(_shown(p) if isinstance(p, str) else str(p) for p in path) or source
 
 
 def document_issues(data: Any, *, source: str = "<document>") -> list[tuple[str, str]]:
@@ -118,15 +136,15 @@ def document_issues(data: Any, *, source: str = "<document>") -> list[tuple[str,
                 for k in getattr(value, "duplicates", ())
             )
             issues.extend(
-                (_dotted((*path, k.replace("\x00", "\\x00")), source), NUL)
+                (_dotted((*path, k), source), problem)
                 for k in value
-                if isinstance(k, str) and "\x00" in k
+                if isinstance(k, str) and (problem := bad_text(k))
             )
             stack.extend(((*path, k), v) for k, v in reversed(value.items()))
         elif isinstance(value, list | tuple):
             stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(value))))
-        elif isinstance(value, str) and "\x00" in value:
-            issues.append((_dotted(path, source), NUL))
+        elif isinstance(value, str) and (problem := bad_text(value)):
+            issues.append((_dotted(path, source), problem))
         elif isinstance(value, float) and not math.isfinite(value):
             issues.append((_dotted(path, source), NOT_FINITE))
         elif isinstance(value, _BadDate):
