@@ -70,8 +70,7 @@ def make_files(tmp: Path) -> Files:
     put(  # a lone surrogate, escaped, inside a list: UTF-8 cannot store it
         "surrogate_json",
         "surrogate.json",
-        '{"original": {"id": "a/b", "provider": "P", "modalities": ["text", "\\ud800"]}, '
-        + rest,
+        '{"original": {"id": "a/b", "provider": "P", "modalities": ["text", "\\ud800"]}, ' + rest,
     )
     put("infinity_json", "infinity.json", original % '"Infinity"' + rest)
     put("big", "big.yaml", "# padding\n" * (5 * 2**20 // 10 + 1))

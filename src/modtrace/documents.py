@@ -47,6 +47,7 @@ def bad_text(text: str) -> str | None:
         return SURROGATE
     return None
 
+
 M = TypeVar("M", bound="BaseModel")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
