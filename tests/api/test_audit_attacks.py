@@ -143,3 +143,40 @@ def test_a_rival_cannot_borrow_a_showing_by_naming_the_publisher_as_provider(
     body = {"facts": other, "regime": "govai-2025", "at": "2026-06-01"}
     after = service.post("/api/assessments", None, body).json()["determinations"][0]
     assert after["outcome"] == "in-scope"
+
+
+# ---- whose model a filing is about -------------------------------------------------------------
+
+
+def test_a_filing_goes_to_the_provider_the_register_records_not_the_namespace(
+    service: Service,
+) -> None:
+    """A re-upload under another namespace (``unsloth/...``) that the register attributes to
+    Meta: the namespace's holder read the filings about it in full (contact, confidential use)
+    although the gate and notices, asking the same register, say the model is not its own."""
+    from modtrace.registry.tokens import create_token
+
+    service.register.upsert_model("unsloth/llama-3-8b", provider="Meta")
+    unsloth = create_token(service.register, "provider", "unsloth")
+    facts = facts_by("EPFL LLM Team")
+    facts["original"]["id"] = "unsloth/llama-3-8b"
+    made = service.post("/api/filings", "epfl", {"facts": facts, "confidential": True})
+    assert made.status_code == 201, made.text
+    filing = made.json()["filing"]["id"]
+    as_unsloth = service.client.get(
+        f"/api/filings/{filing}", headers={"Authorization": f"Bearer {unsloth}"}
+    )
+    missing = service.client.get(
+        "/api/filings/999999", headers={"Authorization": f"Bearer {unsloth}"}
+    )
+    assert (as_unsloth.status_code, as_unsloth.json()) == (404, missing.json())
+    as_meta = service.get(f"/api/filings/{filing}", "meta")
+    assert as_meta.status_code == 200
+    assert "contact" in as_meta.json()["filing"]  # the full view
+    # the gate agrees: unsloth cannot publish a notice for the model either
+    notice = service.client.post(
+        "/api/models/unsloth/llama-3-8b/notices",
+        json={"kind": "warning", "description": "x"},
+        headers={"Authorization": f"Bearer {unsloth}"},
+    )
+    assert notice.status_code == 404
