@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import EXAMPLES
+from modtrace.registry.tokens import create_token
 from service_world import BASE, Service, canonical, document
 
 ORIGINAL = "meta-llama/Llama-2-70b-hf"
@@ -154,8 +155,6 @@ def test_a_filing_goes_to_the_provider_the_register_records_not_the_namespace(
     """A re-upload under another namespace (``unsloth/...``) that the register attributes to
     Meta: the namespace's holder read the filings about it in full (contact, confidential use)
     although the gate and notices, asking the same register, say the model is not its own."""
-    from modtrace.registry.tokens import create_token
-
     service.register.upsert_model("unsloth/llama-3-8b", provider="Meta")
     unsloth = create_token(service.register, "provider", "unsloth")
     facts = facts_by("EPFL LLM Team")
