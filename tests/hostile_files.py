@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +68,17 @@ def make_files(tmp: Path) -> Files:
         "training: {method: full, tokens: 1e300, epochs: 1}}\n",
     )
     put("nan_json", "nan.json", original % "NaN" + rest)
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(  # 9^8 values from 9 lines
+        f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n"
+        for p, n in zip("abcdefg", "bcdefgh", strict=True)
+    )
+    put("laughs", "laughs.yaml", laughs)
+    put("cycle", "cycle.yaml", "a: &a [*a]\n" + FACTS_HEAD)
+    put("bigint", "bigint.json", original % ("9" * 5000) + rest)
+    os.mkfifo(tmp / "pipe.yaml")
+    paths["pipe"] = str(tmp / "pipe.yaml")
+    (tmp / "zero.yaml").symlink_to("/dev/zero")
+    paths["zero"] = str(tmp / "zero.yaml")
     put(  # a lone surrogate, escaped, inside a list: UTF-8 cannot store it
         "surrogate_json",
         "surrogate.json",

@@ -98,3 +98,34 @@ def test_the_filing_form_records_the_providers_fn91_showing(service: Service) ->
             )
         ).all()
     assert sorted(outcome for _, outcome in recorded) == ["out-of-scope", "out-of-scope"]
+
+
+@pytest.mark.parametrize(
+    ("draft", "says"),
+    [
+        ("id: x\neffective_from: 2025-02-30\n", "day is out of range for month"),
+        ("[" * 5000 + "]" * 5000, "nested too deeply"),
+        ("a: " + "9" * 5000, "Exceeds the limit (4300 digits)"),
+        ("a: &a [*a]\n", "an alias refers to a node that contains it"),
+        (
+            "a: &a [x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n"
+                for p, n in zip("abcdefg", "bcdefgh", strict=True)
+            ),
+            "its aliases expand it to more than 1,000,000 values",
+        ),
+    ],
+    ids=["impossible-date", "deep", "huge-integer", "alias-cycle", "billion-laughs"],
+)
+def test_a_hostile_draft_regime_is_a_422_page_not_a_500(
+    service: Service, draft: str, says: str
+) -> None:
+    """An impossible date, deep nesting or a 5,000-digit integer in a pasted draft was an
+    internal error (500); aliases are refused before they are expanded."""
+    regulator, token = log_in(service, "regulator")
+    answer = regulator.post(
+        "/dashboard/drafts", data={"draft": draft, "against": "govai-2025", "csrf_token": token}
+    )
+    assert answer.status_code == 422, answer.text[:300]
+    assert says in answer.text
