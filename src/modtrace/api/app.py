@@ -149,6 +149,16 @@ def create_app(
         facts = with_notices(facts, register.notices(facts.original.id))  # paper fn 91
         catalog = default_catalog()
         ids = [request.regime] if request.regime else catalog.ids()
+        if not request.regime:  # a misspelt parameter must not be dropped without a word
+            regimes = [catalog.get(i, request.at) for i in ids]
+            if unknown := [
+                n for n in request.params if not any(n in r.parameters for r in regimes)
+            ]:
+                raise ApiError(
+                    400,
+                    "invalid input",
+                    [(f"params.{n}", "no regime has this parameter") for n in unknown],
+                )
         results = []
         for regime_id in ids:
             regime = catalog.get(regime_id, request.at)
