@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 
 from modtrace.registry.register import Register
 from modtrace.registry.tables import (
@@ -68,6 +68,18 @@ def filing_context(register: Register, filing_id: int) -> FilingContext | None:
     return filing, dict(row["facts"]), list(latest.values()), reviews
 
 
+def _searched(stmt: Select[Any], status: str | None, query: str | None) -> Select[Any]:
+    """``stmt`` narrowed by status and a search over the public fields."""
+    if status:
+        stmt = stmt.where(filings.c.status == status)
+    if query:
+        like = f"%{query.lower()}%"
+        stmt = stmt.where(
+            or_(filings.c.model_modified.ilike(like), filings.c.modifications_made.ilike(like))
+        )
+    return stmt
+
+
 def filing_ids(
     register: Register,
     *,
@@ -78,19 +90,8 @@ def filing_ids(
 ) -> list[int]:
     """Filing ids, newest first, optionally by status and a search over public fields."""
     stmt = select(filings.c.id).order_by(filings.c.id.desc()).limit(limit).offset(offset)
-    if status:
-        stmt = stmt.where(filings.c.status == status)
-    if query:
-        like = f"%{query.lower()}%"
-        stmt = stmt.where(
-            or_(filings.c.model_modified.ilike(like), filings.c.modifications_made.ilike(like))
-        )
     with register.engine.connect() as c:
-        return [int(i) for i in c.execute(stmt).scalars()]
-
-
-SCAN = 500
-"""Filing ids read at a time while skipping those a caller may not read."""
+        return [int(i) for i in c.execute(_searched(stmt, status, query)).scalars()]
 
 
 def readable_filings(
@@ -106,34 +107,32 @@ def readable_filings(
 
     ``offset`` and ``limit`` count readable filings only: paging over every filing and dropping
     the unreadable ones afterwards told a caller, by where its own filings fell, how many it
-    could not read matched a search.
+    could not read matched a search. For modifiers and providers the columns the rule reads
+    (status, owner, model, the model's recorded provider) are read for every matching filing in
+    one query, and the full records only for the page.
     """
-    if who.role == "regulator":
-        ids = filing_ids(register, status=status, query=query, limit=limit, offset=offset)
-        return [ctx for i in ids if (ctx := filing_context(register, i))]
-    if who.role == "public":  # accepted filings only: the database can page them
-        if status not in (None, "", "accepted"):
-            return []
-        ids = filing_ids(register, status="accepted", query=query, limit=limit, offset=offset)
-        return [ctx for i in ids if (ctx := filing_context(register, i))]
-    page: list[FilingContext] = []
-    skipped, start = 0, 0
-    while len(page) < limit:
-        ids = filing_ids(register, status=status, query=query, limit=SCAN, offset=start)
-        for filing_id in ids:
-            ctx = filing_context(register, filing_id)
-            if ctx is None or not access.can_read_filing(who, ctx[0], ctx[1]):
-                continue
-            if skipped < offset:
-                skipped += 1
-                continue
-            page.append(ctx)
-            if len(page) == limit:
-                break
-        if len(ids) < SCAN:
-            break
-        start += SCAN
-    return page
+    if who.role == "public" and status not in (None, "", "accepted"):
+        return []
+    if who.role in ("regulator", "public"):  # the database can page these
+        wanted = status if who.role == "regulator" else "accepted"
+        ids = filing_ids(register, status=wanted, query=query, limit=limit, offset=offset)
+    else:
+        stmt = (
+            select(
+                filings.c.id,
+                filings.c.status,
+                filings.c.owner,
+                filings.c.model_modified,
+                models.c.provider.label("model_provider"),
+            )
+            .outerjoin(models, models.c.id == filings.c.model_modified)
+            .order_by(filings.c.id.desc())
+        )
+        with register.engine.connect() as c:
+            rows = c.execute(_searched(stmt, status, query)).mappings()
+            readable = [int(r["id"]) for r in rows if access.can_read_filing(who, dict(r), {})]
+        ids = readable[offset : offset + limit]
+    return [ctx for i in ids if (ctx := filing_context(register, i))]
 
 
 def recent_incidents(register: Register, limit: int = 50) -> list[dict[str, Any]]:
