@@ -179,3 +179,42 @@ def test_a_filing_goes_to_the_provider_the_register_records_not_the_namespace(
         headers={"Authorization": f"Bearer {unsloth}"},
     )
     assert notice.status_code == 404
+
+
+# ---- a filer citing the provider's notice ----------------------------------------------------
+
+
+def test_a_filer_cannot_cite_a_provider_notice_the_register_does_not_hold(
+    service: Service,
+) -> None:
+    """The trace of a genuine fn 91 exemption cites ``provider-notice:N``; a filer writing that
+    source itself made a self-declared exemption look like the provider's recorded showing."""
+    forged = json.loads(json.dumps(FN91_FACTS))
+    forged["modifier"]["name"] = "EPFL LLM Team"
+    forged["modification"]["intended_use"] = "research"
+    forged["original"]["exempt_without_safeguards"] = True
+    forged["evidence"] = [
+        {
+            "fact": "original.exempt_without_safeguards",
+            "value": True,
+            "method": "shown-safe notice in the register (paper fn 91)",
+            "summary": "ablation study",
+            "sources": ["provider-notice:1"],
+        }
+    ]
+    before = service.register.head().size
+    answer = service.post("/api/filings", "epfl", {"facts": forged})
+    data = canonical(answer, 400)
+    assert data["errors"][0]["field"] == "facts.evidence.0.sources.0"
+    assert service.register.head().size == before
+    # once Meta has published notice 1 for its model, the same evidence is true and is filed
+    published = service.post(
+        "/api/models/meta-llama/big/notices",
+        "meta",
+        {"kind": "shown-safe", "description": "ablation study"},
+    )
+    assert published.json()["notice_id"] == 1
+    assert service.post("/api/filings", "epfl", {"facts": forged}).status_code == 201
+    # a notice for another model does not back it
+    forged["original"]["id"] = "meta-llama/other"
+    canonical(service.post("/api/filings", "epfl", {"facts": forged}), 400)

@@ -129,3 +129,18 @@ def test_a_hostile_draft_regime_is_a_422_page_not_a_500(
     )
     assert answer.status_code == 422, answer.text[:300]
     assert says in answer.text
+
+
+def test_the_filing_form_refuses_evidence_citing_a_notice_the_register_lacks(
+    service: Service,
+) -> None:
+    forged = json.loads(json.dumps(FN91_FACTS))
+    forged["original"]["exempt_without_safeguards"] = True
+    forged["evidence"] = [
+        {"method": "shown-safe notice", "summary": "x", "sources": ["provider-notice:5"]}
+    ]
+    epfl, token = log_in(service, "epfl")
+    answer = epfl.post("/file", data={"facts": json.dumps(forged), "csrf_token": token})
+    assert answer.status_code == 400, answer.text[:300]
+    assert "facts.evidence.0.sources.0" in answer.text
+    assert rows(service, filings) == 0

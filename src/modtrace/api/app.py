@@ -306,6 +306,8 @@ def create_app(
                 "a modifier files only its own modifications",
                 [("facts.modifier.name", f"must be {who.subject!r}, the token's subject")],
             )
+        if forged := ownership.unbacked_notice_sources(register, facts):
+            raise ApiError(400, "invalid facts", forged)
         if ownership.claim_refused(who, register, request.model_id, facts.modifier.name):
             raise ApiError(409, "conflict", [("model_id", ownership.CLAIMED)])
         noticed = with_notices(facts, register.notices(facts.original.id))  # paper fn 91

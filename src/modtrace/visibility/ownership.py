@@ -64,3 +64,25 @@ CLAIMED = (
     "to correct the register"
 )
 """The problem a refused claim reports (it names no one: the other filing may be private)."""
+
+
+NOTICE_SOURCE = "provider-notice:"
+"""How evidence cites a provider's notice in the register (``provider-notice:7``)."""
+
+
+def unbacked_notice_sources(register: Register, facts: Any) -> list[tuple[str, str]]:
+    """Evidence in a filer's facts that cites a provider notice the register does not hold for
+    the original model: only the register may say a provider published one (paper fn 91's
+    showing is the provider's act, not the filer's)."""
+    held = {str(n["id"]) for n in register.notices(facts.original.id)}
+    return [
+        (
+            f"facts.evidence.{i}.sources.{j}",
+            f"cites {source.strip()}, which is no notice the register holds for "
+            f"{facts.original.id}",
+        )
+        for i, item in enumerate(facts.evidence)
+        for j, source in enumerate(item.sources)
+        if source.strip().startswith(NOTICE_SOURCE)
+        and source.strip().removeprefix(NOTICE_SOURCE).strip() not in held
+    ]

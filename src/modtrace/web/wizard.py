@@ -170,6 +170,15 @@ def install(app: FastAPI) -> None:
                 error=_refusal(caller.subject, parsed.modifier.name),
                 **kept,
             )
+        if forged := ownership.unbacked_notice_sources(register, parsed):
+            return wizard_page(
+                request,
+                values,
+                status=400,
+                error="Not filed: the evidence cites a provider notice the register does not hold.",
+                errors=forged,
+                **kept,
+            )
         if ownership.claim_refused(caller, register, model_id or None, parsed.modifier.name):
             return wizard_page(
                 request,
