@@ -53,8 +53,7 @@ def resolve_roots(edges: pl.DataFrame) -> pl.DataFrame:
     ends = walk_ends(graph.up, bit)
     masks = np.unique(ends.marks)
     labels = [
-        "+".join(sorted(n for i, n in enumerate(names.to_list()) if int(m) >> i & 1))
-        for m in masks
+        "+".join(sorted(n for i, n in enumerate(names.to_list()) if int(m) >> i & 1)) for m in masks
     ]
     out = pl.DataFrame(
         {
@@ -62,9 +61,7 @@ def resolve_roots(edges: pl.DataFrame) -> pl.DataFrame:
             "root": graph.parents.gather(ends.last),
             "depth": ends.steps,
             "cyclic": np.zeros(first.height, dtype=np.bool_),
-            "root_via": pl.Series(ends.marks).replace_strict(
-                masks, labels, return_dtype=pl.String
-            ),
+            "root_via": pl.Series(ends.marks).replace_strict(masks, labels, return_dtype=pl.String),
         },
         schema=_SCHEMA,
     )

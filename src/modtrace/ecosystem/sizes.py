@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Final
 
 import polars as pl
-import yaml
+
+from modtrace.ecosystem.prefilter import first_matches
+from modtrace.yaml_read import read_yaml
 
 UNITS: Final = {"m": 1e6, "b": 1e9}
 
@@ -149,16 +151,27 @@ def gguf_total(text: str | None) -> float | None:
 def name_sizes(ids: list[str]) -> pl.DataFrame:
     """``id, name_parameters, name_active, architecture_parameters, architecture_active`` for
     each id: the size grammar above, and the reviewed architecture table
-    (``architecture_sizes.yaml``; ``active`` only for a mixture of experts that states it)."""
+    (``architecture_sizes.yaml``; ``active`` only for a mixture of experts that states it).
+
+    Each distinct name is read once, and the table's patterns are tried only where the name
+    holds their literal text (:mod:`modtrace.ecosystem.prefilter`): the answers of
+    :func:`parse_size`, :func:`active_from_name` and :func:`architecture_size` per id."""
     table = load_architectures()
     active = load_architecture_active()
+    names = [i.rsplit("/", 1)[-1] for i in ids]
+    distinct = list(dict.fromkeys(names))
+    size = {n: parse_size(n) for n in distinct}
+    moe = {n: active_from_name(n) for n in distinct}
+    keys = list(dict.fromkeys(architecture_key(n) for n in distinct))
+    arch = _first_values(keys, table)
+    arch_active = _first_values(keys, active)
     return pl.DataFrame(
         {
             "id": ids,
-            "name_parameters": [parse_size(i) for i in ids],
-            "name_active": [active_from_name(i) for i in ids],
-            "architecture_parameters": [architecture_size(i, table) for i in ids],
-            "architecture_active": [architecture_size(i, active) for i in ids],
+            "name_parameters": [size[n] for n in names],
+            "name_active": [moe[n] for n in names],
+            "architecture_parameters": [arch[architecture_key(n)] for n in names],
+            "architecture_active": [arch_active[architecture_key(n)] for n in names],
         },
         schema={
             "id": pl.String,
@@ -168,6 +181,14 @@ def name_sizes(ids: list[str]) -> pl.DataFrame:
             "architecture_active": pl.Float64,
         },
     )
+
+
+def _first_values(
+    keys: list[str], table: list[tuple[re.Pattern[str], float, str]]
+) -> dict[str, float | None]:
+    """Each key's value from the first entry whose pattern it matches."""
+    found = first_matches(keys, [pattern for pattern, _, _ in table])
+    return {k: None if j is None else table[j][1] for k, j in zip(keys, found, strict=True)}
 
 
 SIZE_PRESERVING: Final = frozenset({"quantized", "finetune"})
@@ -203,7 +224,7 @@ ARCHITECTURES: Final = Path(__file__).with_name("architecture_sizes.yaml")
 
 def load_architectures(path: Path = ARCHITECTURES) -> list[tuple[re.Pattern[str], float, str]]:
     """The reviewed architecture sizes: ``(pattern, parameters, reference)`` in order."""
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    entries = read_yaml(path) or []
     return [
         (re.compile(str(e["pattern"])), float(e["parameters"]), str(e["reference"]))
         for e in entries
@@ -215,7 +236,7 @@ def load_architecture_active(
 ) -> list[tuple[re.Pattern[str], float, str]]:
     """The mixtures of experts in the reviewed table: ``(pattern, active parameters,
     reference)``, so that :func:`architecture_size` reads their active count."""
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    entries = read_yaml(path) or []
     return [
         (re.compile(str(e["pattern"])), float(e["active"]), str(e["reference"]))
         for e in entries
@@ -223,12 +244,18 @@ def load_architecture_active(
     ]
 
 
+def architecture_key(model_id: str) -> str:
+    """The name the architecture and family tables read: after the last slash, lower case,
+    ``_`` read as ``-``."""
+    return model_id.rsplit("/", 1)[-1].lower().replace("_", "-")
+
+
 def architecture_size(
     model_id: str, table: list[tuple[re.Pattern[str], float, str]]
 ) -> float | None:
     """The reviewed size of the first architecture whose pattern the name matches (lower
     case, ``_`` read as ``-``: ``bert_base_…`` is ``bert-base``)."""
-    name = model_id.rsplit("/", 1)[-1].lower().replace("_", "-")
+    name = architecture_key(model_id)
     for pattern, parameters, _ in table:
         if pattern.search(name):
             return parameters

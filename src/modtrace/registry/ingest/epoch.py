@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rapidfuzz import fuzz
 from sqlalchemy import insert, select, update
 
@@ -35,6 +34,7 @@ from modtrace.registry.ingest.nearest import nearest
 from modtrace.registry.ingest.progress import ImportInputError, csv_header, record
 from modtrace.registry.register import Register, provider_of
 from modtrace.registry.tables import lineage_edges, models
+from modtrace.yaml_read import read_yaml
 
 ALIASES = Path(__file__).with_name("epoch_aliases.yaml")
 HEADER = ("Model", "Training compute (FLOP)")
@@ -204,7 +204,7 @@ def read_epoch(directory: Path) -> list[EpochModel]:
 
 def load_aliases(path: Path = ALIASES) -> dict[str, list[str]]:
     """The reviewed alias file."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     return {str(k): [str(v) for v in vs] for k, vs in data.items()}
 
 
