@@ -20,10 +20,7 @@ from typing import Any
 
 import polars as pl
 
-try:  # the parser behind ``re.compile``: ``re._parser`` from Python 3.11, ``sre_parse`` before
-    from re import _parser as _sre  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - Python < 3.11
-    import sre_parse as _sre
+from re import _parser as _sre  # the parser behind ``re.compile`` (Python 3.11 on)
 
 _LITERAL: Any = _sre.LITERAL
 _BRANCH: Any = _sre.BRANCH
