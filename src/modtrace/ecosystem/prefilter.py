@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from re import _parser as _sre  # the parser behind ``re.compile`` (Python 3.11 on)
 from typing import Any
 
 import polars as pl
-
-from re import _parser as _sre  # the parser behind ``re.compile`` (Python 3.11 on)
 
 _LITERAL: Any = _sre.LITERAL
 _BRANCH: Any = _sre.BRANCH
