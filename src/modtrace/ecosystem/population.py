@@ -21,7 +21,7 @@ from modtrace.ecosystem.sizes import (
     name_sizes,
     parse_size,
 )
-from modtrace.ecosystem.snapshot import deletions, read_weeks
+from modtrace.ecosystem.snapshot import deletions, first_listings, read_listings, read_weeks
 from modtrace.registry.ingest.epoch import load_aliases, read_epoch, resolve
 from modtrace.registry.ingest.relations import infer_relations
 
@@ -227,10 +227,13 @@ def _interval(
     ]
 
 
-def derivatives(lineage_dir: Path) -> pl.DataFrame:
+def derivatives(lineage_dir: Path, listings: pl.DataFrame | None = None) -> pl.DataFrame:
     """Models added in the snapshot that declare a base: ``model_id, relation, bases, parent,
-    week``; self-loops dropped, an undeclared relation with a base becomes ``other``."""
-    added = read_weeks(lineage_dir, "added")
+    week``; self-loops dropped, an undeclared relation with a base becomes ``other``.
+
+    ``listings`` is the ``added`` listings (:func:`~modtrace.ecosystem.snapshot.read_listings`)
+    when already read."""
+    added = read_weeks(lineage_dir, "added") if listings is None else first_listings(listings)
     return (
         added.filter(pl.col("bases").list.len() > 0)
         .with_columns(
@@ -258,12 +261,13 @@ def build_population(
 ) -> pl.DataFrame:
     """One row per derivative added in the snapshot, with every estimate and its method."""
     hub = _hub_frame(hub_stats)
-    derived = derivatives(lineage_dir)
+    listings = read_listings(lineage_dir, "added")
+    derived = derivatives(lineage_dir, listings)
     edges = lineage_edges(derived, hub)
     roots = resolve_roots(edges)
     pop = (
         derived.join(roots, on="model_id", how="left")
-        .join(deletions(lineage_dir), on="model_id", how="left")
+        .join(deletions(lineage_dir, listings), on="model_id", how="left")
         .join(_signal_text(hub), on="model_id", how="left")
         .with_columns(
             pl.concat_str(
