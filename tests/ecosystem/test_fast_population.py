@@ -28,10 +28,13 @@ from modtrace.ecosystem.sizes import (
     ARCHITECTURES,
     active_from_name,
     architecture_size,
+    family_sizes,
+    family_sizes_exact,
     load_architecture_active,
     load_architectures,
     name_sizes,
     parse_size,
+    parse_sizes,
 )
 from modtrace.registry.ingest.epoch import ALIASES
 from modtrace.yaml_read import read_yaml
@@ -228,3 +231,19 @@ def test_a_name_of_two_families_gets_no_range_either_way() -> None:
 def test_the_shipped_tables_read_the_same_with_libyaml() -> None:
     for path in (ARCHITECTURES, FAMILIES, ALIASES):
         assert read_yaml(Path(path)) == yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(model_ids, max_size=20))
+def test_sizes_in_names_equal_parse_size(ids: list[str]) -> None:
+    assert parse_sizes(ids) == [parse_size(i) for i in ids]
+
+
+@settings(max_examples=300, deadline=None)
+@given(edge_frames(), st.dictionaries(NODES, st.floats(1.0, 1e12), max_size=8))
+def test_family_sizes_equal_the_chain_walk(edges: pl.DataFrame, own: dict[str, float]) -> None:
+    relations = ["quantized", "finetune", "adapter", "merge", None]
+    edges = edges.with_columns(
+        pl.Series("relation", [relations[i % 5] for i in range(edges.height)], dtype=pl.String)
+    )
+    assert family_sizes(edges, own).equals(family_sizes_exact(edges, own))

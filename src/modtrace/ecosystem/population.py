@@ -20,6 +20,7 @@ from modtrace.ecosystem.sizes import (
     looks_moe,
     name_sizes,
     parse_size,
+    parse_sizes,
 )
 from modtrace.ecosystem.snapshot import deletions, first_listings, read_listings, read_weeks
 from modtrace.registry.ingest.epoch import load_aliases, read_epoch, resolve
@@ -114,7 +115,7 @@ def _own_sizes(edges: pl.DataFrame, hub: pl.DataFrame | None) -> dict[str, float
     """Sizes a model states itself: hub-stats' safetensors or GGUF total, or the size in the
     name of a quantization (``…-7B-GGUF``); a fine-tune's name too often names its data."""
     quantized = edges.filter(pl.col("relation") == "quantized")["model_id"].to_list()
-    out = {m: v for m in quantized if (v := parse_size(m)) is not None}
+    out = {m: v for m, v in zip(quantized, parse_sizes(quantized), strict=True) if v is not None}
     if hub is not None:
         stated = hub.select(
             "id",
