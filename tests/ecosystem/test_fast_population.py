@@ -7,6 +7,8 @@ that match two families)."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -36,7 +38,8 @@ from modtrace.ecosystem.sizes import (
     parse_size,
     parse_sizes,
 )
-from modtrace.registry.ingest.epoch import ALIASES
+from modtrace.registry.ingest.epoch import ALIASES, _namespace
+from modtrace.registry.register import provider_of
 from modtrace.yaml_read import read_yaml
 
 ARCHITECTURE_TABLE = load_architectures()
@@ -247,3 +250,14 @@ def test_family_sizes_equal_the_chain_walk(edges: pl.DataFrame, own: dict[str, f
         pl.Series("relation", [relations[i % 5] for i in range(edges.height)], dtype=pl.String)
     )
     assert family_sizes(edges, own).equals(family_sizes_exact(edges, own))
+
+
+@given(model_ids)
+def test_epoch_matching_reads_namespaces_as_the_register_does(model_id: str) -> None:
+    assert _namespace(model_id) == provider_of(model_id)
+
+
+def test_building_the_population_loads_no_database_code() -> None:
+    code = "import sys, modtrace.ecosystem.population; print('sqlalchemy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -319,9 +319,12 @@ def build_population(
             & ~((pl.col("relation") == "quantized") & (inferred_rel == "merge"))
         ).alias("relation_disputed")
     )
+    pop = pop.with_columns(flag_expr("signal_text").alias("safeguard_removal"))
+    hits = pop["safeguard_removal"].arg_true()  # the term is read where a rule matched only
     pop = pop.with_columns(
-        flag_expr("signal_text").alias("safeguard_removal"),
-        term_expr("signal_text").alias("safeguard_term"),
+        pl.Series("safeguard_term", [None] * pop.height, dtype=pl.String).scatter(
+            hits, pop[hits].select(term_expr("signal_text").alias("t"))["t"]
+        )
     )
     flagged = set(pop.filter(pl.col("safeguard_removal"))["model_id"].to_list())
     ancestors = pop.select("root").unique().rename({"root": "model_id"})
