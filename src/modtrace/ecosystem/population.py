@@ -22,7 +22,7 @@ from modtrace.ecosystem.sizes import (
     parse_size,
     parse_sizes,
 )
-from modtrace.ecosystem.snapshot import deletions, first_listings, read_listings, read_weeks
+from modtrace.ecosystem.snapshot import first_listings, last_deletions, read_listings, read_weeks
 from modtrace.registry.ingest.epoch import load_aliases, read_epoch, resolve
 from modtrace.registry.ingest.relations import infer_relations
 
@@ -257,6 +257,16 @@ def lineage_edges(derived: pl.DataFrame, hub: pl.DataFrame | None) -> pl.DataFra
     return pl.concat([snapshot, extra])
 
 
+def _with_roots(derived: pl.DataFrame, roots: pl.DataFrame) -> pl.DataFrame:
+    """``derived`` left-joined with its roots; the roots of the edges built from ``derived``
+    come in its order, so they are laid beside it when the ids line up."""
+    head = roots.head(derived.height)
+    ids = derived["model_id"]
+    if head.height == derived.height and not ids.null_count() and head["model_id"].equals(ids):
+        return pl.concat([derived, head.drop("model_id")], how="horizontal")
+    return derived.join(roots, on="model_id", how="left")
+
+
 def build_population(
     lineage_dir: Path, hub_stats: Path | None = None, epoch_dir: Path | None = None
 ) -> pl.DataFrame:
@@ -267,8 +277,8 @@ def build_population(
     edges = lineage_edges(derived, hub)
     roots = resolve_roots(edges)
     pop = (
-        derived.join(roots, on="model_id", how="left")
-        .join(deletions(lineage_dir, listings), on="model_id", how="left")
+        _with_roots(derived, roots)
+        .join(last_deletions(lineage_dir, listings), on="model_id", how="left")
         .join(_signal_text(hub), on="model_id", how="left")
         .with_columns(
             pl.concat_str(

@@ -101,9 +101,15 @@ def first_listings(listings: pl.DataFrame) -> pl.DataFrame:
 
 def deletions(directory: Path, added: pl.DataFrame | None = None) -> pl.DataFrame:
     """``model_id, deleted_at``: the last week each model was listed as deleted, unless it was
-    listed as added again after that week (a re-upload under the same id is live).
+    listed as added again after that week (a re-upload under the same id is live); sorted by
+    ``model_id``.
 
     ``added`` is the ``added`` listings (:func:`read_listings`) when already read."""
+    return last_deletions(directory, added).sort("model_id")
+
+
+def last_deletions(directory: Path, added: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The rows of :func:`deletions` in no particular order (to be joined on ``model_id``)."""
     schema = {"model_id": pl.String, "deleted_at": pl.Date}
     try:
         every_deletion = _listings(directory, "deleted")
@@ -114,7 +120,7 @@ def deletions(directory: Path, added: pl.DataFrame | None = None) -> pl.DataFram
         listed = _listings(directory, "added") if added is None else added
         last_added = (
             listed.select("model_id", "week")
-            .filter(pl.col("model_id").is_in(last_deleted["model_id"].implode()))
+            .join(last_deleted.select("model_id"), on="model_id", how="semi")
             .group_by("model_id")
             .agg(pl.col("week").max().alias("added_at"))
         )
@@ -124,7 +130,6 @@ def deletions(directory: Path, added: pl.DataFrame | None = None) -> pl.DataFram
         last_deleted.join(last_added, on="model_id", how="left")
         .filter(pl.col("added_at").is_null() | (pl.col("added_at") <= pl.col("deleted_at")))
         .select("model_id", "deleted_at")
-        .sort("model_id")
     )
 
 
