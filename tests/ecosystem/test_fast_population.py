@@ -34,6 +34,8 @@ from modtrace.ecosystem.sizes import (
     family_sizes_exact,
     load_architecture_active,
     load_architectures,
+    looks_moe,
+    moe_flags,
     name_sizes,
     parse_size,
     parse_sizes,
@@ -261,3 +263,20 @@ def test_building_the_population_loads_no_database_code() -> None:
     code = "import sys, modtrace.ecosystem.population; print('sqlalchemy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            model_ids,
+            st.one_of(
+                st.none(), st.lists(st.sampled_from(["llama", "Mixtral", "qwen3_moe", "MoE"]))
+            ),
+        ),
+        max_size=20,
+    )
+)
+def test_moe_flags_equal_looks_moe(rows: list[tuple[str, list[str] | None]]) -> None:
+    ids, tags = [i for i, _ in rows], [t for _, t in rows]
+    assert moe_flags(ids, tags) == [looks_moe(i, t) for i, t in rows]

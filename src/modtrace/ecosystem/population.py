@@ -17,7 +17,7 @@ from modtrace.ecosystem.safeguards import flag_expr, inherited, term_expr
 from modtrace.ecosystem.sizes import (
     family_sizes,
     gguf_total,
-    looks_moe,
+    moe_flags,
     name_sizes,
     parse_size,
     parse_sizes,
@@ -171,10 +171,9 @@ def _root_info(
     for label, column in reversed(sources):
         source = pl.when(pl.col(column).is_not_null()).then(pl.lit(label)).otherwise(source)
     moe = [
-        looks_moe(r, t) or stated is not None
-        for r, t, stated in zip(
-            info["root"].to_list(),
-            info["root_tags"].to_list(),
+        named or stated is not None
+        for named, stated in zip(
+            moe_flags(info["root"].to_list(), info["root_tags"].to_list()),
             info["architecture_active"].to_list(),
             strict=True,
         )

@@ -154,6 +154,19 @@ def looks_moe(model_id: str, tags: list[str] | None) -> bool:
     return any(t.lower() in MOE_ARCHITECTURES for t in tags or [])
 
 
+def moe_flags(ids: list[str], tags: list[list[str] | None]) -> list[bool]:
+    """:func:`looks_moe` of each id with its tags, each distinct name read once."""
+    by_name: dict[str, bool] = {}
+    out = []
+    for model_id, tagged in zip(ids, tags, strict=True):
+        name = model_id.rsplit("/", 1)[-1]
+        named = by_name.get(name)
+        if named is None:
+            named = by_name[name] = looks_moe(name, None)
+        out.append(named or any(t.lower() in MOE_ARCHITECTURES for t in tagged or []))
+    return out
+
+
 def gguf_total(text: str | None) -> float | None:
     """The parameter total in hub-stats' ``gguf`` JSON text, if any."""
     if not text:
@@ -174,8 +187,7 @@ def name_sizes(ids: list[str]) -> pl.DataFrame:
     Each distinct name is read once, and the table's patterns are tried only where the name
     holds their literal text (:mod:`modtrace.ecosystem.prefilter`): the answers of
     :func:`parse_size`, :func:`active_from_name` and :func:`architecture_size` per id."""
-    table = load_architectures()
-    active = load_architecture_active()
+    table, active = load_architecture_tables()
     names = [i.rsplit("/", 1)[-1] for i in ids]
     distinct = list(dict.fromkeys(names))
     size = dict(zip(distinct, parse_sizes(distinct), strict=True))
@@ -316,11 +328,7 @@ ARCHITECTURES: Final = Path(__file__).with_name("architecture_sizes.yaml")
 
 def load_architectures(path: Path = ARCHITECTURES) -> list[tuple[re.Pattern[str], float, str]]:
     """The reviewed architecture sizes: ``(pattern, parameters, reference)`` in order."""
-    entries = read_yaml(path) or []
-    return [
-        (re.compile(str(e["pattern"])), float(e["parameters"]), str(e["reference"]))
-        for e in entries
-    ]
+    return load_architecture_tables(path)[0]
 
 
 def load_architecture_active(
@@ -328,12 +336,24 @@ def load_architecture_active(
 ) -> list[tuple[re.Pattern[str], float, str]]:
     """The mixtures of experts in the reviewed table: ``(pattern, active parameters,
     reference)``, so that :func:`architecture_size` reads their active count."""
+    return load_architecture_tables(path)[1]
+
+
+def load_architecture_tables(
+    path: Path = ARCHITECTURES,
+) -> tuple[list[tuple[re.Pattern[str], float, str]], list[tuple[re.Pattern[str], float, str]]]:
+    """:func:`load_architectures` and :func:`load_architecture_active`, from one read."""
     entries = read_yaml(path) or []
-    return [
+    sizes = [
+        (re.compile(str(e["pattern"])), float(e["parameters"]), str(e["reference"]))
+        for e in entries
+    ]
+    active = [
         (re.compile(str(e["pattern"])), float(e["active"]), str(e["reference"]))
         for e in entries
         if "active" in e
     ]
+    return sizes, active
 
 
 def architecture_key(model_id: str) -> str:
