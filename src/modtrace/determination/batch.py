@@ -2,14 +2,15 @@
 
 The frame has one column per fact path (see :data:`modtrace.facts.FACT_COLUMNS`); absent
 columns are treated as unknown. The result adds the compute estimates, one ``step.<id>``
-column per step (true/false/null), ``outcome`` and ``role``.
+column per step (true/false/null), ``outcome`` and ``role``. :func:`assess_points` assesses the
+rows under many values of one parameter in one plan (a sweep), the parameter as a column.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -20,6 +21,7 @@ from modtrace.compute.frame import with_compute_estimates
 from modtrace.determination.decide import decide
 from modtrace.facts.flatten import FACT_COLUMNS, Kind
 from modtrace.regimes.columnar import compile_bool, near_tie, step_column
+from modtrace.regimes.expr import referenced_facts
 from modtrace.regimes.model import Regime
 from modtrace.regimes.scalar import Env
 
@@ -106,23 +108,41 @@ def _settle_exactly(batch: pl.DataFrame, regime: Regime, supplied: bool) -> pl.D
     )
 
 
-def _settle_in_place(frame: pl.DataFrame, regime: Regime, supplied: bool) -> pl.DataFrame:
-    """``frame`` with its near-tie rows' answers replaced by the exact evaluator's."""
+def _settle_in_place(
+    frame: pl.DataFrame, regimes: Sequence[Regime], supplied: bool, point: str | None
+) -> pl.DataFrame:
+    """``frame`` with its near-tie rows' answers replaced by the exact evaluator's: under
+    ``regimes[0]``, or with a ``point`` column, under ``regimes[<the row's point>]``."""
     ties = frame[_TIE]
     if not ties.any():
         return frame
-    rows = ties.arg_true()
-    settled = _settle_exactly(frame.filter(ties), regime, supplied)
-    names = [step_column(s.id) for s in regime.steps] + ["outcome", "role"]
-    return frame.with_columns(frame[n].clone().scatter(rows, settled[n]) for n in names)
+    names = [step_column(s.id) for s in regimes[0].steps] + ["outcome", "role"]
+    columns = {n: frame[n].clone() for n in names}
+    tied = frame.with_row_index(_ROW).filter(ties)
+    groups = [(0, tied)] if point is None else tied.partition_by(point, as_dict=True).items()
+    for which, rows in groups:
+        index = which[0] if isinstance(which, tuple) else which
+        settled = _settle_exactly(rows, regimes[int(index)], supplied)
+        for n in names:
+            columns[n] = columns[n].scatter(rows[_ROW], settled[n])
+    return frame.with_columns(columns.values())
 
 
-def assess_lazy(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.LazyFrame:
-    """The lazy plan that assesses every row of ``frame`` under ``regime``.
+_ROW = "_modtrace_row"
 
-    Rows where a comparison's two sides are within rounding of each other are settled with the
-    exact evaluator, so the batch and the single-case answers agree at every boundary."""
-    params = regime.param_values()
+
+def _plan(
+    frame: pl.DataFrame | pl.LazyFrame,
+    regimes: Sequence[Regime],
+    params: Mapping[str, Any],
+    point: str | None,
+    keep: Sequence[str] | None = None,
+) -> pl.LazyFrame:
+    """The assessment plan under ``params`` (a value, or an expression for a swept one); near
+    ties are settled under ``regimes`` (see :func:`_settle_in_place`). With ``keep``, only
+    those columns and the answers come out, and only the columns settling reads go through
+    it (the frame need not carry every fact column, most of them unknown, through the pass)."""
+    regime = regimes[0]
     conformed, names = _conformed(frame)
     supplied = _supplied(names)
     lazy = with_compute_estimates(conformed, names)
@@ -160,16 +180,71 @@ def assess_lazy(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.LazyFr
     floats = lazy.with_columns(
         outcome.alias("outcome"), role.alias("role"), near_tie(trees, params).alias(_TIE)
     )
+    if keep is not None:
+        answers = [step_column(s.id) for s in regime.steps] + ["outcome", "role", _TIE]
+        read = {p for t in trees for p in referenced_facts(t)} if supplied else set(FRAME_SCHEMA)
+        quantities = {f"{q}.{p}" for q in (MODIFICATION, ORIGINAL) for p in _PARTS}
+        wanted = set(keep) | read | quantities | ({point} if point else set())
+        floats = floats.select(
+            sorted(n for n in names if n in wanted and n not in answers) + answers
+        )
     # One pass over the whole frame: the (rare) near-tie rows are settled and written back in
     # place; a frame without any is returned as it is, with no split, sort or copy.
     return floats.map_batches(
-        lambda whole: _settle_in_place(whole, regime, supplied),
+        lambda whole: _settle_in_place(whole, regimes, supplied, point),
         schema=floats.collect_schema(),
         predicate_pushdown=False,
         projection_pushdown=False,  # settling reads every fact column
         slice_pushdown=False,
         streamable=False,
     ).drop(_TIE)
+
+
+def assess_lazy(
+    frame: pl.DataFrame | pl.LazyFrame, regime: Regime, keep: Sequence[str] | None = None
+) -> pl.LazyFrame:
+    """The lazy plan that assesses every row of ``frame`` under ``regime``: the frame's columns
+    (or only those in ``keep``), the compute estimates, the step answers, outcome and role.
+
+    Rows where a comparison's two sides are within rounding of each other are settled with the
+    exact evaluator, so the batch and the single-case answers agree at every boundary."""
+    return _plan(frame, [regime], regime.param_values(), None, keep)
+
+
+POINT = "_modtrace_point"
+"""The column :func:`assess_points` adds: which of the values a row was assessed at."""
+
+
+def assess_points(
+    frame: pl.DataFrame | pl.LazyFrame,
+    variants: Sequence[Regime],
+    parameter: str,
+    keep: Sequence[str] | None = None,
+) -> pl.LazyFrame:
+    """Every row of ``frame`` assessed under each of ``variants`` (copies of one regime that
+    differ in ``parameter`` alone) in one plan: the frame repeated per variant, :data:`POINT` the
+    variant's index, the parameter a column. The same answers as :func:`assess_lazy` under each
+    variant: near ties are settled exactly under the row's own variant. ``keep`` as for
+    :func:`assess_lazy` (:data:`POINT` is always kept)."""
+    if not variants:
+        raise ValueError("no variant to assess")
+    values = [v.param_values() for v in variants]
+    base = {k: x for k, x in values[0].items() if k != parameter}
+    if any({k: x for k, x in v.items() if k != parameter} != base for v in values):
+        raise ValueError(f"the variants differ in more than {parameter!r}")
+    flag = isinstance(values[0][parameter], bool)
+    swept = [bool(v[parameter]) if flag else float(v[parameter]) for v in values]
+    column = f"_modtrace_param.{parameter}"
+    points = pl.DataFrame(
+        {
+            POINT: pl.Series(range(len(variants)), dtype=pl.UInt32),
+            column: pl.Series(swept, dtype=pl.Boolean if flag else pl.Float64),
+        }
+    )
+    repeated = points.lazy().join(frame.lazy(), how="cross")
+    params = {**base, parameter: pl.col(column)}
+    plan = _plan(repeated, variants, params, POINT, keep)
+    return plan if keep is not None else plan.drop(column)
 
 
 def assess_frame(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.DataFrame:

@@ -17,8 +17,7 @@ from typing import Any, Final
 
 import polars as pl
 
-from modtrace.determination.batch import assess_lazy
-from modtrace.ecosystem.simulate import as_facts
+from modtrace.ecosystem.simulate import fold
 from modtrace.regimes.loader import with_overrides
 from modtrace.regimes.model import Regime
 
@@ -65,28 +64,25 @@ def regulation_cost(
     partial = partial_weeks(population)
     full = population.filter(~pl.col("week").is_in(partial))
     weeks = max(1, full["week"].n_unique())
-    facts = as_facts(full, assume).collect().lazy()
+    folded = fold(full, [r for r in regimes if r.id in THRESHOLDS], assume)
     rows: list[dict[str, Any]] = []
     for regime in regimes:
         name = THRESHOLDS.get(regime.id)
         if name is None:
             continue
-        for exponent in exponents:
-            variant = with_overrides(regime, {name: str(10.0**exponent)})
-            result = assess_lazy(facts, variant).select("outcome", "developer").collect()
-            caught = result.filter(pl.col("outcome") == "in-scope")
-            maybe = result.filter(pl.col("outcome") != "out-of-scope")
+        variants = [with_overrides(regime, {name: str(10.0**e)}) for e in exponents]
+        for exponent, c in zip(exponents, folded.sweep(variants, name), strict=True):
             rows.append(
                 {
                     "regime": regime.id,
                     "threshold": name,
                     "exponent": exponent,
-                    "filings_per_week": caught.height / weeks,
-                    "filings_per_week_upper": maybe.height / weeks,
-                    "developers_per_week": caught["developer"].n_unique() / weeks,
-                    "developers_per_week_upper": maybe["developer"].n_unique() / weeks,
-                    "hours_per_week": caught.height / weeks * burden.hours_per_filing,
-                    "hours_per_week_upper": maybe.height / weeks * burden.hours_per_filing,
+                    "filings_per_week": c.in_scope / weeks,
+                    "filings_per_week_upper": c.upper / weeks,
+                    "developers_per_week": c.developers_in_scope / weeks,
+                    "developers_per_week_upper": c.developers_upper / weeks,
+                    "hours_per_week": c.in_scope / weeks * burden.hours_per_filing,
+                    "hours_per_week_upper": c.upper / weeks * burden.hours_per_filing,
                 }
             )
     return pl.DataFrame(rows)

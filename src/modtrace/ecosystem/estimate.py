@@ -27,13 +27,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
 import polars as pl
 
 from modtrace.determination.batch import assess_lazy
 from modtrace.ecosystem import assumptions as a
-from modtrace.ecosystem.simulate import as_facts, run
+from modtrace.ecosystem.draws import Ranges, Sampler, normal_scores, sample_in_range
 from modtrace.regimes.loader import with_overrides
 from modtrace.regimes.model import Regime
+
+__all__ = [
+    "CURVE_DRAWS",
+    "DRAWS",
+    "SEED",
+    "Estimate",
+    "FineTune",
+    "Fitted",
+    "LogNormal",
+    "epoch_finetunes",
+    "estimate_curve",
+    "fit",
+    "leave_one_out",
+    "monte_carlo",
+    "normal_scores",
+    "pretraining_tokens_per_parameter",
+    "sample_in_range",
+]
 
 DRAWS: Final = 20
 CURVE_DRAWS: Final = 6
@@ -164,80 +183,10 @@ class Estimate:
     expected: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
-def normal_scores(n: int) -> pl.Series:
-    """``n`` standard normal quantiles at ``(i + 0.5) / n``: shuffled, a stratified sample."""
-    inv = statistics.NormalDist().inv_cdf
-    return pl.Series("z", [inv((i + 0.5) / n) for i in range(n)], dtype=pl.Float64)
-
-
-def sample_in_range(low: float, high: float, u: float, prior: str) -> float:
-    """The size at quantile ``u`` (0 to 1) of ``prior`` over ``[low, high]``."""
-    if prior == "uniform":
-        return low + u * (high - low)
-    return math.exp(math.log(low) + u * (math.log(high) - math.log(low)))
-
-
 def _range_sizes(population: pl.DataFrame, prior: str, rng: random.Random) -> pl.Series:
     """One drawn size per original known only by a family range (null elsewhere), shared by
     all its derivatives."""
-    if "root_active_low" not in population.columns:  # a population built before ranges
-        return pl.Series("drawn", [None] * population.height, dtype=pl.Float64)
-    ranged = (
-        population.filter(
-            pl.col("root_active_parameters").is_null() & pl.col("root_active_low").is_not_null()
-        )
-        .group_by("root")
-        .agg(pl.first("root_active_low"), pl.first("root_active_high"))
-        .sort("root")
-    )
-    drawn = {
-        root: sample_in_range(low, high, rng.random(), prior)
-        for root, low, high in ranged.iter_rows()
-    }
-    return population["root"].replace_strict(drawn, default=None, return_dtype=pl.Float64)
-
-
-def _draw(
-    population: pl.DataFrame, fitted: Fitted, scores: pl.Series, rng: random.Random
-) -> pl.DataFrame:
-    """One draw: point values for both compute quantities where a size is known."""
-    ft = fitted.finetune_tokens
-    tp = fitted.tokens_per_parameter
-    z_tokens = scores.shuffle(seed=rng.randrange(2**32))
-    z_ratio = scores.shuffle(seed=rng.randrange(2**32))
-    tokens = (10.0 ** (ft.mean + ft.sd * z_tokens)).alias("tokens")
-    ratio = (10.0 ** (tp.mean + tp.sd * z_ratio)).alias("ratio")
-    drawn = _range_sizes(population, fitted.size_prior, rng)
-    active = pl.coalesce(pl.col("root_active_parameters"), pl.lit(drawn))
-    rel = pl.col("relation")
-    original = (
-        pl.when(pl.col("epoch_compute").is_not_null())
-        .then(pl.col("epoch_compute"))
-        .otherwise(6.0 * active * active * pl.lit(ratio))
-    )
-    low_fpt, _ = a.ADAPTER_FLOP_PER_TOKEN_PARAM
-    full_fpt, _ = a.FULL_FLOP_PER_TOKEN_PARAM
-    modification = (
-        pl.when(rel.is_in(["merge", "quantized"]))
-        .then(0.0)
-        .when(rel == "adapter")
-        .then(low_fpt * active * pl.lit(tokens))
-        .otherwise(full_fpt * active * pl.lit(tokens))
-    )
-    known = active.is_not_null()
-    columns = []
-    for prefix, value, ok in (
-        ("original.training_compute", original, known | pl.col("epoch_compute").is_not_null()),
-        ("modification.compute", modification, known | rel.is_in(["merge", "quantized"])),
-    ):
-        point = pl.when(ok).then(value)
-        columns += [
-            point.alias(f"{prefix}.flop"),
-            point.fill_null(0.0).alias(f"{prefix}.low"),
-            point.fill_null(math.inf).alias(f"{prefix}.high"),
-            pl.when(ok).then(pl.lit("monte-carlo")).alias(f"{prefix}.method"),
-        ]
-    return population.with_columns(columns)
+    return Ranges.of(population).draw(prior, rng)
 
 
 def monte_carlo(
@@ -251,17 +200,19 @@ def monte_carlo(
     """Sample ``draws`` populations and count, per derivative and per regime, the in-scope
     draws; ``assume`` is the scenario the regimes run under (printed beside the figures)."""
     rng = random.Random(seed)
-    scores = normal_scores(population.height)
-    hits = {r.id: pl.zeros(population.height, pl.Int32, eager=True) for r in regimes}
+    sampler = Sampler(population, fitted, regimes, assume)
+    hits = {r.id: np.zeros(population.height, dtype=np.int64) for r in regimes}
     totals: dict[str, list[int]] = {r.id: [] for r in regimes}
     for _ in range(draws):
-        sample = _draw(population, fitted, scores, rng)
+        facts = sampler.draw(rng).lazy()
         for regime in regimes:
-            caught = (run(sample, regime, assume)["outcome"] == "in-scope").cast(pl.Int32)
+            outcome = assess_lazy(facts, regime, keep=[]).select("outcome").collect()["outcome"]
+            caught = (outcome == "in-scope").cast(pl.Int64).to_numpy()
             totals[regime.id].append(int(caught.sum()))
-            hits[regime.id] = hits[regime.id] + caught
+            hits[regime.id] += caught
     probabilities = population.select("derived_model").with_columns(
-        (counts.cast(pl.Float64) / draws).alias(f"p_in_scope.{rid}") for rid, counts in hits.items()
+        (pl.Series(counts, dtype=pl.Int32).cast(pl.Float64) / draws).alias(f"p_in_scope.{rid}")
+        for rid, counts in hits.items()
     )
     estimate = Estimate(draws, seed, dict(assume or {}), probabilities)
     for rid, values in totals.items():
@@ -295,13 +246,13 @@ def estimate_curve(
     """Expected in-scope count with its 90 % interval at each value of one parameter (the band
     on threshold charts); each draw is evaluated at every value."""
     rng = random.Random(seed)
-    scores = normal_scores(population.height)
+    sampler = Sampler(population, fitted, [regime], assume)
+    variants = [with_overrides(regime, {parameter: str(value)}) for value in values]
     totals: list[list[int]] = [[] for _ in values]
     for _ in range(draws):
-        facts = as_facts(_draw(population, fitted, scores, rng), assume).collect().lazy()
-        for i, value in enumerate(values):
-            variant = with_overrides(regime, {parameter: str(value)})
-            result = assess_lazy(facts, variant).select("outcome").collect()
+        facts = sampler.draw(rng).lazy()
+        for i, variant in enumerate(variants):
+            result = assess_lazy(facts, variant, keep=[]).select("outcome").collect()
             totals[i].append(int((result["outcome"] == "in-scope").sum()))
     return pl.DataFrame(
         {

@@ -23,7 +23,7 @@ from modtrace.ecosystem.report_sections import (
     threshold_charts,
     weekly_chart,
 )
-from modtrace.ecosystem.simulate import OBSERVABLE_ONLY, SCENARIOS, counts, run, sweep
+from modtrace.ecosystem.simulate import OBSERVABLE_ONLY, SCENARIOS, fold, sweep
 from modtrace.regimes.loader import default_catalog
 from modtrace.regimes.model import Regime
 
@@ -81,16 +81,20 @@ def build_report(
     report = Report(scenario, population.height, population["developer"].n_unique())
     report.burden = burden or Burden()
     report.partial_weeks = partial_weeks(population)
+    govai = catalog.get("govai-2025")
+    folded = fold(population, [*regimes, govai], assume)
     outcome_columns = []
     for regime in regimes:
         progress(f"simulating {regime.id}")
-        result = run(population, regime, assume)
-        c = counts(result)
+        answers = folded.assess(regime)
+        c = folded.counts(answers["outcome"])
         report.summary[regime.id] = {"version": regime.version, **c.as_dict()}
-        outcome_columns.append(result["outcome"].alias(f"outcome.{regime.id}"))
+        outcome_columns.append(folded.spread(answers)["outcome"].alias(f"outcome.{regime.id}"))
         if regime.id == "govai-2025":
+            step = folded.spread(answers.select("step.original_in_scope"))
             report.weekly = (
-                result.group_by("week")
+                step.with_columns(population["week"])
+                .group_by("week")
                 .agg(
                     pl.len().alias("derivatives"),
                     (pl.col("step.original_in_scope") == True).sum().alias("of_in_scope_originals"),  # noqa: E712
@@ -102,21 +106,21 @@ def build_report(
             )
     other = "observable-only" if scenario == "strict" else "strict"
     report.other_scenario = other
+    other_folded = fold(population, [*regimes, govai], SCENARIOS[other])
     for regime in regimes:
-        c = counts(run(population, regime, SCENARIOS[other]).select("outcome", "developer"))
+        c = other_folded.counts(other_folded.assess(regime)["outcome"])
         report.other_summary[regime.id] = {"version": regime.version, **c.as_dict()}
-    govai = catalog.get("govai-2025")
     grid = {"upstream_threshold_flop": log_range(*SWEEP_EXPONENTS, SWEEP_POINTS)}
-    report.other_threshold_curve = sweep(population, govai, grid, SCENARIOS[other])
+    report.other_threshold_curve = sweep(other_folded, govai, grid)
     progress("sweeping upstream_threshold_flop")
-    report.threshold_curve = sweep(population, govai, grid, assume)
+    report.threshold_curve = sweep(folded, govai, grid)
     progress("counting what regulation would cost")
     report.cost = regulation_cost(
         population, regimes, COST_EXPONENTS, OBSERVABLE_ONLY, report.burden
     )
     progress("sweeping substantial_compute_fraction")
     report.fraction_curve = sweep(
-        population, govai, {"substantial_compute_fraction": log_range(-2, 0, 11)}, assume
+        folded, govai, {"substantial_compute_fraction": log_range(-2, 0, 11)}
     )
     report.families = (
         population.group_by("root")

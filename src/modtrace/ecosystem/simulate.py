@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
 from modtrace.determination.batch import assess_lazy
 from modtrace.ecosystem import assumptions as a
+from modtrace.ecosystem.folded import QUANTITY_COLUMNS, Counts, Folded, read_columns
 from modtrace.regimes.loader import with_overrides
 from modtrace.regimes.model import Regime
 
-QUANTITY_COLUMNS = [
-    f"{q}.{p}"
-    for q in ("original.training_compute", "modification.compute")
-    for p in ("flop", "low", "high", "method")
+__all__ = [
+    "KEEP",
+    "OBSERVABLE_ONLY",
+    "QUANTITY_COLUMNS",
+    "SCENARIOS",
+    "Counts",
+    "as_facts",
+    "breakdown",
+    "counts",
+    "fold",
+    "run",
+    "sweep",
 ]
+
 KEEP = ["derived_model", "developer", "relation", "root", "week", "safeguard_removal"]
 
 
@@ -88,33 +97,6 @@ def run(
     return assess_lazy(as_facts(population, assume), regime).collect()
 
 
-@dataclass(frozen=True)
-class Counts:
-    """Outcome counts for models and distinct developers; bounds never fold unknowns away."""
-
-    in_scope: int
-    out_of_scope: int
-    indeterminate: int
-    developers_in_scope: int
-    developers_upper: int
-
-    @property
-    def upper(self) -> int:
-        """Models caught if every indeterminate case turned out in scope."""
-        return self.in_scope + self.indeterminate
-
-    def as_dict(self) -> dict[str, int]:
-        """The counts with their bounds, for tables and JSON."""
-        return {
-            "in_scope": self.in_scope,
-            "indeterminate": self.indeterminate,
-            "out_of_scope": self.out_of_scope,
-            "upper_bound": self.upper,
-            "developers_in_scope": self.developers_in_scope,
-            "developers_upper": self.developers_upper,
-        }
-
-
 def counts(result: pl.DataFrame) -> Counts:
     """Outcome counts of a simulated population (one pass over the two columns)."""
     outcome, developer = pl.col("outcome"), pl.col("developer")
@@ -146,23 +128,38 @@ def breakdown(result: pl.DataFrame, by: str, top: int | None = None) -> pl.DataF
     return table.head(top) if top else table
 
 
+def fold(
+    population: pl.DataFrame, regimes: Sequence[Regime], assume: Mapping[str, Any] | None = None
+) -> Folded:
+    """The population's facts under ``assume``, folded over every column ``regimes`` read."""
+    facts = as_facts(population, assume)
+    columns = read_columns(regimes, facts.collect_schema().names())
+    return Folded.of(facts.select(*columns, "developer").collect(), columns)
+
+
 def sweep(
-    population: pl.DataFrame,
+    population: pl.DataFrame | Folded,
     regime: Regime,
     grid: Mapping[str, Sequence[Any]],
     assume: Mapping[str, Any] | None = None,
 ) -> pl.DataFrame:
-    """Counts for every combination of parameter values in ``grid`` (one or two parameters)."""
+    """Counts for every combination of parameter values in ``grid`` (one or two parameters);
+    ``population`` may be given already folded (:func:`fold`, which ``assume`` then ignores).
+    One plan per value of the first parameter when there are two, else one in all."""
     names = list(grid)
     if not 1 <= len(names) <= 2:
         raise ValueError("sweep one or two parameters")
-    facts = as_facts(population, assume).collect().lazy()
+    folded = population if isinstance(population, Folded) else fold(population, [regime], assume)
+    outer: list[dict[str, Any]] = (
+        [{}] if len(names) == 1 else [{names[0]: v} for v in grid[names[0]]]
+    )
+    swept = names[-1]
     points: list[dict[str, Any]] = []
-    combos: list[dict[str, Any]] = [{names[0]: v} for v in grid[names[0]]]
-    if len(names) == 2:
-        combos = [{**c, names[1]: w} for c in combos for w in grid[names[1]]]
-    for combo in combos:
-        variant = with_overrides(regime, {k: str(v) for k, v in combo.items()})
-        result = assess_lazy(facts, variant).select("outcome", "developer").collect()
-        points.append({**combo, **counts(result).as_dict()})
+    for fixed in outer:
+        variants = [
+            with_overrides(regime, {k: str(v) for k, v in {**fixed, swept: w}.items()})
+            for w in grid[swept]
+        ]
+        for value, c in zip(grid[swept], folded.sweep(variants, swept), strict=True):
+            points.append({**fixed, swept: value, **c.as_dict()})
     return pl.DataFrame(points)

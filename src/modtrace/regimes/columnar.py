@@ -7,6 +7,9 @@ Numbers here are floats; the scalar evaluator's are exact. A comparison whose tw
 within a rounding error of each other is flagged by :func:`near_tie` and the batch settles those
 rows with the exact evaluator (:mod:`modtrace.determination.batch`), so no rounding decides a
 boundary in either backend.
+
+A parameter's value may be a Polars expression instead of a number (a swept parameter, one
+value per row); it is then compiled as that column and never taken for a constant.
 """
 
 from __future__ import annotations
@@ -63,7 +66,10 @@ def compile_num(node: Num, params: Mapping[str, Any]) -> Triple:
         case Const(value):
             return _lit(float(value))
         case NumParam(name):
-            return _lit(float(params[name]))
+            value = params[name]
+            if isinstance(value, pl.Expr):  # a swept parameter, one value per row
+                return (value, value, value)
+            return _lit(float(value))
         case NumFact(path):
             col = pl.col(path).cast(pl.Float64)
             return (col, col.fill_null(0.0), col.fill_null(math.inf))
@@ -93,7 +99,10 @@ def compile_bool(node: Bool, params: Mapping[str, Any]) -> pl.Expr:
         case Recorded(path):
             return pl.col(path).cast(pl.Boolean).fill_null(False)
         case BoolParam(name):
-            return pl.lit(bool(params[name]), dtype=pl.Boolean)
+            value = params[name]
+            if isinstance(value, pl.Expr):
+                return value.cast(pl.Boolean)
+            return pl.lit(bool(value), dtype=pl.Boolean)
         case StepRef(step):
             return pl.col(step_column(step))
         case All(items):
@@ -144,12 +153,14 @@ def _close(a: pl.Expr, b: pl.Expr) -> pl.Expr:
 
 def _constant(node: Num, params: Mapping[str, Any]) -> tuple[float, float, float] | None:
     """A side that reads no fact, as the floats :func:`compile_num`'s expressions give for it
-    (constants, parameters and their products); ``None`` for anything else."""
+    (constants, parameters and their products); ``None`` for anything else, and for a swept
+    parameter (a column: one value per row)."""
     match node:
         case Const(value):
             return (float(value),) * 3
         case NumParam(name):
-            return (float(params[name]),) * 3
+            value = params[name]
+            return None if isinstance(value, pl.Expr) else (float(value),) * 3
         case Mul(left, right):
             a, b = _constant(left, params), _constant(right, params)
             if a is None or b is None:

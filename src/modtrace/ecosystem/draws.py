@@ -1,0 +1,156 @@
+"""The central estimate's sampled populations, drawn cheaply.
+
+Each draw changes only the two compute intervals (:meth:`Sampler.draw`); the other facts are
+built once, for the columns the regimes read, and the originals known by a family range are
+found once. The random stream is read in the same order as before (two shuffles, then one
+size per ranged original, by root), so the same seed gives the same draws.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import random
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from modtrace.ecosystem import assumptions as a
+from modtrace.ecosystem.folded import QUANTITY_COLUMNS, read_columns
+
+if TYPE_CHECKING:
+    from modtrace.ecosystem.estimate import Fitted
+    from modtrace.regimes.model import Regime
+
+
+@functools.lru_cache(maxsize=4)
+def normal_scores(n: int) -> pl.Series:
+    """``n`` standard normal quantiles at ``(i + 0.5) / n``: shuffled, a stratified sample."""
+    inv = statistics.NormalDist().inv_cdf
+    return pl.Series("z", [inv((i + 0.5) / n) for i in range(n)], dtype=pl.Float64)
+
+
+def sample_in_range(low: float, high: float, u: float, prior: str) -> float:
+    """The size at quantile ``u`` (0 to 1) of ``prior`` over ``[low, high]``."""
+    if prior == "uniform":
+        return low + u * (high - low)
+    return math.exp(math.log(low) + u * (math.log(high) - math.log(low)))
+
+
+@dataclass(frozen=True)
+class Ranges:
+    """The originals known only by a family range (by root, sorted), and each derivative's
+    index among them (null for the others)."""
+
+    bounds: list[tuple[float, float]]
+    index: pl.Series
+
+    @classmethod
+    def of(cls, population: pl.DataFrame) -> Ranges:
+        """The ranged originals of ``population``."""
+        if "root_active_low" not in population.columns:  # a population built before ranges
+            return cls([], pl.Series("index", [None] * population.height, dtype=pl.UInt32))
+        ranged = (
+            population.filter(
+                pl.col("root_active_parameters").is_null() & pl.col("root_active_low").is_not_null()
+            )
+            .group_by("root")
+            .agg(pl.first("root_active_low"), pl.first("root_active_high"))
+            .sort("root")
+        )
+        position = {root: i for i, root in enumerate(ranged["root"])}
+        index = population["root"].replace_strict(position, default=None, return_dtype=pl.UInt32)
+        bounds = list(zip(ranged["root_active_low"], ranged["root_active_high"], strict=True))
+        return cls(bounds, index)
+
+    def draw(self, prior: str, rng: random.Random) -> pl.Series:
+        """One drawn size per ranged original (``rng`` read once per original, by root),
+        shared by all its derivatives; null elsewhere."""
+        drawn = pl.Series(
+            [sample_in_range(low, high, rng.random(), prior) for low, high in self.bounds],
+            dtype=pl.Float64,
+        )
+        if drawn.is_empty():
+            return pl.Series("drawn", [None] * self.index.len(), dtype=pl.Float64)
+        return drawn.gather(self.index).alias("drawn")
+
+
+class Sampler:
+    """Draws of a population's compute intervals, with the facts that do not change."""
+
+    def __init__(
+        self,
+        population: pl.DataFrame,
+        fitted: Fitted,
+        regimes: Sequence[Regime],
+        assume: Mapping[str, Any] | None = None,
+    ) -> None:
+        from modtrace.ecosystem.simulate import as_facts  # noqa: PLC0415 (simulate imports us)
+
+        facts = as_facts(population, assume)
+        self.drawn = [c for c in QUANTITY_COLUMNS if c not in (assume or {})]
+        columns = read_columns(regimes, facts.collect_schema().names())
+        self.facts = facts.select(c for c in columns if c not in self.drawn).collect()
+        self.source = population.select("epoch_compute", "root_active_parameters", "relation")
+        self.fitted = fitted
+        self.scores = normal_scores(population.height)
+        self.ranges = Ranges.of(population)
+
+    @property
+    def height(self) -> int:
+        """Rows per draw."""
+        return self.facts.height
+
+    def draw(self, rng: random.Random) -> pl.DataFrame:
+        """One draw's facts: point values for both compute quantities where a size is known."""
+        ft = self.fitted.finetune_tokens
+        tp = self.fitted.tokens_per_parameter
+        z_tokens = self.scores.shuffle(seed=rng.randrange(2**32))
+        z_ratio = self.scores.shuffle(seed=rng.randrange(2**32))
+        tokens = (10.0 ** (ft.mean + ft.sd * z_tokens)).alias("tokens")
+        ratio = (10.0 ** (tp.mean + tp.sd * z_ratio)).alias("ratio")
+        drawn = self.ranges.draw(self.fitted.size_prior, rng)
+        active = pl.coalesce(pl.col("root_active_parameters"), pl.lit(drawn))
+        rel = pl.col("relation")
+        original = (
+            pl.when(pl.col("epoch_compute").is_not_null())
+            .then(pl.col("epoch_compute"))
+            .otherwise(6.0 * active * active * pl.lit(ratio))
+        )
+        low_fpt, _ = a.ADAPTER_FLOP_PER_TOKEN_PARAM
+        full_fpt, _ = a.FULL_FLOP_PER_TOKEN_PARAM
+        modification = (
+            pl.when(rel.is_in(["merge", "quantized"]))
+            .then(0.0)
+            .when(rel == "adapter")
+            .then(low_fpt * active * pl.lit(tokens))
+            .otherwise(full_fpt * active * pl.lit(tokens))
+        )
+        known = active.is_not_null()
+        ok = {
+            "original.training_compute": known | pl.col("epoch_compute").is_not_null(),
+            "modification.compute": known | rel.is_in(["merge", "quantized"]),
+        }
+        points = self.source.select(  # each point once; the columns below only copy it
+            pl.when(ok["original.training_compute"]).then(original).alias("original"),
+            pl.when(ok["modification.compute"]).then(modification).alias("modification"),
+            *(v.alias(f"ok.{k}") for k, v in ok.items()),
+        )
+        columns = []
+        for prefix, point in (
+            ("original.training_compute", pl.col("original")),
+            ("modification.compute", pl.col("modification")),
+        ):
+            columns += [
+                point.alias(f"{prefix}.flop"),
+                point.fill_null(0.0).alias(f"{prefix}.low"),
+                point.fill_null(math.inf).alias(f"{prefix}.high"),
+                pl.when(pl.col(f"ok.{prefix}"))
+                .then(pl.lit("monte-carlo"))
+                .alias(f"{prefix}.method"),
+            ]
+        quantities = points.select(columns).select(self.drawn)
+        return self.facts.hstack(quantities.get_columns())

@@ -1,0 +1,163 @@
+"""A population folded to its distinct fact rows, so that each run assesses every distinct case
+once and maps the answers back to the derivatives.
+
+The snapshot's 118,727 derivatives differ in the facts the regimes read in fewer than 2,000
+ways (same original, relation and signals give the same case), so a run decides those few rows
+(near-tie settling included) and each derivative takes its row's answer through a key computed
+once. Counts still come from the derivatives themselves: models by the rows each case stands
+for, developers as the distinct developers among them.
+
+Every column any step can read is kept in the folded rows (the fact paths of every tree of the
+regimes, and the compute intervals), so the batch evaluator, and the exact evaluator it settles
+near ties with, see what they would see on any of the derivatives the row stands for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from modtrace.determination.batch import FRAME_SCHEMA, POINT, assess_lazy, assess_points
+from modtrace.regimes.columnar import step_column
+from modtrace.regimes.expr import Bool, referenced_facts
+from modtrace.regimes.model import Regime
+
+KEY = "_modtrace_key"
+"""The folded row a derivative stands for (its index in :attr:`Folded.table`)."""
+
+QUANTITIES = ("original.training_compute", "modification.compute")
+QUANTITY_COLUMNS = [f"{q}.{p}" for q in QUANTITIES for p in ("flop", "low", "high", "method")]
+
+
+def trees(regime: Regime) -> Iterator[Bool]:
+    """Every expression tree the batch evaluator compiles for ``regime``."""
+    for step in regime.steps:
+        yield step.when
+        yield from (e.when for e in step.exceptions)
+    yield regime.scope
+    yield from (r.when for r in regime.roles if r.when is not None)
+
+
+def read_columns(regimes: Iterable[Regime], names: Sequence[str]) -> list[str]:
+    """The columns of a facts frame (``names``) that assessing it under ``regimes`` can read:
+    the facts their trees name and the compute intervals. Without all four columns of both
+    intervals the evaluator derives them from the facts, so then every fact column counts."""
+    present = set(names)
+    if not set(QUANTITY_COLUMNS) <= present:
+        return [n for n in names if n in FRAME_SCHEMA or n in QUANTITY_COLUMNS]
+    read = {p: None for r in regimes for t in trees(r) for p in referenced_facts(t)}
+    return [n for n in names if n in read or n in QUANTITY_COLUMNS]
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Outcome counts for models and distinct developers; bounds never fold unknowns away."""
+
+    in_scope: int
+    out_of_scope: int
+    indeterminate: int
+    developers_in_scope: int
+    developers_upper: int
+
+    @property
+    def upper(self) -> int:
+        """Models caught if every indeterminate case turned out in scope."""
+        return self.in_scope + self.indeterminate
+
+    def as_dict(self) -> dict[str, int]:
+        """The counts with their bounds, for tables and JSON."""
+        return {
+            "in_scope": self.in_scope,
+            "indeterminate": self.indeterminate,
+            "out_of_scope": self.out_of_scope,
+            "upper_bound": self.upper,
+            "developers_in_scope": self.developers_in_scope,
+            "developers_upper": self.developers_upper,
+        }
+
+
+@dataclass(frozen=True)
+class Folded:
+    """The distinct rows of a facts frame over some columns, and each row's key into them."""
+
+    table: pl.DataFrame
+    """One row per distinct combination, first seen first, with its index in ``KEY``."""
+    key: pl.Series
+    """Per row of the frame, its distinct row (UInt32)."""
+    weights: pl.DataFrame
+    """``KEY`` and ``rows``: how many rows each distinct row stands for."""
+    pairs: pl.DataFrame
+    """``KEY`` and ``developer`` (an integer code): each distinct (row, developer) pair."""
+
+    @classmethod
+    def of(cls, facts: pl.DataFrame, columns: Sequence[str]) -> Folded:
+        """Fold ``facts`` (with a ``developer`` column) over ``columns``."""
+        groups = (
+            facts.select(columns)
+            .with_row_index("_row")
+            .group_by(list(columns), maintain_order=True)
+            .agg(pl.col("_row"))
+            .with_row_index(KEY)
+        )
+        members = groups.select(KEY, "_row").explode("_row")
+        key = members.sort("_row")[KEY]
+        developer = facts["developer"].rank("dense").alias("developer")
+        pairs = pl.DataFrame([key, developer]).unique()
+        weights = groups.select(KEY, pl.col("_row").list.len().alias("rows"))
+        return cls(groups.drop("_row"), key, weights, pairs)
+
+    def assess(self, regime: Regime) -> pl.DataFrame:
+        """Step answers, ``outcome`` and ``role`` for each distinct row, in key order."""
+        names = [step_column(s.id) for s in regime.steps] + ["outcome", "role"]
+        return assess_lazy(self.table.lazy(), regime, keep=[]).select(names).collect()
+
+    def spread(self, answers: pl.DataFrame) -> pl.DataFrame:
+        """Per-distinct-row ``answers`` (in key order) as one row per row of the frame."""
+        return answers.select(pl.all().gather(self.key))
+
+    def counts(self, outcome: pl.Series) -> Counts:
+        """Counts over the frame's rows, from each distinct row's ``outcome`` (in key order)."""
+        frame = pl.DataFrame({KEY: self.table[KEY], "outcome": outcome})
+        return self._point_counts(frame.with_columns(pl.lit(0, dtype=pl.UInt32).alias(POINT)))[0]
+
+    def sweep(self, variants: Sequence[Regime], parameter: str) -> list[Counts]:
+        """Counts under each variant (copies of one regime differing in ``parameter``), in one
+        plan over the distinct rows."""
+        result = assess_points(self.table.lazy(), variants, parameter, keep=[KEY])
+        return self._point_counts(result.select(POINT, KEY, "outcome").collect(), len(variants))
+
+    def _point_counts(self, result: pl.DataFrame, points: int = 1) -> list[Counts]:
+        """Counts per ``POINT`` of a frame of (``POINT``, ``KEY``, ``outcome``)."""
+        outcome = pl.col("outcome")
+        weight = pl.col("rows")
+        models = (
+            result.join(self.weights, on=KEY)
+            .group_by(POINT)
+            .agg(
+                weight.filter(outcome == "in-scope").sum().alias("in"),
+                weight.filter(outcome == "out-of-scope").sum().alias("out"),
+                weight.filter(outcome == "indeterminate").sum().alias("unknown"),
+            )
+        )
+        developers = (
+            result.filter(outcome != "out-of-scope")
+            .join(self.pairs, on=KEY)
+            .group_by(POINT)
+            .agg(
+                pl.col("developer").filter(outcome == "in-scope").n_unique().alias("dev_in"),
+                pl.col("developer").n_unique().alias("dev_up"),
+            )
+        )
+        table = (
+            pl.DataFrame({POINT: pl.Series(range(points), dtype=pl.UInt32)})
+            .join(models, on=POINT, how="left")
+            .join(developers, on=POINT, how="left")
+            .fill_null(0)
+            .sort(POINT)
+        )
+        return [
+            Counts(*(int(v) for v in row))
+            for row in table.select("in", "out", "unknown", "dev_in", "dev_up").iter_rows()
+        ]
