@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +68,26 @@ def make_files(tmp: Path) -> Files:
         "training: {method: full, tokens: 1e300, epochs: 1}}\n",
     )
     put("nan_json", "nan.json", original % "NaN" + rest)
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(  # 9^8 values from 9 lines
+        f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n"
+        for p, n in zip("abcdefg", "bcdefgh", strict=True)
+    )
+    put("laughs", "laughs.yaml", laughs)
+    put("card_nul", "card-nul.md", '---\ndatasets: [a, "b\\0c"]\n---\nbody\n')
+    put("card_tags", "card-tags.md", "---\ntags: 5\nlicense: [mit]\n---\nbody\n")
+    put("card_yaml", "card-yaml.md", "---\n[unclosed\n---\nbody\n")
+    put("card_laughs", "card-laughs.md", f"---\n{laughs}---\nbody\n")
+    put("cycle", "cycle.yaml", "a: &a [*a]\n" + FACTS_HEAD)
+    put("bigint", "bigint.json", original % ("9" * 5000) + rest)
+    os.mkfifo(tmp / "pipe.yaml")
+    paths["pipe"] = str(tmp / "pipe.yaml")
+    (tmp / "zero.yaml").symlink_to("/dev/zero")
+    paths["zero"] = str(tmp / "zero.yaml")
+    put(  # a lone surrogate, escaped, inside a list: UTF-8 cannot store it
+        "surrogate_json",
+        "surrogate.json",
+        '{"original": {"id": "a/b", "provider": "P", "modalities": ["text", "\\ud800"]}, ' + rest,
+    )
     put("infinity_json", "infinity.json", original % '"Infinity"' + rest)
     put("big", "big.yaml", "# padding\n" * (5 * 2**20 // 10 + 1))
     put("listdoc", "list.yaml", "- original\n- modifier\n")

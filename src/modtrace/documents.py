@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import stat
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +35,19 @@ MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 
 NOT_FINITE = "must be a finite number"
 NUL = "contains a NUL character"
+SURROGATE = "contains a lone surrogate (an escape such as \\ud800 that is no character)"
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def bad_text(text: str) -> str | None:
+    """Why a string cannot be stored, if it cannot: a NUL (PostgreSQL refuses it) or a lone
+    surrogate, which JSON's ``\\ud800`` escapes can carry but UTF-8 cannot encode."""
+    if "\x00" in text:
+        return NUL
+    if _SURROGATES.search(text):
+        return SURROGATE
+    return None
+
 
 M = TypeVar("M", bound="BaseModel")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -101,8 +116,13 @@ def json_object(pairs: list[tuple[str, Any]]) -> _Mapping:
     return data
 
 
+def _shown(key: str) -> str:
+    """A key as it can be printed: NULs and lone surrogates as escapes."""
+    return key.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _dotted(path: tuple[Any, ...], source: str) -> str:
-    return ".".join(str(p) for p in path) or source
+    return ".".join(_shown(p) if isinstance(p, str) else str(p) for p in path) or source
 
 
 def document_issues(data: Any, *, source: str = "<document>") -> list[tuple[str, str]]:
@@ -118,15 +138,15 @@ def document_issues(data: Any, *, source: str = "<document>") -> list[tuple[str,
                 for k in getattr(value, "duplicates", ())
             )
             issues.extend(
-                (_dotted((*path, k.replace("\x00", "\\x00")), source), NUL)
+                (_dotted((*path, k), source), problem)
                 for k in value
-                if isinstance(k, str) and "\x00" in k
+                if isinstance(k, str) and (problem := bad_text(k))
             )
             stack.extend(((*path, k), v) for k, v in reversed(value.items()))
         elif isinstance(value, list | tuple):
             stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(value))))
-        elif isinstance(value, str) and "\x00" in value:
-            issues.append((_dotted(path, source), NUL))
+        elif isinstance(value, str) and (problem := bad_text(value)):
+            issues.append((_dotted(path, source), problem))
         elif isinstance(value, float) and not math.isfinite(value):
             issues.append((_dotted(path, source), NOT_FINITE))
         elif isinstance(value, _BadDate):
@@ -142,10 +162,63 @@ def _checked(data: Any, source: str, error: type[InputError]) -> Any:
     return data
 
 
+MAX_EXPANDED_VALUES = 1_000_000
+"""Values a YAML document may hold once its aliases are expanded (``*a`` repeats ``&a``)."""
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def alias_issue(root: yaml.Node, limit: int = MAX_EXPANDED_VALUES) -> str | None:
+    """Why a composed document cannot be read safely: an alias inside the node it names (a
+    cycle no walk ends), or aliases of aliases that expand it past ``limit`` values (a "billion
+    laughs"). Sizes are counted once per node, so the check costs what the text does."""
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()  # nodes whose children are still being counted: the current path
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, counted = stack.pop()
+        key = id(node)
+        if counted:
+            open_.discard(key)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in _children(node))
+            if sizes[key] > limit:
+                return f"its aliases expand it to more than {limit:,} values"
+            continue
+        if key in sizes:
+            continue
+        open_.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in open_:
+                return "an alias refers to a node that contains it"
+            if id(child) not in sizes:
+                stack.append((child, False))
+    return None
+
+
+def _load_yaml(text: str, source: str, error: type[InputError]) -> Any:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if problem := alias_issue(node):
+            raise error([(source, problem)])
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def parse_yaml(text: str, *, source: str, error: type[InputError] = InputError) -> Any:
     """Parse YAML (a superset of JSON) and report syntax errors with their position."""
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data = _load_yaml(text, source, error)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
@@ -154,6 +227,8 @@ def parse_yaml(text: str, *, source: str, error: type[InputError] = InputError) 
         raise error([(source, f"malformed YAML: {exc}")]) from None
     except RecursionError:
         raise error([(source, "nested too deeply")]) from None
+    except ValueError as exc:  # an integer past Python's 4,300-digit conversion limit
+        raise error([(source, f"cannot be read: {exc}".split(";")[0])]) from None
     return _checked(data, source, error)
 
 
@@ -167,6 +242,8 @@ def parse_json(text: str, *, source: str, error: type[InputError] = InputError) 
         ) from None
     except RecursionError:
         raise error([(source, "nested too deeply")]) from None
+    except ValueError as exc:  # an integer past Python's 4,300-digit conversion limit
+        raise error([(source, f"cannot be read: {exc}".split(";")[0])]) from None
     return _checked(data, source, error)
 
 
@@ -175,9 +252,12 @@ def read_text(
 ) -> str:
     """A file's text, refused by its size (over ``limit`` bytes) before it is read."""
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        size = status.st_size
         if path.is_dir():
             raise error([(str(path), "is a folder, not a file")])
+        if not stat.S_ISREG(status.st_mode):  # /dev/zero never ends; a pipe may never answer
+            raise error([(str(path), "is not a regular file (a device or a pipe?)")])
     except FileNotFoundError:
         raise error([(str(path), "no such file")]) from None
     except OSError as exc:
@@ -193,9 +273,12 @@ def read_text(
             ]
         )
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)  # a file that grew since its size was read
     except OSError as exc:
         raise error([(str(path), f"cannot be read: {exc.strerror or exc}")]) from None
+    if len(data) > limit:
+        raise error([(str(path), f"grew past {limit / 2**20:g} MiB while it was read")])
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

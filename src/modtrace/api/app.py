@@ -149,6 +149,16 @@ def create_app(
         facts = with_notices(facts, register.notices(facts.original.id))  # paper fn 91
         catalog = default_catalog()
         ids = [request.regime] if request.regime else catalog.ids()
+        if not request.regime:  # a misspelt parameter must not be dropped without a word
+            regimes = [catalog.get(i, request.at) for i in ids]
+            if unknown := [
+                n for n in request.params if not any(n in r.parameters for r in regimes)
+            ]:
+                raise ApiError(
+                    400,
+                    "invalid input",
+                    [(f"params.{n}", "no regime has this parameter") for n in unknown],
+                )
         results = []
         for regime_id in ids:
             regime = catalog.get(regime_id, request.at)
@@ -296,6 +306,10 @@ def create_app(
                 "a modifier files only its own modifications",
                 [("facts.modifier.name", f"must be {who.subject!r}, the token's subject")],
             )
+        if forged := ownership.unbacked_notice_sources(register, facts):
+            raise ApiError(400, "invalid facts", forged)
+        if ownership.claim_refused(who, register, request.model_id, facts.modifier.name):
+            raise ApiError(409, "conflict", [("model_id", ownership.CLAIMED)])
         noticed = with_notices(facts, register.notices(facts.original.id))  # paper fn 91
         determined = [assess(noticed, r) for r in default_catalog().in_force()]
         _, filing_id = register.submit_filing(
@@ -318,14 +332,15 @@ def create_app(
         offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     ) -> dict[str, Any]:
         """Filings this caller may see (the public sees accepted ones)."""
-        views = []
-        for filing_id in store.filing_ids(
-            register, status=status, query=q, limit=limit, offset=offset
-        ):
-            context = store.filing_context(register, filing_id)
-            if context and access.can_read_filing(who, context[0], context[1]):
-                views.append(access.filing_view(who, *context))
-        return {"ok": True, "filings": views}
+        contexts = store.readable_filings(
+            register,
+            who,
+            status=status,
+            query=q,
+            limit=limit,
+            offset=offset,
+        )
+        return {"ok": True, "filings": [access.filing_view(who, *c) for c in contexts]}
 
     @app.get("/api/filings/{filing_id}", tags=["filings"])
     def get_filing(filing_id: RowId, who: Who) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from modtrace.api.errors import body
+from modtrace.documents import bad_text
 from modtrace.registry.tokens import resolve
 
 DEFAULT_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -105,14 +106,19 @@ class _HugeInteger:
     """Stands in for an integer too long to convert, so the walk can name its field."""
 
 
+def _shown(where: str) -> str:
+    """A field path as it can be printed (a key may hold a NUL or a lone surrogate)."""
+    return where.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def check_json(value: Any, limits: Limits, path: str = "", depth: int = 0) -> None:
     """Walk a parsed body; the first value over a limit, named by its field path."""
     where = path or "body"
     if depth > limits.max_depth:
         raise Refused(422, "invalid request", where, f"nested deeper than {limits.max_depth}")
     if isinstance(value, str):
-        if "\x00" in value:
-            raise Refused(422, "invalid request", where, "contains a NUL character")
+        if problem := bad_text(value):
+            raise Refused(422, "invalid request", _shown(where), problem)
         if len(value) > limits.max_string:
             raise Refused(
                 422, "invalid request", where, f"longer than {limits.max_string} characters"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 
 from modtrace.registry.register import Register
 from modtrace.registry.tables import (
@@ -15,6 +15,8 @@ from modtrace.registry.tables import (
     models,
     modifications,
 )
+from modtrace.registry.tokens import Principal
+from modtrace.visibility import access
 
 FilingContext = tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]
 """A filing, its facts, its latest determinations and its reviews."""
@@ -66,6 +68,18 @@ def filing_context(register: Register, filing_id: int) -> FilingContext | None:
     return filing, dict(row["facts"]), list(latest.values()), reviews
 
 
+def _searched(stmt: Select[Any], status: str | None, query: str | None) -> Select[Any]:
+    """``stmt`` narrowed by status and a search over the public fields."""
+    if status:
+        stmt = stmt.where(filings.c.status == status)
+    if query:
+        like = f"%{query.lower()}%"
+        stmt = stmt.where(
+            or_(filings.c.model_modified.ilike(like), filings.c.modifications_made.ilike(like))
+        )
+    return stmt
+
+
 def filing_ids(
     register: Register,
     *,
@@ -76,15 +90,49 @@ def filing_ids(
 ) -> list[int]:
     """Filing ids, newest first, optionally by status and a search over public fields."""
     stmt = select(filings.c.id).order_by(filings.c.id.desc()).limit(limit).offset(offset)
-    if status:
-        stmt = stmt.where(filings.c.status == status)
-    if query:
-        like = f"%{query.lower()}%"
-        stmt = stmt.where(
-            or_(filings.c.model_modified.ilike(like), filings.c.modifications_made.ilike(like))
-        )
     with register.engine.connect() as c:
-        return [int(i) for i in c.execute(stmt).scalars()]
+        return [int(i) for i in c.execute(_searched(stmt, status, query)).scalars()]
+
+
+def readable_filings(
+    register: Register,
+    who: Principal,
+    *,
+    status: str | None = None,
+    query: str | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[FilingContext]:
+    """One page of the filings ``who`` may read, newest first.
+
+    ``offset`` and ``limit`` count readable filings only: paging over every filing and dropping
+    the unreadable ones afterwards told a caller, by where its own filings fell, how many it
+    could not read matched a search. For modifiers and providers the columns the rule reads
+    (status, owner, model, the model's recorded provider) are read for every matching filing in
+    one query, and the full records only for the page.
+    """
+    if who.role == "public" and status not in (None, "", "accepted"):
+        return []
+    if who.role in ("regulator", "public"):  # the database can page these
+        wanted = status if who.role == "regulator" else "accepted"
+        ids = filing_ids(register, status=wanted, query=query, limit=limit, offset=offset)
+    else:
+        stmt = (
+            select(
+                filings.c.id,
+                filings.c.status,
+                filings.c.owner,
+                filings.c.model_modified,
+                models.c.provider.label("model_provider"),
+            )
+            .outerjoin(models, models.c.id == filings.c.model_modified)
+            .order_by(filings.c.id.desc())
+        )
+        with register.engine.connect() as c:
+            rows = c.execute(_searched(stmt, status, query)).mappings()
+            readable = [int(r["id"]) for r in rows if access.can_read_filing(who, dict(r), {})]
+        ids = readable[offset : offset + limit]
+    return [ctx for i in ids if (ctx := filing_context(register, i))]
 
 
 def recent_incidents(register: Register, limit: int = 50) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ from modtrace.cli.options import (
 )
 from modtrace.cli.output import count, limit_option, more, require_known, rows_csv
 from modtrace.cli.trace_cmds import trace_cmd
-from modtrace.errors import RegisterError
+from modtrace.errors import InputError, RegisterError
 
 if TYPE_CHECKING:
     pass
@@ -201,12 +201,15 @@ def filing_submit(
     Example: modtrace filing submit examples/meditron-70b.yaml --model-id epfl-llm/meditron-70b
     """
     from modtrace.determination.assess import assess
+    from modtrace.determination.notices import with_notices
     from modtrace.facts.loader import load_facts
     from modtrace.regimes.loader import default_catalog
 
     facts = load_facts(facts_file)
-    determined = [assess(facts, r) for r in default_catalog().in_force()]
-    mod_id, filing_id = open_register(database).submit_filing(
+    register = open_register(database)
+    noticed = with_notices(facts, register.notices(facts.original.id))  # paper fn 91
+    determined = [assess(noticed, r) for r in default_catalog().in_force()]
+    mod_id, filing_id = register.submit_filing(
         facts,
         determined=determined,
         model_id=model_id,
@@ -404,9 +407,49 @@ def export_group() -> None:
 def _write(text_out: str, output: Path | None) -> None:
     if output is None:
         click.echo(text_out, nl=False)
-    else:
+        return
+    try:
         output.write_text(text_out, encoding="utf-8")
-        click.echo(f"wrote {output}")
+    except OSError as exc:  # a folder, a missing folder, no permission
+        raise InputError([("--output", f"cannot be written: {exc.strerror or exc}")]) from None
+    click.echo(f"wrote {output}")
+
+
+_CARD_LISTS = ("tags", "datasets")
+"""Front-matter fields the updated card carries over as lists of names."""
+
+
+def _checked_parent_card(path: Path) -> Path:
+    """The parent card, once its text and front matter are known to be readable: a file of at
+    most 5 MiB of UTF-8, front matter that parses (no alias cycles or bombs, no NUL), with
+    ``tags`` and ``datasets`` lists of names and ``license`` a name."""
+    from huggingface_hub.repocard import REGEX_YAML_BLOCK
+
+    from modtrace.documents import parse_yaml, read_text
+
+    field = "--parent-card"
+    try:
+        text = read_text(path)
+        found = REGEX_YAML_BLOCK.search(text)
+        data = parse_yaml(found.group(2), source="front matter") if found else None
+    except InputError as exc:
+        raise InputError([(field, f"{f}: {p}") for f, p in exc.issues]) from None
+    if data is None:
+        return path
+    if not isinstance(data, dict):
+        raise InputError([(field, "front matter: must be a mapping")])
+    problems = [
+        f"front matter: {key}: must be a list of names"
+        for key in _CARD_LISTS
+        if data.get(key) is not None
+        and not isinstance(data[key], str)
+        and not (isinstance(data[key], list) and all(isinstance(x, str) for x in data[key]))
+    ]
+    if data.get("license") is not None and not isinstance(data["license"], str):
+        problems.append("front matter: license: must be a name")
+    if problems:
+        raise InputError([(field, p) for p in problems])
+    return path
 
 
 @export_group.command("card")
@@ -430,6 +473,8 @@ def export_card(
     from modtrace.documentation.card import updated_card
     from modtrace.documentation.record import derived_model
 
+    if parent_card is not None:
+        parent_card = _checked_parent_card(parent_card)
     _write(updated_card(derived_model(open_register(database), model_id), parent_card), output)
 
 

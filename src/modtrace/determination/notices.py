@@ -23,6 +23,12 @@ def _same(a: str, b: str) -> bool:
     return a.strip().casefold() == b.strip().casefold()
 
 
+def _publisher_is(publisher: str, provider: str) -> bool:
+    """Whether one of the names the publisher goes by (a token subject lists them:
+    ``Meta|meta-llama``) is the provider the facts name."""
+    return any(_same(name, provider) for name in publisher.split("|") if name.strip())
+
+
 def shown_safe_patch(facts: Facts, notices: Iterable[Mapping[str, Any]]) -> dict[str, Any] | None:
     """A patch recording the original's provider's fn 91 showing, or ``None`` if none is recorded.
 
@@ -32,7 +38,7 @@ def shown_safe_patch(facts: Facts, notices: Iterable[Mapping[str, Any]]) -> dict
         for n in notices
         if n.get("kind") == SHOWN_SAFE
         and _same(str(n.get("model_id", "")), facts.original.id)
-        and _same(str(n.get("provider", "")), facts.original.provider)
+        and _publisher_is(str(n.get("provider", "")), facts.original.provider)
     ]
     if not showings:
         return None

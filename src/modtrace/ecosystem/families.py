@@ -30,10 +30,11 @@ from pathlib import Path
 from typing import Final
 
 import polars as pl
-import yaml
 
 from modtrace.ecosystem import assumptions as a
-from modtrace.ecosystem.sizes import uuid_like
+from modtrace.ecosystem.prefilter import candidates
+from modtrace.ecosystem.sizes import architecture_key, uuid_like
+from modtrace.yaml_read import read_yaml
 
 FAMILIES: Final = Path(__file__).with_name("family_ranges.yaml")
 _FIXTURE: Final = re.compile(r"tiny-random|random-tiny|(?<![a-z])(?:dummy|debug)(?![a-z])")
@@ -67,7 +68,7 @@ class FamilyRange:
 
 def load_families(path: Path = FAMILIES) -> list[Family]:
     """The reviewed family table, in file order."""
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    entries = read_yaml(path) or []
     return [
         Family(
             str(e["family"]),
@@ -83,23 +84,33 @@ def load_families(path: Path = FAMILIES) -> list[Family]:
 def refusal(model_id: str, table: list[Family]) -> str | None:
     """Why no range is read from ``model_id`` (``uuid``, ``test-fixture``, ``ambiguous:
     a+b``, ``no-family``), or ``None`` when one is."""
-    name = model_id.rsplit("/", 1)[-1].lower().replace("_", "-")
+    name = architecture_key(model_id)
+    return _read(model_id, name, _families_in(name, table), table)[0]
+
+
+def _read(
+    model_id: str, name: str, matched: dict[str, Family], table: list[Family]
+) -> tuple[str | None, Family | None]:
+    """The refusal, or the entry a range is read from, given the families the name matches."""
     if uuid_like(name):
-        return "uuid"
+        return "uuid", None
     if _FIXTURE.search(name):
-        return "test-fixture"
-    matched = _families_in(name, table)
+        return "test-fixture", None
     if len(matched) > 1:
-        return "ambiguous:" + "+".join(sorted(matched))
-    if not matched and _by_namespace(model_id, table) is None:
-        return "no-family"
-    return None
+        return "ambiguous:" + "+".join(sorted(matched)), None
+    entry = next(iter(matched.values())) if matched else _by_namespace(model_id, table)
+    if entry is None:
+        return "no-family", None
+    return None, entry
 
 
-def _families_in(name: str, table: list[Family]) -> dict[str, Family]:
-    """The first matching entry of each family whose pattern the name matches."""
+def _families_in(
+    name: str, table: list[Family], among: Iterable[int] | None = None
+) -> dict[str, Family]:
+    """The first matching entry of each family whose pattern the name matches (trying only
+    the entries at positions ``among``, ascending, when given)."""
     out: dict[str, Family] = {}
-    for entry in table:
+    for entry in table if among is None else (table[i] for i in among):
         if entry.family not in out and entry.pattern.search(name):
             out[entry.family] = entry
     return out
@@ -112,18 +123,7 @@ def _by_namespace(model_id: str, table: list[Family]) -> Family | None:
     return next((e for e in table if owner in e.namespaces), None)
 
 
-def family_range(
-    model_id: str, table: list[Family], rounding: float = a.FAMILY_RANGE_ROUNDING
-) -> FamilyRange | None:
-    """The family range a name (or, failing that, a maker's namespace) gives, else ``None``
-    (see :func:`refusal` for why)."""
-    if refusal(model_id, table) is not None:
-        return None
-    name = model_id.rsplit("/", 1)[-1].lower().replace("_", "-")
-    matched = _families_in(name, table)
-    entry = next(iter(matched.values())) if matched else _by_namespace(model_id, table)
-    if entry is None:
-        return None
+def _range(entry: Family, rounding: float) -> FamilyRange:
     return FamilyRange(
         entry.family,
         min(entry.sizes) / rounding,
@@ -132,10 +132,32 @@ def family_range(
     )
 
 
+def family_range(
+    model_id: str, table: list[Family], rounding: float = a.FAMILY_RANGE_ROUNDING
+) -> FamilyRange | None:
+    """The family range a name (or, failing that, a maker's namespace) gives, else ``None``
+    (see :func:`refusal` for why)."""
+    name = architecture_key(model_id)
+    entry = _read(model_id, name, _families_in(name, table), table)[1]
+    return None if entry is None else _range(entry, rounding)
+
+
 def family_ranges(ids: Iterable[str], table: list[Family] | None = None) -> pl.DataFrame:
-    """``id, size_family, family_low, family_high`` for every id a range is read from."""
+    """``id, size_family, family_low, family_high`` for every id a range is read from: the
+    ranges :func:`family_range` reads, each distinct name's patterns tried only where it
+    holds their literal text (:mod:`modtrace.ecosystem.prefilter`)."""
     table = load_families() if table is None else table
-    rows = [(i, r.family, r.low, r.high) for i in ids if (r := family_range(i, table))]
+    ids = list(ids)
+    names = [architecture_key(i) for i in ids]
+    distinct = list(dict.fromkeys(names))
+    options = candidates(distinct, [e.pattern for e in table])
+    matched = {n: _families_in(n, table, among) for n, among in zip(distinct, options, strict=True)}
+    rows = []
+    for i, name in zip(ids, names, strict=True):
+        entry = _read(i, name, matched[name], table)[1]
+        if entry is not None:
+            r = _range(entry, a.FAMILY_RANGE_ROUNDING)
+            rows.append((i, r.family, r.low, r.high))
     return pl.DataFrame(
         rows,
         schema={

@@ -17,11 +17,12 @@ from modtrace.ecosystem.safeguards import flag_expr, inherited, term_expr
 from modtrace.ecosystem.sizes import (
     family_sizes,
     gguf_total,
-    looks_moe,
+    moe_flags,
     name_sizes,
     parse_size,
+    parse_sizes,
 )
-from modtrace.ecosystem.snapshot import deletions, read_weeks
+from modtrace.ecosystem.snapshot import first_listings, last_deletions, read_listings, read_weeks
 from modtrace.registry.ingest.epoch import load_aliases, read_epoch, resolve
 from modtrace.registry.ingest.relations import infer_relations
 
@@ -114,7 +115,7 @@ def _own_sizes(edges: pl.DataFrame, hub: pl.DataFrame | None) -> dict[str, float
     """Sizes a model states itself: hub-stats' safetensors or GGUF total, or the size in the
     name of a quantization (``…-7B-GGUF``); a fine-tune's name too often names its data."""
     quantized = edges.filter(pl.col("relation") == "quantized")["model_id"].to_list()
-    out = {m: v for m in quantized if (v := parse_size(m)) is not None}
+    out = {m: v for m, v in zip(quantized, parse_sizes(quantized), strict=True) if v is not None}
     if hub is not None:
         stated = hub.select(
             "id",
@@ -170,10 +171,9 @@ def _root_info(
     for label, column in reversed(sources):
         source = pl.when(pl.col(column).is_not_null()).then(pl.lit(label)).otherwise(source)
     moe = [
-        looks_moe(r, t) or stated is not None
-        for r, t, stated in zip(
-            info["root"].to_list(),
-            info["root_tags"].to_list(),
+        named or stated is not None
+        for named, stated in zip(
+            moe_flags(info["root"].to_list(), info["root_tags"].to_list()),
             info["architecture_active"].to_list(),
             strict=True,
         )
@@ -227,10 +227,13 @@ def _interval(
     ]
 
 
-def derivatives(lineage_dir: Path) -> pl.DataFrame:
+def derivatives(lineage_dir: Path, listings: pl.DataFrame | None = None) -> pl.DataFrame:
     """Models added in the snapshot that declare a base: ``model_id, relation, bases, parent,
-    week``; self-loops dropped, an undeclared relation with a base becomes ``other``."""
-    added = read_weeks(lineage_dir, "added")
+    week``; self-loops dropped, an undeclared relation with a base becomes ``other``.
+
+    ``listings`` is the ``added`` listings (:func:`~modtrace.ecosystem.snapshot.read_listings`)
+    when already read."""
+    added = read_weeks(lineage_dir, "added") if listings is None else first_listings(listings)
     return (
         added.filter(pl.col("bases").list.len() > 0)
         .with_columns(
@@ -253,17 +256,28 @@ def lineage_edges(derived: pl.DataFrame, hub: pl.DataFrame | None) -> pl.DataFra
     return pl.concat([snapshot, extra])
 
 
+def _with_roots(derived: pl.DataFrame, roots: pl.DataFrame) -> pl.DataFrame:
+    """``derived`` left-joined with its roots; the roots of the edges built from ``derived``
+    come in its order, so they are laid beside it when the ids line up."""
+    head = roots.head(derived.height)
+    ids = derived["model_id"]
+    if head.height == derived.height and not ids.null_count() and head["model_id"].equals(ids):
+        return pl.concat([derived, head.drop("model_id")], how="horizontal")
+    return derived.join(roots, on="model_id", how="left")
+
+
 def build_population(
     lineage_dir: Path, hub_stats: Path | None = None, epoch_dir: Path | None = None
 ) -> pl.DataFrame:
     """One row per derivative added in the snapshot, with every estimate and its method."""
     hub = _hub_frame(hub_stats)
-    derived = derivatives(lineage_dir)
+    listings = read_listings(lineage_dir, "added")
+    derived = derivatives(lineage_dir, listings)
     edges = lineage_edges(derived, hub)
     roots = resolve_roots(edges)
     pop = (
-        derived.join(roots, on="model_id", how="left")
-        .join(deletions(lineage_dir), on="model_id", how="left")
+        _with_roots(derived, roots)
+        .join(last_deletions(lineage_dir, listings), on="model_id", how="left")
         .join(_signal_text(hub), on="model_id", how="left")
         .with_columns(
             pl.concat_str(
@@ -314,9 +328,12 @@ def build_population(
             & ~((pl.col("relation") == "quantized") & (inferred_rel == "merge"))
         ).alias("relation_disputed")
     )
+    pop = pop.with_columns(flag_expr("signal_text").alias("safeguard_removal"))
+    hits = pop["safeguard_removal"].arg_true()  # the term is read where a rule matched only
     pop = pop.with_columns(
-        flag_expr("signal_text").alias("safeguard_removal"),
-        term_expr("signal_text").alias("safeguard_term"),
+        pl.Series("safeguard_term", [None] * pop.height, dtype=pl.String).scatter(
+            hits, pop[hits].select(term_expr("signal_text").alias("t"))["t"]
+        )
     )
     flagged = set(pop.filter(pl.col("safeguard_removal"))["model_id"].to_list())
     ancestors = pop.select("root").unique().rename({"root": "model_id"})

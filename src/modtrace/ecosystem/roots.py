@@ -5,19 +5,78 @@ graph: every walk either ends at a root or enters a loop. A model is ``cyclic`` 
 walk enters a loop (it sits on one, or descends from one); its root is then the loop's smallest
 id, so that every model of one loop agrees. ``sources`` lists, in order, the edge sources the
 walk used (``hf-lineage`` for the snapshot, ``hub-stats`` where the snapshot has no parent).
+
+Every walk that ends at a root is taken at once (:mod:`modtrace.ecosystem.walk`); the models
+whose walk enters a loop go through :func:`resolve_roots_exact`, the walk one model at a time.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
+
+from modtrace.ecosystem.walk import parent_map, walk_ends
+
+_SCHEMA = {
+    "model_id": pl.String,
+    "root": pl.String,
+    "depth": pl.Int64,
+    "cyclic": pl.Boolean,
+    "root_via": pl.String,
+}
+_MAX_SOURCES = 62
 
 
 def resolve_roots(edges: pl.DataFrame) -> pl.DataFrame:
     """``model_id -> root, depth, cyclic, root_via`` for every ``model_id`` in ``edges``.
 
     ``edges`` holds ``model_id, parent`` and optionally ``edge_source``; a model listed twice
-    keeps its first row.
+    keeps its first row. The same frame as :func:`resolve_roots_exact`, faster.
     """
+    first = edges.unique("model_id", keep="first", maintain_order=True)
+    if "edge_source" in first.columns:
+        source = first["edge_source"].cast(pl.String)
+    else:
+        source = pl.Series("edge_source", ["hf-lineage"] * first.height, dtype=pl.String)
+    names = source.unique().sort()
+    if (
+        first["model_id"].null_count()
+        or first["parent"].null_count()
+        or source.null_count()
+        or len(names) > _MAX_SOURCES
+    ):
+        return resolve_roots_exact(edges)
+    bit = source.replace_strict(
+        names, [1 << i for i in range(len(names))], return_dtype=pl.Int64
+    ).to_numpy()
+    graph = parent_map(first["model_id"].cast(pl.String), first["parent"].cast(pl.String))
+    ends = walk_ends(graph.up, bit)
+    masks = np.unique(ends.marks)
+    labels = [
+        "+".join(sorted(n for i, n in enumerate(names.to_list()) if int(m) >> i & 1)) for m in masks
+    ]
+    out = pl.DataFrame(
+        {
+            "model_id": graph.ids,
+            "root": graph.parents.gather(ends.last),
+            "depth": ends.steps,
+            "cyclic": np.zeros(first.height, dtype=np.bool_),
+            "root_via": pl.Series(ends.marks).replace_strict(masks, labels, return_dtype=pl.String),
+        },
+        schema=_SCHEMA,
+    )
+    if not ends.looping.any():
+        return out
+    looping = pl.Series(ends.looping)
+    exact = resolve_roots_exact(first.filter(looping))
+    rows = np.flatnonzero(ends.looping)
+    return out.with_columns(
+        out[c].scatter(rows, exact[c]) for c in ("root", "depth", "cyclic", "root_via")
+    )
+
+
+def resolve_roots_exact(edges: pl.DataFrame) -> pl.DataFrame:
+    """:func:`resolve_roots`, one model's walk at a time."""
     first = edges.unique("model_id", keep="first", maintain_order=True)
     parent: dict[str, str] = dict(zip(first["model_id"], first["parent"], strict=True))
     source: dict[str, str] = (
@@ -61,11 +120,5 @@ def resolve_roots(edges: pl.DataFrame) -> pl.DataFrame:
             "cyclic": [done[m][2] for m in ids],
             "root_via": ["+".join(sorted(done[m][3])) for m in ids],
         },
-        schema={
-            "model_id": pl.String,
-            "root": pl.String,
-            "depth": pl.Int64,
-            "cyclic": pl.Boolean,
-            "root_via": pl.String,
-        },
+        schema=_SCHEMA,
     )

@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from typing import Final
 
+import numpy as np
 import polars as pl
+
+from modtrace.ecosystem.walk import first_marked_above, parent_map, walk_ends
 
 RULES: Final = {
     "abliterated": r"abliterat",
@@ -70,8 +73,34 @@ def inherited(edges: pl.DataFrame, flagged: set[str]) -> dict[str, str]:
     """``model -> nearest flagged ancestor`` along first bases, for models with one.
 
     A quantization, merge, adapter or fine-tune of a safeguard-removed model carries the
-    removal whatever its own name says; the signal is then *inherited*, not direct.
+    removal whatever its own name says; the signal is then *inherited*, not direct. The same
+    map as :func:`inherited_exact`: the walks that end at a root are taken at once
+    (:mod:`modtrace.ecosystem.walk`), the models whose walk enters a loop one at a time.
     """
+    # A model listed twice keeps its last parent, at its first place (as a dict would).
+    last = edges.group_by("model_id", maintain_order=True).agg(pl.col("parent").last())
+    if last["model_id"].null_count() or last["parent"].null_count():
+        return inherited_exact(edges, flagged)
+    graph = parent_map(last["model_id"].cast(pl.String), last["parent"].cast(pl.String))
+    looping = walk_ends(graph.up, np.zeros(len(graph.up), dtype=np.int64)).looping
+    marked = graph.parents.is_in(pl.Series(sorted(flagged), dtype=pl.String)).to_numpy()
+    found = first_marked_above(graph.up, marked, looping)
+    hit = np.flatnonzero((found >= 0) & ~looping)
+    out = dict(
+        zip(
+            graph.ids.gather(hit).to_list(),
+            graph.parents.gather(found[hit]).to_list(),
+            strict=True,
+        )
+    )
+    if looping.any():
+        loop = graph.ids.filter(pl.Series(looping))
+        out.update(inherited_exact(last.filter(pl.col("model_id").is_in(loop.implode())), flagged))
+    return out
+
+
+def inherited_exact(edges: pl.DataFrame, flagged: set[str]) -> dict[str, str]:
+    """:func:`inherited`, one model's walk at a time."""
     parent = dict(zip(edges["model_id"], edges["parent"], strict=True))
     nearest: dict[str, str | None] = {}
     for start in parent:

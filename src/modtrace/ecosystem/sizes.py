@@ -14,12 +14,19 @@ use the active count: from the name (``A22B``), else a documented minimum active
 from __future__ import annotations
 
 import json
+import math
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
-import yaml
+
+from modtrace.ecosystem.prefilter import first_matches
+from modtrace.ecosystem.walk import parent_map, walk_ends
+from modtrace.yaml_read import read_yaml
 
 UNITS: Final = {"m": 1e6, "b": 1e9}
 
@@ -104,6 +111,19 @@ def parse_size(model_id: str) -> float | None:
     return _glued_size(name)
 
 
+_UNIT_AFTER_DIGIT: Final = re.compile(r"\d[bm]", re.IGNORECASE)
+"""What every size the grammar reads has (``_SIZE``, ``_GLUED``, ``_ACTIVE``): a digit
+directly before its unit. A name without one has no size."""
+
+
+def parse_sizes(ids: Iterable[str]) -> list[float | None]:
+    """:func:`parse_size` of each id, each distinct name read once (and only if it has a digit
+    directly before a unit)."""
+    names = [i.rsplit("/", 1)[-1] for i in ids]
+    read = {n: parse_size(n) if _UNIT_AFTER_DIGIT.search(n) else None for n in dict.fromkeys(names)}
+    return [read[n] for n in names]
+
+
 def _glued_size(name: str) -> float | None:
     """A size glued to a family word (``mistral7b``), unless the number is a version."""
     for match in _GLUED.finditer(name):
@@ -134,6 +154,19 @@ def looks_moe(model_id: str, tags: list[str] | None) -> bool:
     return any(t.lower() in MOE_ARCHITECTURES for t in tags or [])
 
 
+def moe_flags(ids: list[str], tags: list[list[str] | None]) -> list[bool]:
+    """:func:`looks_moe` of each id with its tags, each distinct name read once."""
+    by_name: dict[str, bool] = {}
+    out = []
+    for model_id, tagged in zip(ids, tags, strict=True):
+        name = model_id.rsplit("/", 1)[-1]
+        named = by_name.get(name)
+        if named is None:
+            named = by_name[name] = looks_moe(name, None)
+        out.append(named or any(t.lower() in MOE_ARCHITECTURES for t in tagged or []))
+    return out
+
+
 def gguf_total(text: str | None) -> float | None:
     """The parameter total in hub-stats' ``gguf`` JSON text, if any."""
     if not text:
@@ -149,16 +182,26 @@ def gguf_total(text: str | None) -> float | None:
 def name_sizes(ids: list[str]) -> pl.DataFrame:
     """``id, name_parameters, name_active, architecture_parameters, architecture_active`` for
     each id: the size grammar above, and the reviewed architecture table
-    (``architecture_sizes.yaml``; ``active`` only for a mixture of experts that states it)."""
-    table = load_architectures()
-    active = load_architecture_active()
+    (``architecture_sizes.yaml``; ``active`` only for a mixture of experts that states it).
+
+    Each distinct name is read once, and the table's patterns are tried only where the name
+    holds their literal text (:mod:`modtrace.ecosystem.prefilter`): the answers of
+    :func:`parse_size`, :func:`active_from_name` and :func:`architecture_size` per id."""
+    table, active = load_architecture_tables()
+    names = [i.rsplit("/", 1)[-1] for i in ids]
+    distinct = list(dict.fromkeys(names))
+    size = dict(zip(distinct, parse_sizes(distinct), strict=True))
+    moe = {n: active_from_name(n) if _UNIT_AFTER_DIGIT.search(n) else None for n in distinct}
+    keys = list(dict.fromkeys(architecture_key(n) for n in distinct))
+    arch = _first_values(keys, table)
+    arch_active = _first_values(keys, active)
     return pl.DataFrame(
         {
             "id": ids,
-            "name_parameters": [parse_size(i) for i in ids],
-            "name_active": [active_from_name(i) for i in ids],
-            "architecture_parameters": [architecture_size(i, table) for i in ids],
-            "architecture_active": [architecture_size(i, active) for i in ids],
+            "name_parameters": [size[n] for n in names],
+            "name_active": [moe[n] for n in names],
+            "architecture_parameters": [arch[architecture_key(n)] for n in names],
+            "architecture_active": [arch_active[architecture_key(n)] for n in names],
         },
         schema={
             "id": pl.String,
@@ -168,6 +211,14 @@ def name_sizes(ids: list[str]) -> pl.DataFrame:
             "architecture_active": pl.Float64,
         },
     )
+
+
+def _first_values(
+    keys: list[str], table: list[tuple[re.Pattern[str], float, str]]
+) -> dict[str, float | None]:
+    """Each key's value from the first entry whose pattern it matches."""
+    found = first_matches(keys, [pattern for pattern, _, _ in table])
+    return {k: None if j is None else table[j][1] for k, j in zip(keys, found, strict=True)}
 
 
 SIZE_PRESERVING: Final = frozenset({"quantized", "finetune"})
@@ -180,16 +231,75 @@ def family_sizes(edges: pl.DataFrame, own: dict[str, float]) -> pl.DataFrame:
     Every model with a known size of its own passes it up each size-preserving edge
     (quantization, full fine-tune) as long as the chain lasts; a model's family size is the
     median of what reaches it. ``edges`` holds ``model_id, parent, relation`` (first bases).
+
+    Every chain climbs one level a round, all at once; a chain that runs into a loop climbs
+    one model at a time, as in :func:`family_sizes_exact`, which gives the same frame.
     """
+    last = edges.group_by("model_id", maintain_order=True).agg(
+        pl.col("parent").last(), pl.col("relation").last()
+    )
+    sizes = list(own.values())
+    if (
+        last["model_id"].null_count()
+        or last["parent"].null_count()
+        or any(math.isnan(v) for v in sizes)
+    ):
+        return family_sizes_exact(edges, own)
+    graph = parent_map(last["model_id"].cast(pl.String), last["parent"].cast(pl.String))
+    keeps = last["relation"].is_in(sorted(SIZE_PRESERVING)).fill_null(False).to_numpy()
+    looping = walk_ends(np.where(keeps, graph.up, -1), np.zeros(len(keeps), np.int64)).looping
+    starts = pl.DataFrame(
+        {"model_id": list(own), "size": sizes}, schema={"model_id": pl.String, "size": pl.Float64}
+    ).join(
+        pl.DataFrame({"model_id": graph.ids, "_at": pl.int_range(len(keeps), eager=True)}),
+        on="model_id",
+    )
+    at = starts["_at"].to_numpy().astype(np.int64)
+    size = starts["size"].to_numpy()
+    slow = looping[at]
+    reached: dict[str, list[float]] = {}
+    if slow.any():
+        parent = dict(zip(last["model_id"], last["parent"], strict=True))
+        relation = dict(zip(last["model_id"], last["relation"], strict=True))
+        for start, value in zip(graph.ids.gather(at[slow]), size[slow], strict=True):
+            _climb(start, float(value), parent, relation, reached)
+    at, size = at[~slow], size[~slow]
+    hits: list[npt.NDArray[np.int64]] = [np.zeros(0, np.int64)]
+    hit_sizes: list[npt.NDArray[np.float64]] = [np.zeros(0)]
+    while at.size:
+        climbs = keeps[at]
+        at, size = at[climbs], size[climbs]
+        hits.append(at)  # the parent of each model climbed from is reached
+        hit_sizes.append(size)
+        up = graph.up[at]
+        at, size = up[up >= 0], size[up >= 0]
+    fast = pl.DataFrame(
+        {"id": graph.parents.gather(np.concatenate(hits)), "size": np.concatenate(hit_sizes)},
+        schema={"id": pl.String, "size": pl.Float64},
+    )
+    slow_rows = pl.DataFrame(
+        [(node, v) for node, values in reached.items() for v in values],
+        schema={"id": pl.String, "size": pl.Float64},
+        orient="row",
+    )
+    return (
+        pl.concat([fast, slow_rows])
+        .sort("id", "size")
+        .group_by("id", maintain_order=True)
+        .agg(
+            pl.col("size").gather(pl.len() // 2).first().alias("family_parameters"),
+            pl.len().cast(pl.Int64).alias("family_count"),
+        )
+    )
+
+
+def family_sizes_exact(edges: pl.DataFrame, own: dict[str, float]) -> pl.DataFrame:
+    """:func:`family_sizes`, one model's chain at a time."""
     parent = dict(zip(edges["model_id"], edges["parent"], strict=True))
     relation = dict(zip(edges["model_id"], edges["relation"], strict=True))
     reached: dict[str, list[float]] = {}
     for start, size in own.items():
-        node, seen = start, {start}
-        while relation.get(node) in SIZE_PRESERVING and parent[node] not in seen:
-            node = parent[node]
-            seen.add(node)
-            reached.setdefault(node, []).append(size)
+        _climb(start, size, parent, relation, reached)
     ids = sorted(reached)
     medians = [sorted(reached[i])[len(reached[i]) // 2] for i in ids]
     return pl.DataFrame(
@@ -198,16 +308,27 @@ def family_sizes(edges: pl.DataFrame, own: dict[str, float]) -> pl.DataFrame:
     )
 
 
+def _climb(
+    start: str,
+    size: float,
+    parent: dict[str, str],
+    relation: dict[str, str],
+    reached: dict[str, list[float]],
+) -> None:
+    """Pass ``size`` up from ``start`` along size-preserving edges, stopping before a loop."""
+    node, seen = start, {start}
+    while relation.get(node) in SIZE_PRESERVING and parent[node] not in seen:
+        node = parent[node]
+        seen.add(node)
+        reached.setdefault(node, []).append(size)
+
+
 ARCHITECTURES: Final = Path(__file__).with_name("architecture_sizes.yaml")
 
 
 def load_architectures(path: Path = ARCHITECTURES) -> list[tuple[re.Pattern[str], float, str]]:
     """The reviewed architecture sizes: ``(pattern, parameters, reference)`` in order."""
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    return [
-        (re.compile(str(e["pattern"])), float(e["parameters"]), str(e["reference"]))
-        for e in entries
-    ]
+    return load_architecture_tables(path)[0]
 
 
 def load_architecture_active(
@@ -215,12 +336,30 @@ def load_architecture_active(
 ) -> list[tuple[re.Pattern[str], float, str]]:
     """The mixtures of experts in the reviewed table: ``(pattern, active parameters,
     reference)``, so that :func:`architecture_size` reads their active count."""
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    return [
+    return load_architecture_tables(path)[1]
+
+
+def load_architecture_tables(
+    path: Path = ARCHITECTURES,
+) -> tuple[list[tuple[re.Pattern[str], float, str]], list[tuple[re.Pattern[str], float, str]]]:
+    """:func:`load_architectures` and :func:`load_architecture_active`, from one read."""
+    entries = read_yaml(path) or []
+    sizes = [
+        (re.compile(str(e["pattern"])), float(e["parameters"]), str(e["reference"]))
+        for e in entries
+    ]
+    active = [
         (re.compile(str(e["pattern"])), float(e["active"]), str(e["reference"]))
         for e in entries
         if "active" in e
     ]
+    return sizes, active
+
+
+def architecture_key(model_id: str) -> str:
+    """The name the architecture and family tables read: after the last slash, lower case,
+    ``_`` read as ``-``."""
+    return model_id.rsplit("/", 1)[-1].lower().replace("_", "-")
 
 
 def architecture_size(
@@ -228,7 +367,7 @@ def architecture_size(
 ) -> float | None:
     """The reviewed size of the first architecture whose pattern the name matches (lower
     case, ``_`` read as ``-``: ``bert_base_…`` is ``bert-base``)."""
-    name = model_id.rsplit("/", 1)[-1].lower().replace("_", "-")
+    name = architecture_key(model_id)
     for pattern, parameters, _ in table:
         if pattern.search(name):
             return parameters

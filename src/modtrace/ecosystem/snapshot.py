@@ -27,6 +27,12 @@ def read_weeks(directory: Path, kind: str = "added") -> pl.DataFrame:
     bases of its first listing that declares a base (a re-listed model may add its base later:
     29 such models in the snapshot, which the register also links).
     """
+    return first_listings(read_listings(directory, kind))
+
+
+def read_listings(directory: Path, kind: str = "added") -> pl.DataFrame:
+    """Every listing of one kind, in file order, repeats kept: ``model_id`` (stripped),
+    ``relation`` and ``base_text`` as written, ``week``."""
     folder = directory / kind
     files = sorted(folder.glob(f"{kind}_model_*.csv"))
     if not files:
@@ -44,28 +50,66 @@ def read_weeks(directory: Path, kind: str = "added") -> pl.DataFrame:
         pl.concat(frames)
         .rename({"Model ID": "model_id", "Type": "relation", "Base Model": "base_text"})
         .filter(pl.col("model_id").is_not_null())
-        .with_columns(
-            pl.col("model_id").str.strip_chars(),
-            pl.col("relation").fill_null("").str.strip_chars(),
+        .with_columns(pl.col("model_id").str.strip_chars())
+    )
+
+
+def first_listings(listings: pl.DataFrame) -> pl.DataFrame:
+    """:func:`read_weeks` from :func:`read_listings`: one row per model, in the order of the
+    listing each keeps; bases are split only where a listing names any."""
+    rows = listings.with_row_index("_order")
+    bases = (
+        rows.filter(pl.col("base_text").is_not_null())
+        .select(
+            "_order",
             pl.col("base_text")
-            .fill_null("")
             .str.split(",")
             .list.eval(pl.element().str.strip_chars().filter(pl.element() != ""))
             .alias("bases"),
         )
-        .drop("base_text")
-        .with_columns(pl.col("week").min().over("model_id"))
-        .with_row_index("_order")
-        .sort(pl.col("bases").list.len() == 0, "_order")
-        .unique(subset="model_id", keep="first")
+        .filter(pl.col("bases").list.len() > 0)
+    )
+    kept = (
+        rows.select(
+            "model_id",
+            "week",
+            "_order",
+            pl.col("_order").is_in(bases["_order"].implode()).alias("_based"),
+        )
+        .group_by("model_id")
+        .agg(
+            pl.col("week").min(),
+            pl.coalesce(pl.col("_order").filter("_based").min(), pl.col("_order").min()).alias(
+                "_order"
+            ),
+        )
         .sort("_order")
+    )
+    order = kept["_order"]
+    return (
+        kept.select(
+            "model_id",
+            rows["relation"].gather(order).fill_null("").str.strip_chars().alias("relation"),
+            "week",
+            "_order",
+        )
+        .join(bases, on="_order", how="left", maintain_order="left")
         .drop("_order")
+        .with_columns(pl.col("bases").fill_null(pl.lit([], dtype=pl.List(pl.String))))
     )
 
 
-def deletions(directory: Path) -> pl.DataFrame:
+def deletions(directory: Path, added: pl.DataFrame | None = None) -> pl.DataFrame:
     """``model_id, deleted_at``: the last week each model was listed as deleted, unless it was
-    listed as added again after that week (a re-upload under the same id is live)."""
+    listed as added again after that week (a re-upload under the same id is live); sorted by
+    ``model_id``.
+
+    ``added`` is the ``added`` listings (:func:`read_listings`) when already read."""
+    return last_deletions(directory, added).sort("model_id")
+
+
+def last_deletions(directory: Path, added: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The rows of :func:`deletions` in no particular order (to be joined on ``model_id``)."""
     schema = {"model_id": pl.String, "deleted_at": pl.Date}
     try:
         every_deletion = _listings(directory, "deleted")
@@ -73,8 +117,10 @@ def deletions(directory: Path) -> pl.DataFrame:
         return pl.DataFrame(schema=schema)
     last_deleted = every_deletion.group_by("model_id").agg(pl.col("week").max().alias("deleted_at"))
     try:
+        listed = _listings(directory, "added") if added is None else added
         last_added = (
-            _listings(directory, "added")
+            listed.select("model_id", "week")
+            .join(last_deleted.select("model_id"), on="model_id", how="semi")
             .group_by("model_id")
             .agg(pl.col("week").max().alias("added_at"))
         )
@@ -84,7 +130,6 @@ def deletions(directory: Path) -> pl.DataFrame:
         last_deleted.join(last_added, on="model_id", how="left")
         .filter(pl.col("added_at").is_null() | (pl.col("added_at") <= pl.col("deleted_at")))
         .select("model_id", "deleted_at")
-        .sort("model_id")
     )
 
 

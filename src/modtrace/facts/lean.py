@@ -32,6 +32,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Final
 
 from modtrace.facts.vocab import normalise_jurisdiction, normalise_modalities
@@ -42,6 +43,8 @@ CANNOT: Final = object()
 _NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EXACT_INT = 2**63
+_KEPT_DIGITS = 15
+"""Decimal text of at most this many significant digits always survives a float round trip."""
 """Integers in a machine word: pydantic converts them to floats as Python does (tested)."""
 
 VALIDATED: Final = {"Original.modalities": "modalities", "Modifier.jurisdiction": "jurisdiction"}
@@ -308,10 +311,14 @@ class _Reader:
     def _number(self, node: Node, value: Any) -> Any:
         if type(value) is int and abs(value) <= _EXACT_INT:
             number = float(value)
+            if abs(value) > 2**53 and not _kept(value, number):
+                return CANNOT  # the full path refuses what no float keeps
         elif type(value) is float:
             number = value
         elif isinstance(value, str) and _NUMBER_TEXT.fullmatch(value):
             number = float(value)
+            if not _few_digits(value) and not _kept(value, number):
+                return CANNOT
         else:
             return CANNOT
         if not math.isfinite(number) or not _within(number, node[1:]):
@@ -333,6 +340,18 @@ class _Reader:
 
     def _jurisdiction(self, value: str) -> str:
         return normalise_jurisdiction(value, self.countries)
+
+
+def _few_digits(text: str) -> bool:
+    """Whether number text has few enough significant digits that its float keeps it exactly."""
+    mantissa = text.lstrip("+-").lower().split("e", 1)[0].replace(".", "")
+    return len(mantissa.strip("0")) <= _KEPT_DIGITS
+
+
+def _kept(written: int | str, number: float) -> bool:
+    """Whether ``number`` is what was written, read as regimes read it (the shortest decimal that
+    gives back the float), as ``facts.model._kept_exactly`` checks."""
+    return not math.isfinite(number) or Fraction(repr(number)) == Fraction(written)
 
 
 def _within(value: float, bounds: tuple[Any, ...]) -> bool:

@@ -8,6 +8,8 @@ fields, and each facts document may say which ``schema_version`` it follows.
 from __future__ import annotations
 
 import datetime as dt
+import math
+from fractions import Fraction as PyFraction
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
@@ -59,9 +61,34 @@ def _not_a_boolean(value: object) -> object:
     return value
 
 
-NonNegative = Annotated[float, Field(ge=0), BeforeValidator(_not_a_boolean)]
-Fraction = Annotated[float, Field(gt=0, le=1), BeforeValidator(_not_a_boolean)]
-Positive = Annotated[float, Field(gt=0), BeforeValidator(_not_a_boolean)]
+def _kept_exactly(value: object) -> object:
+    """Refuse an integer or a number written as text that no float keeps: regimes compare the
+    shortest decimal that gives back a number's float (docs/compute.md, "Exact comparisons"),
+    so ``1000000000000000000000001`` would be compared as 10^24, one below what was written."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return value
+    try:
+        written = PyFraction(value.strip() if isinstance(value, str) else value)
+        kept = float(written)
+    except (ValueError, ZeroDivisionError, OverflowError):
+        return value  # not a number, or too large: pydantic says so
+    if math.isfinite(kept) and PyFraction(repr(kept)) != written:
+        raise ValueError(
+            f"has more significant digits than modtrace compares exactly: it would be read as "
+            f"{kept!r}; write the number with at most 15 significant digits"
+        )
+    return value
+
+
+NonNegative = Annotated[
+    float, Field(ge=0), BeforeValidator(_kept_exactly), BeforeValidator(_not_a_boolean)
+]
+Fraction = Annotated[
+    float, Field(gt=0, le=1), BeforeValidator(_kept_exactly), BeforeValidator(_not_a_boolean)
+]
+Positive = Annotated[
+    float, Field(gt=0), BeforeValidator(_kept_exactly), BeforeValidator(_not_a_boolean)
+]
 
 
 def _not_blank(value: str) -> str:

@@ -14,6 +14,7 @@ a draft never changes a bundled regime.
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any
 import yaml
 from pydantic import Field, ValidationError
 
+from modtrace.documents import alias_issue
 from modtrace.errors import InputError, RegimeDefinitionError
 from modtrace.regimes.expr import ParseContext, parse_bool
 from modtrace.regimes.loader import (
@@ -144,10 +146,16 @@ def _read(path: Path) -> tuple[str | None, list[Problem]]:
     """A file's text, refused before reading when it is over the limit."""
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_DRAFT_BYTES:
-            return None, _too_big(name, size)
-        return path.read_text(encoding="utf-8"), []
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # /dev/zero never ends; a pipe may never answer
+            return None, [Problem(name, 0, 0, "", "cannot be read: not a regular file")]
+        if status.st_size > MAX_DRAFT_BYTES:
+            return None, _too_big(name, status.st_size)
+        with path.open("rb") as handle:
+            data = handle.read(MAX_DRAFT_BYTES + 1)
+        if len(data) > MAX_DRAFT_BYTES:
+            return None, _too_big(name, len(data))
+        return data.decode("utf-8"), []
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(name, 0, 0, "", f"cannot be read: {exc}")]
 
@@ -158,6 +166,8 @@ def _parse(text: str, name: str) -> tuple[Any, yaml.Node | None, list[Problem]]:
         return None, None, _too_big(name, size)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is not None and (problem := alias_issue(node)):  # a cycle or a billion laughs
+            return None, None, [Problem(name, 1, 1, "", problem)]
         data = yaml.load(text, Loader=_Reader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -165,6 +175,10 @@ def _parse(text: str, name: str) -> tuple[Any, yaml.Node | None, list[Problem]]:
         return None, None, [Problem(name, line, col, "", f"malformed YAML: {exc.problem}")]
     except yaml.YAMLError as exc:
         return None, None, [Problem(name, 0, 0, "", f"malformed YAML: {exc}")]
+    except RecursionError:
+        return None, None, [Problem(name, 0, 0, "", "malformed YAML: nested too deeply")]
+    except ValueError as exc:  # a date that is no day (2025-02-30), an integer of 5,000 digits
+        return None, None, [Problem(name, 0, 0, "", f"cannot be read: {exc}".split(";")[0])]
     if not isinstance(data, dict):
         return None, node, [Problem(name, 1, 1, "", "a regime file must be a mapping")]
     return data, node, []

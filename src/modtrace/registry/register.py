@@ -141,6 +141,11 @@ def _filing_values(
     }
 
 
+def same_model(a: str, b: str) -> bool:
+    """Whether two model ids name one model: the Hub's ids ignore case."""
+    return a.strip().casefold() == b.strip().casefold()
+
+
 def provider_of(model_id: str) -> str:
     """The Hub namespace of a model id (its developer on the Hub)."""
     return model_id.split("/", 1)[0] if "/" in model_id else model_id
@@ -263,6 +268,16 @@ class Register:
         model_id: str | None,
         determined: Sequence[Determination],
     ) -> int:
+        if model_id is not None and same_model(model_id, facts.original.id):
+            raise RegisterError(
+                [
+                    (
+                        "model_id",
+                        f"{model_id} is the original model ({facts.original.id}); name the model "
+                        "the modification produced, or leave it out",
+                    )
+                ]
+            )
         mod_id = _insert(
             c,
             modifications,

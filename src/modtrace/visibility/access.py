@@ -22,11 +22,14 @@ def known_as(subject: str, name: str | None) -> bool:
 
 def concerns_provider(filing: dict[str, Any], facts: dict[str, Any], subject: str) -> bool:
     """A filing about one of the provider's models, by the register's record of the modified
-    model (``model_provider``, joined in by the store) or its Hub namespace — never by the
-    provider the filer wrote in its facts, which a filer could get wrong (``facts`` is kept for
-    callers and read by nothing here)."""
+    model (``model_provider``, joined in by the store), else its Hub namespace — the rule of
+    :func:`modtrace.visibility.ownership.provider_of_model`, so the gate, notices and filings
+    agree on whose a model is. Never by the provider the filer wrote in its facts, which a filer
+    could get wrong (``facts`` is kept for callers and read by nothing here). A namespace the
+    register attributes to another provider (a re-upload) does not count."""
+    recorded = str(filing.get("model_provider") or "").strip()
     namespace = str(filing["model_modified"]).split("/", 1)[0]
-    return known_as(subject, filing.get("model_provider")) or known_as(subject, namespace)
+    return known_as(subject, recorded or namespace)
 
 
 def can_read_filing(who: Principal, filing: dict[str, Any], facts: dict[str, Any]) -> bool:

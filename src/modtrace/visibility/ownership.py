@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func, select
+
 from modtrace.registry.register import Register, provider_of
+from modtrace.registry.tables import modifications
 from modtrace.registry.tokens import Principal
-from modtrace.visibility.access import known_as
+from modtrace.visibility.access import known_as, same
 
 
 def provider_of_model(register: Register, model_id: str) -> str:
@@ -30,3 +33,56 @@ def can_read_incident(who: Principal, register: Register, incident: dict[str, An
         who.role == "provider"
         and any(acts_for_model(who, register, str(m)) for m in incident["model_ids"])
     )
+
+
+def claimed_by_another(register: Register, model_id: str, modifier: str) -> str | None:
+    """Who else, if anyone, has registered a modification that produced ``model_id``.
+
+    The register's recall lists and monitoring attribute a model to the modifier whose filing
+    names it; a second modifier naming it would take it over. Ids compare as the Hub's do
+    (without case or surrounding space).
+    """
+    with register.engine.connect() as c:
+        names = c.execute(
+            select(modifications.c.modifier)
+            .where(func.lower(func.trim(modifications.c.model_id)) == model_id.strip().lower())
+            .distinct()
+        ).scalars()
+        return next((str(n) for n in names if not same(str(n), modifier)), None)
+
+
+def claim_refused(who: Principal, register: Register, model_id: str | None, modifier: str) -> bool:
+    """Whether a modifier's filing may not name ``model_id`` as the model it made: another
+    modifier has registered it. Regulators file for anyone and may correct the record."""
+    return bool(
+        who.role == "modifier" and model_id and claimed_by_another(register, model_id, modifier)
+    )
+
+
+CLAIMED = (
+    "another modifier has registered this model as theirs; if it is yours, ask the regulator "
+    "to correct the register"
+)
+"""The problem a refused claim reports (it names no one: the other filing may be private)."""
+
+
+NOTICE_SOURCE = "provider-notice:"
+"""How evidence cites a provider's notice in the register (``provider-notice:7``)."""
+
+
+def unbacked_notice_sources(register: Register, facts: Any) -> list[tuple[str, str]]:
+    """Evidence in a filer's facts that cites a provider notice the register does not hold for
+    the original model: only the register may say a provider published one (paper fn 91's
+    showing is the provider's act, not the filer's)."""
+    held = {str(n["id"]) for n in register.notices(facts.original.id)}
+    return [
+        (
+            f"facts.evidence.{i}.sources.{j}",
+            f"cites {source.strip()}, which is no notice the register holds for "
+            f"{facts.original.id}",
+        )
+        for i, item in enumerate(facts.evidence)
+        for j, source in enumerate(item.sources)
+        if source.strip().startswith(NOTICE_SOURCE)
+        and source.strip().removeprefix(NOTICE_SOURCE).strip() not in held
+    ]

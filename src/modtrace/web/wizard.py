@@ -12,13 +12,14 @@ from markupsafe import Markup
 from modtrace.api.guard import Limits, Refused, check_json, parse_json
 from modtrace.determination.assess import assess
 from modtrace.determination.explain import determination_text
+from modtrace.determination.notices import with_notices
 from modtrace.errors import InputError
 from modtrace.facts.flatten import facts_to_row
 from modtrace.facts.loader import facts_from_mapping
 from modtrace.facts.model import Facts
 from modtrace.regimes.loader import default_catalog
 from modtrace.registry.register import Register
-from modtrace.visibility import access
+from modtrace.visibility import access, ownership
 from modtrace.web import security
 from modtrace.web.form import FIELDS, facts_to_form, form_to_facts, wizard_sections
 from modtrace.web.render import page, refused_form, who
@@ -27,8 +28,11 @@ LIMITS = Limits()
 """The JSON API's field limits, applied to the facts a filing form carries."""
 
 
-def _assess_all(facts: Facts) -> list[Any]:
-    return [assess(facts, r) for r in default_catalog().in_force()]
+def _assess_all(register: Register, facts: Facts) -> list[Any]:
+    """Every regime in force, with what the register's provider notices establish (paper fn 91),
+    as the JSON API and ``modtrace assess --register`` assess."""
+    noticed = with_notices(facts, register.notices(facts.original.id))
+    return [assess(noticed, r) for r in default_catalog().in_force()]
 
 
 def wizard_page(
@@ -100,7 +104,7 @@ def install(app: FastAPI) -> None:
         return wizard_page(
             request,
             values,
-            results=_assess_all(facts),
+            results=_assess_all(register, facts),
             facts_json=json.dumps(facts.model_dump(mode="json")),
         )
 
@@ -148,7 +152,7 @@ def install(app: FastAPI) -> None:
                 request, "login.html", status=400, title="Error", error=f"Invalid facts: {exc}"
             )
         values = facts_to_form(facts_to_row(parsed))
-        determined = _assess_all(parsed)
+        determined = _assess_all(register, parsed)
         kept = {
             "results": determined,
             "facts_json": json.dumps(parsed.model_dump(mode="json")),
@@ -164,6 +168,24 @@ def install(app: FastAPI) -> None:
                 values,
                 status=403,
                 error=_refusal(caller.subject, parsed.modifier.name),
+                **kept,
+            )
+        if forged := ownership.unbacked_notice_sources(register, parsed):
+            return wizard_page(
+                request,
+                values,
+                status=400,
+                error="Not filed: the evidence cites a provider notice the register does not hold.",
+                errors=forged,
+                **kept,
+            )
+        if ownership.claim_refused(caller, register, model_id or None, parsed.modifier.name):
+            return wizard_page(
+                request,
+                values,
+                status=409,
+                error=f"Not filed: model id {model_id}: {ownership.CLAIMED}. "
+                "Your answers are kept below.",
                 **kept,
             )
         try:

@@ -15,6 +15,7 @@ from huggingface_hub import ModelCard
 from sqlalchemy import Connection, insert, select, update
 from tqdm import tqdm
 
+from modtrace.documents import bad_text
 from modtrace.registry.ingest.nodes import add_external
 from modtrace.registry.ingest.progress import (
     ImportInputError,
@@ -75,7 +76,29 @@ def parse_card(path: Path) -> tuple[dict[str, Any], list[str]]:
     finally:
         logger.setLevel(level)
     data: dict[str, Any] = card.data.to_dict()  # type: ignore[no-untyped-call]
-    return {k: data[k] for k in KEPT if k in data}, problems
+    kept: dict[str, Any] = {}
+    for key in KEPT:
+        if key not in data:
+            continue
+        why = _unstorable(data[key])
+        if why is None:
+            kept[key] = data[key]
+        else:
+            problems.append(f"{key}: {why}; left out")
+    return kept, problems
+
+
+def _unstorable(value: Any) -> str | None:
+    """Why a front-matter value cannot be stored (a NUL or a lone surrogate in any string in
+    it, keys included: YAML's ``"\\0"`` and ``"\\ud800"`` escapes write them), or None."""
+    if isinstance(value, str):
+        return bad_text(value)
+    if isinstance(value, list):
+        return next((w for w in map(_unstorable, value) if w), None)
+    if isinstance(value, dict):
+        found = (_unstorable(part) for pair in value.items() for part in pair)
+        return next((w for w in found if w), None)
+    return None
 
 
 def _bases(value: Any) -> list[str]:

@@ -25,16 +25,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Final
 
-import yaml
 from rapidfuzz import fuzz
-from sqlalchemy import insert, select, update
 
 from modtrace.registry.ingest.nearest import nearest
 from modtrace.registry.ingest.progress import ImportInputError, csv_header, record
-from modtrace.registry.register import Register, provider_of
-from modtrace.registry.tables import lineage_edges, models
+from modtrace.yaml_read import read_yaml
+
+if TYPE_CHECKING:  # the register is loaded by import_epoch; matching needs no database
+    from modtrace.registry.register import Register
 
 ALIASES = Path(__file__).with_name("epoch_aliases.yaml")
 HEADER = ("Model", "Training compute (FLOP)")
@@ -123,12 +123,15 @@ class EpochReport:
     epoch_models: int = 0
 
 
+_META: Final = re.compile(r"^meta[- ]")
+_SEPARATORS: Final = re.compile(r"[\s_\-.()\[\],:]+")
+
+
 def normalise(name: str) -> str:
     """Lower case, no organisation, separators as single spaces: ``llama 3 1 405b``."""
     name = name.split("/", 1)[-1].lower()
-    name = re.sub(r"^meta[- ]", "", name)
-    name = re.sub(r"[\s_\-.()\[\],:]+", " ", name)
-    return re.sub(r"(\d) (\d)", r"\1 \2", name).strip()
+    name = _META.sub("", name)
+    return _SEPARATORS.sub(" ", name).strip()
 
 
 def numbers(name: str) -> list[str]:
@@ -141,8 +144,14 @@ def distinctive(norm: str) -> bool:
     return len(norm) >= 6 or any(ch.isdigit() for ch in norm)
 
 
+def _namespace(hub_id: str) -> str:
+    """The Hub namespace of an id: :func:`modtrace.registry.register.provider_of`'s rule
+    (tested equal), here so that matching names loads no database code."""
+    return hub_id.split("/", 1)[0] if "/" in hub_id else hub_id
+
+
 def _same_maker(organization: str, hub_id: str) -> bool:
-    namespace = provider_of(hub_id).lower()
+    namespace = _namespace(hub_id).lower()
     org = organization.lower()
     if any(
         key in org and namespace in {n.lower() for n in names}
@@ -173,7 +182,7 @@ def _readable(path: Path, rows: Iterator[dict[str, str]]) -> Iterator[dict[str, 
 
 def _trusted_namespace(organization: str, hub_id: str) -> bool:
     """May a name match give this Hub id the Epoch model's figures? The maker or a mirror."""
-    return provider_of(hub_id) in MIRROR_NAMESPACES or _same_maker(organization, hub_id)
+    return _namespace(hub_id) in MIRROR_NAMESPACES or _same_maker(organization, hub_id)
 
 
 def read_epoch(directory: Path) -> list[EpochModel]:
@@ -204,7 +213,7 @@ def read_epoch(directory: Path) -> list[EpochModel]:
 
 def load_aliases(path: Path = ALIASES) -> dict[str, list[str]]:
     """The reviewed alias file."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     return {str(k): [str(v) for v in vs] for k, vs in data.items()}
 
 
@@ -283,6 +292,10 @@ def resolve(
 
 def import_epoch(register: Register, directory: Path, *, threshold: float = 95.0) -> EpochReport:
     """Resolve Epoch's table against the register's models and record compute on each match."""
+    from sqlalchemy import insert, select, update  # noqa: PLC0415 - only writing needs it
+
+    from modtrace.registry.tables import lineage_edges, models  # noqa: PLC0415
+
     epoch = read_epoch(directory)
     if not epoch:
         raise ImportInputError(
@@ -311,7 +324,7 @@ def import_epoch(register: Register, directory: Path, *, threshold: float = 95.0
                 c.execute(
                     insert(models).values(
                         id=match.hub_id,
-                        provider=provider_of(match.hub_id),
+                        provider=_namespace(match.hub_id),
                         external=True,
                         source="epoch",
                         parameters=params.get(match.epoch_name),

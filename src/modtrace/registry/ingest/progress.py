@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from sqlalchemy import Connection, insert, select, update
+from typing import TYPE_CHECKING
 
 from modtrace.errors import InputError
-from modtrace.registry.tables import import_progress
+
+if TYPE_CHECKING:  # the database is loaded by the functions that write to it, not on import
+    from sqlalchemy import Connection
 
 
 class ImportInputError(InputError):
@@ -66,6 +67,10 @@ class ImportReport:
 
 def position(connection: Connection, source: str) -> tuple[int, bool]:
     """Where a source's import stopped, and whether it finished."""
+    from sqlalchemy import select  # noqa: PLC0415 - only the database needs it
+
+    from modtrace.registry.tables import import_progress  # noqa: PLC0415
+
     row = connection.execute(
         select(import_progress.c.position, import_progress.c.done).where(
             import_progress.c.source == source
@@ -76,6 +81,10 @@ def position(connection: Connection, source: str) -> tuple[int, bool]:
 
 def record(connection: Connection, source: str, pos: int, done: bool) -> None:
     """Save progress inside the batch's own transaction."""
+    from sqlalchemy import insert, select, update  # noqa: PLC0415 - only writing needs it
+
+    from modtrace.registry.tables import import_progress  # noqa: PLC0415
+
     exists = connection.execute(
         select(import_progress.c.source).where(import_progress.c.source == source)
     ).first()

@@ -51,8 +51,11 @@ def infer_relation(model_id: str, tags: Sequence[str] = (), bases: int = 1) -> s
     return None
 
 
-_RUST = {  # the same patterns in Polars' regex dialect; lookbehind dropped, so a superset
-    "quantized": "(?i)" + QUANTIZED.pattern.replace("(?<![0-9])", ""),
+_NO_DIGIT_BEFORE = "(?<![0-9])"
+_RUST = {  # the same patterns in Polars' regex dialect, for ASCII text on one line
+    # Whether ``(?<![0-9])X`` matches somewhere is whether ``(?:^|[^0-9])X`` does; the optional
+    # ``(?:bnb[-_])?`` before it changes no answer, as a yes/no, either way.
+    "quantized": "(?i)" + QUANTIZED.pattern.replace(_NO_DIGIT_BEFORE, "(?:^|[^0-9])"),
     "merge": "(?i)" + MERGE.pattern,
     "adapter": "(?i)" + ADAPTER.pattern,
     "not_adapter": "(?i)" + NOT_ADAPTER.pattern,
@@ -62,20 +65,18 @@ _RUST = {  # the same patterns in Polars' regex dialect; lookbehind dropped, so 
 def infer_relations(model_ids: pl.Series, bases: pl.Series) -> pl.Series:
     """:func:`infer_relation` (no tags) for many models at once: ``bases`` counts each model's
     declared bases. The same answers, row for row: the rules run as Polars regexes, which read
-    ASCII text on one line as Python's ``re`` does; a row outside that (non-ASCII, a line
-    break) or that may be a quantization (only Python's ``re`` has the lookbehind that
-    pattern needs) is passed to :func:`infer_relation` itself."""
+    ASCII text on one line as Python's ``re`` does (the quantization rule's one lookbehind
+    written as a character before it, or the start); a row outside that (non-ASCII, a line
+    break) is passed to :func:`infer_relation` itself."""
     frame = pl.DataFrame({"id": model_ids, "bases": bases}).with_columns(
         pl.col("id").str.split("/").list.last().alias("name")
     )
     name = pl.col("name")
-    by_python = (
-        name.str.contains(_RUST["quantized"])
-        | ~name.str.contains(r"^[\x00-\x7F]*$")
-        | name.str.contains("\n", literal=True)
-    )
+    by_python = ~name.str.contains(r"^[\x00-\x7F]*$") | name.str.contains("\n", literal=True)
     vectored = (
-        pl.when((pl.col("bases") > 1) | name.str.contains(_RUST["merge"]))
+        pl.when(name.str.contains(_RUST["quantized"]))
+        .then(pl.lit("quantized"))
+        .when((pl.col("bases") > 1) | name.str.contains(_RUST["merge"]))
         .then(pl.lit("merge"))
         .when(name.str.contains(_RUST["adapter"]) & ~name.str.contains(_RUST["not_adapter"]))
         .then(pl.lit("adapter"))
