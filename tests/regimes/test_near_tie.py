@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from modtrace.determination import assess_row
 from modtrace.determination.batch import assess_frame, facts_frame
-from modtrace.regimes.columnar import RELATIVE_TIE, _close, near_tie
+from modtrace.regimes.columnar import RELATIVE_TIE, _close, _close_ratio, near_tie
 from modtrace.regimes.expr import Compare, Const, Mul, NumFact, NumParam
 from modtrace.regimes.loader import default_catalog
 from strategies import BASE_CASE, flat_case
@@ -74,3 +74,39 @@ def test_settled_rows_keep_their_places() -> None:
     assert batch["outcome"].to_list() == [assess_row(r, EU).outcome for r in rows]
     assert batch["outcome"].to_list()[:3] == ["out-of-scope", "in-scope", "in-scope"]
     assert batch.height == len(rows)
+
+
+SIDE = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, -0.0, 1e25, 1e-300, 5e-324, 1.7e308, -1e25, math.inf, -math.inf]),
+    st.none(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pairs=st.lists(st.tuples(SIDE, OFFSET), min_size=1, max_size=30), other=SIDE)
+def test_two_columns_are_screened_by_their_ratio_missing_no_tie(
+    pairs: list[tuple[float | None, float]], other: float | None
+) -> None:
+    """Two columns (neither side known in advance) are screened by their ratio, in a few passes:
+    every row the full relative test flags is flagged, including exact ties, ties within the
+    tolerance, tiny and huge values; two zeros and infinite or unknown sides are not ties."""
+    left = [a for a, _ in pairs] + [other, other]
+    right = [None if a is None else a * (1 + o) for a, o in pairs] + [other, None]
+    frame = pl.DataFrame({"a": left, "b": right}, schema={"a": pl.Float64, "b": pl.Float64})
+    a, b = pl.col("a"), pl.col("b")
+    exact_test = frame.select(_close(a, b).alias("x"))["x"]
+    screen = frame.select(_close_ratio(a, b).fill_null(False).alias("x"))["x"]
+    missed = exact_test & ~screen
+    assert not missed.any(), frame.filter(missed)
+    both_zero = frame.select((a == 0) & (b == 0))[:, 0].fill_null(False)
+    infinite = frame.select(a.is_infinite() | b.is_infinite())[:, 0].fill_null(False)
+    assert not (screen & (both_zero | infinite)).any()
+
+
+def test_the_ratio_screen_is_the_one_two_columns_get() -> None:
+    node = Compare(NumFact(FACT), NumFact("modifier.employees"), strict=True)
+    frame = pl.DataFrame(
+        {FACT: [1e25, 1e25, 0.0, 1.0], "modifier.employees": [1e25 * (1 + 1e-12), 2e25, 0.0, None]}
+    )
+    assert frame.select(near_tie([node], {}))[:, 0].to_list() == [True, False, False, False]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -21,8 +21,8 @@ from modtrace.compute.frame import with_compute_estimates
 from modtrace.determination.decide import decide
 from modtrace.facts.flatten import FACT_COLUMNS, Kind
 from modtrace.regimes.columnar import compile_bool, near_tie, step_column
-from modtrace.regimes.expr import referenced_facts
-from modtrace.regimes.model import Regime
+from modtrace.regimes.expr import Bool, referenced_facts, step_refs
+from modtrace.regimes.model import Regime, Step
 from modtrace.regimes.scalar import Env
 
 _DTYPES: dict[Kind, pl.DataType] = {
@@ -64,6 +64,8 @@ def conform(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
 
 
 _TIE = "_modtrace_tie"
+Cached = Mapping[Bool, str] | None
+"""Subtrees already computed, and the columns that hold them."""
 _PARTS = ("flop", "low", "high", "method")
 
 
@@ -131,28 +133,20 @@ def _settle_in_place(
 _ROW = "_modtrace_row"
 
 
-def _plan(
-    frame: pl.DataFrame | pl.LazyFrame,
-    regimes: Sequence[Regime],
-    params: Mapping[str, Any],
-    point: str | None,
-    keep: Sequence[str] | None = None,
-) -> pl.LazyFrame:
-    """The assessment plan under ``params`` (a value, or an expression for a swept one); near
-    ties are settled under ``regimes`` (see :func:`_settle_in_place`). With ``keep``, only
-    those columns and the answers come out, and only the columns settling reads go through
-    it (the frame need not carry every fact column, most of them unknown, through the pass)."""
-    regime = regimes[0]
-    conformed, names = _conformed(frame)
-    supplied = _supplied(names)
-    lazy = with_compute_estimates(conformed, names)
-    for step in regime.steps:
-        expr = compile_bool(step.when, params)
-        if step.exceptions:
-            lifts = [compile_bool(e.when, params).not_() for e in step.exceptions]
-            expr = pl.all_horizontal(expr, *lifts)
-        lazy = lazy.with_columns(expr.alias(step_column(step.id)))
-    scope = compile_bool(regime.scope, params)
+def _step_expr(step: Step, params: Mapping[str, Any], cached: Cached = None) -> pl.Expr:
+    """A step's answer column: its condition, lifted by any exception that holds."""
+    expr = compile_bool(step.when, params, cached)
+    if step.exceptions:
+        lifts = [compile_bool(e.when, params, cached).not_() for e in step.exceptions]
+        expr = pl.all_horizontal(expr, *lifts)
+    return expr.alias(step_column(step.id))
+
+
+def _outcome_and_role(
+    regime: Regime, params: Mapping[str, Any], cached: Cached = None
+) -> tuple[pl.Expr, pl.Expr]:
+    """The ``outcome`` and ``role`` columns, from the step columns."""
+    scope = compile_bool(regime.scope, params, cached)
     outcome = (
         pl.when(scope.eq(True))
         .then(pl.lit("in-scope"))
@@ -165,7 +159,7 @@ def _plan(
         if candidate.when is None:
             role = pl.lit(candidate.id)
             continue
-        value = compile_bool(candidate.when, params)
+        value = compile_bool(candidate.when, params, cached)
         role = (
             pl.when(value.eq(True))
             .then(pl.lit(candidate.id))
@@ -174,30 +168,118 @@ def _plan(
             .otherwise(role)
         )
     role = pl.when(scope.eq(True)).then(role).otherwise(pl.lit(None, dtype=pl.String))
+    return outcome.alias("outcome"), role.alias("role")
+
+
+def _trees(regime: Regime) -> list[Bool]:
+    """Every tree whose comparisons the near-tie screen checks."""
     trees = [s.when for s in regime.steps]
     trees += [e.when for s in regime.steps for e in s.exceptions]
-    trees += [regime.scope, *(r.when for r in regime.roles if r.when is not None)]
-    floats = lazy.with_columns(
-        outcome.alias("outcome"), role.alias("role"), near_tie(trees, params).alias(_TIE)
+    return [*trees, regime.scope, *(r.when for r in regime.roles if r.when is not None)]
+
+
+def _settled_columns(
+    regime: Regime, names: set[str], supplied: bool, keep: Sequence[str], point: str | None
+) -> list[str]:
+    """The columns of the frame (``names``) that come out of a ``keep`` plan: those kept, and
+    those settling reads."""
+    read = (
+        {p for t in _trees(regime) for p in referenced_facts(t)} if supplied else set(FRAME_SCHEMA)
     )
-    if keep is not None:
-        answers = [step_column(s.id) for s in regime.steps] + ["outcome", "role", _TIE]
-        read = {p for t in trees for p in referenced_facts(t)} if supplied else set(FRAME_SCHEMA)
-        quantities = {f"{q}.{p}" for q in (MODIFICATION, ORIGINAL) for p in _PARTS}
-        wanted = set(keep) | read | quantities | ({point} if point else set())
-        floats = floats.select(
-            sorted(n for n in names if n in wanted and n not in answers) + answers
-        )
-    # One pass over the whole frame: the (rare) near-tie rows are settled and written back in
-    # place; a frame without any is returned as it is, with no split, sort or copy.
-    return floats.map_batches(
-        lambda whole: _settle_in_place(whole, regimes, supplied, point),
-        schema=floats.collect_schema(),
-        predicate_pushdown=False,
-        projection_pushdown=False,  # settling reads every fact column
-        slice_pushdown=False,
-        streamable=False,
-    ).drop(_TIE)
+    quantities = {f"{q}.{p}" for q in (MODIFICATION, ORIGINAL) for p in _PARTS}
+    wanted = set(keep) | read | quantities | ({point} if point else set())
+    answers = {step_column(s.id) for s in regime.steps} | {"outcome", "role", _TIE}
+    return sorted(n for n in names if n in wanted and n not in answers)
+
+
+class _Plan:
+    """An assessment plan's expressions, built once for frames with the same columns (a report
+    runs the same regime over many draws: the trees are compiled, and the result's schema
+    resolved, on the first)."""
+
+    def __init__(
+        self,
+        present: set[str],
+        regimes: Sequence[Regime],
+        params: Mapping[str, Any],
+        point: str | None,
+        keep: Sequence[str] | None,
+        cached: Cached = None,
+    ) -> None:
+        regime = regimes[0]
+        self.regimes, self.point = regimes, point
+        self.typed = [_typed(path, path in present) for path in FRAME_SCHEMA]
+        self.names = present | FRAME_SCHEMA.keys()
+        self.supplied = _supplied(self.names)
+        # The near-tie screen and the steps before the first that refers to a step, in one
+        # context, where the sums and products both compare are computed once; each later step
+        # in its own (the columns come out in the same order).
+        self.layers: list[list[pl.Expr]] = [[near_tie(_trees(regime), params).alias(_TIE)]]
+        for step in regime.steps:
+            refers = any(step_refs(t) for t in (step.when, *(e.when for e in step.exceptions)))
+            if refers or len(self.layers) > 1:
+                self.layers.append([])
+            self.layers[-1].append(_step_expr(step, params, cached))
+        self.answers = list(_outcome_and_role(regime, params, cached))
+        self.columns: list[str] | None = None
+        if keep is not None:
+            self.columns = _settled_columns(regime, self.names, self.supplied, keep, point)
+            self.columns += [step_column(s.id) for s in regime.steps] + ["outcome", "role", _TIE]
+        self.schema: pl.Schema | None = None
+
+    def __call__(self, frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+        lazy = with_compute_estimates(frame.lazy().with_columns(self.typed), self.names)
+        for layer in self.layers:
+            lazy = lazy.with_columns(layer)
+        floats = lazy.with_columns(self.answers)
+        if self.columns is not None:
+            floats = floats.select(self.columns)
+        if self.schema is None:
+            self.schema = floats.collect_schema()
+        # One pass over the whole frame: the (rare) near-tie rows are settled and written back
+        # in place; a frame without any is returned as it is, with no split, sort or copy.
+        return floats.map_batches(
+            lambda whole: _settle_in_place(whole, self.regimes, self.supplied, self.point),
+            schema=self.schema,
+            predicate_pushdown=False,
+            projection_pushdown=False,  # settling reads every fact column
+            slice_pushdown=False,
+            streamable=False,
+        ).drop(_TIE)
+
+
+def _plan(
+    frame: pl.DataFrame | pl.LazyFrame,
+    regimes: Sequence[Regime],
+    params: Mapping[str, Any],
+    point: str | None,
+    keep: Sequence[str] | None = None,
+) -> pl.LazyFrame:
+    """The assessment plan under ``params`` (a value, or an expression for a swept one); near
+    ties are settled under ``regimes`` (see :func:`_settle_in_place`). With ``keep``, only
+    those columns and the answers come out, and only the columns settling reads go through
+    it (the frame need not carry every fact column, most of them unknown, through the pass)."""
+    present = set(frame.lazy().collect_schema().names())
+    return _Plan(present, regimes, params, point, keep)(frame)
+
+
+def assessor(
+    regime: Regime, keep: Sequence[str] | None = None, cached: Cached = None
+) -> Callable[[pl.DataFrame], pl.LazyFrame]:
+    """:func:`assess_lazy` for many frames (a Monte Carlo's draws): the plan's expressions are
+    built once per schema and reused, so each frame costs its evaluation alone. ``cached``
+    names the frames' columns that hold subtrees computed earlier (see
+    :func:`~modtrace.regimes.columnar.compile_bool`)."""
+    plans: dict[tuple[tuple[str, pl.DataType], ...], _Plan] = {}
+
+    def plan(frame: pl.DataFrame) -> pl.LazyFrame:
+        key = tuple(frame.schema.items())
+        if key not in plans:
+            present = set(frame.columns)
+            plans[key] = _Plan(present, [regime], regime.param_values(), None, keep, cached)
+        return plans[key](frame)
+
+    return plan
 
 
 def assess_lazy(
@@ -226,12 +308,8 @@ def assess_points(
     variant's index, the parameter a column. The same answers as :func:`assess_lazy` under each
     variant: near ties are settled exactly under the row's own variant. ``keep`` as for
     :func:`assess_lazy` (:data:`POINT` is always kept)."""
-    if not variants:
-        raise ValueError("no variant to assess")
-    values = [v.param_values() for v in variants]
+    values = _variant_values(variants, parameter)
     base = {k: x for k, x in values[0].items() if k != parameter}
-    if any({k: x for k, x in v.items() if k != parameter} != base for v in values):
-        raise ValueError(f"the variants differ in more than {parameter!r}")
     flag = isinstance(values[0][parameter], bool)
     swept = [bool(v[parameter]) if flag else float(v[parameter]) for v in values]
     column = f"_modtrace_param.{parameter}"
@@ -245,6 +323,17 @@ def assess_points(
     params = {**base, parameter: pl.col(column)}
     plan = _plan(repeated, variants, params, POINT, keep)
     return plan if keep is not None else plan.drop(column)
+
+
+def _variant_values(variants: Sequence[Regime], parameter: str) -> list[dict[str, Any]]:
+    """Each variant's parameter values, once checked that they differ in ``parameter`` alone."""
+    if not variants:
+        raise ValueError("no variant to assess")
+    values = [v.param_values() for v in variants]
+    base = {k: x for k, x in values[0].items() if k != parameter}
+    if any({k: x for k, x in v.items() if k != parameter} != base for v in values):
+        raise ValueError(f"the variants differ in more than {parameter!r}")
+    return values
 
 
 def assess_frame(frame: pl.DataFrame | pl.LazyFrame, regime: Regime) -> pl.DataFrame:

@@ -2,8 +2,11 @@
 
 Each draw changes only the two compute intervals (:meth:`Sampler.draw`); the other facts are
 built once, for the columns the regimes read, and the originals known by a family range are
-found once. The random stream is read in the same order as before (two shuffles, then one
-size per ranged original, by root), so the same seed gives the same draws.
+found once. So are the parts of the regimes' trees that read neither the intervals nor a
+parameter (:func:`fixed_subtrees`: which techniques a modification used, who acted for whom):
+computed once on the facts, and read from those columns by every draw's plan. The random
+stream is read in the same order as before (two shuffles, then one size per ranged original,
+by root), so the same seed gives the same draws.
 """
 
 from __future__ import annotations
@@ -18,8 +21,25 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from modtrace.determination.batch import conform
 from modtrace.ecosystem import assumptions as a
-from modtrace.ecosystem.folded import QUANTITY_COLUMNS, read_columns
+from modtrace.ecosystem.folded import QUANTITY_COLUMNS, read_columns, trees
+from modtrace.regimes.columnar import compile_bool
+from modtrace.regimes.expr import (
+    Bool,
+    BoolFact,
+    BoolParam,
+    Node,
+    Num,
+    NumParam,
+    Quantity,
+    Recorded,
+    Stated,
+    StepRef,
+    children,
+    referenced_facts,
+    walk,
+)
 
 if TYPE_CHECKING:
     from modtrace.ecosystem.estimate import Fitted
@@ -78,6 +98,55 @@ class Ranges:
         return drawn.gather(self.index).alias("drawn")
 
 
+_READ_AS_IS = (BoolFact, Recorded, BoolParam, StepRef, Stated)
+"""Nodes that compile to a column read (or a constant): nothing to compute once."""
+
+
+def _fixed(node: Node, drawn: set[str]) -> bool:
+    """Whether ``node`` reads no parameter, step or compute quantity, nor a ``drawn`` column."""
+    moving = (NumParam, BoolParam, StepRef, Quantity)
+    return not any(isinstance(n, moving) for n in walk(node)) and not (
+        set(referenced_facts(node)) & drawn
+    )
+
+
+def fixed_subtrees(regimes: Sequence[Regime], drawn: set[str]) -> list[Bool]:
+    """The largest subtrees of ``regimes``' trees that come out the same on every draw (they read
+    no parameter, step or compute quantity and none of the ``drawn`` columns), each once."""
+    out: dict[Bool, None] = {}
+
+    def visit(node: Node) -> None:
+        if isinstance(node, Num):
+            return
+        if not isinstance(node, _READ_AS_IS) and _fixed(node, drawn):
+            out[node] = None
+            return
+        for child in children(node):
+            visit(child)
+
+    for regime in regimes:
+        for tree in trees(regime):
+            visit(tree)
+    return list(out)
+
+
+def with_fixed(
+    facts: pl.DataFrame, regimes: Sequence[Regime], drawn: set[str]
+) -> tuple[pl.DataFrame, dict[Bool, str]]:
+    """``facts`` with a column per :func:`fixed_subtrees` subtree (computed as the batch plan
+    would compute it), and the subtrees' columns, for the plans to read instead."""
+    subtrees = fixed_subtrees(regimes, drawn)
+    cached = {node: f"_modtrace_fixed.{i}" for i, node in enumerate(subtrees)}
+    if not subtrees:
+        return facts, cached
+    computed = conform(facts).select(compile_bool(n, {}).alias(c) for n, c in cached.items())
+    return facts.hstack(computed.collect().get_columns()), cached
+
+
+_POINTS = (("original.training_compute", "original"), ("modification.compute", "modification"))
+"""Each drawn quantity's column prefix, and the name of its point in :meth:`Sampler.draw`."""
+
+
 class Sampler:
     """Draws of a population's compute intervals, with the facts that do not change."""
 
@@ -94,10 +163,32 @@ class Sampler:
         self.drawn = [c for c in QUANTITY_COLUMNS if c not in (assume or {})]
         columns = read_columns(regimes, facts.collect_schema().names())
         self.facts = facts.select(c for c in columns if c not in self.drawn).collect()
-        self.source = population.select("epoch_compute", "root_active_parameters", "relation")
+        self.facts, self.cached = with_fixed(self.facts, regimes, set(self.drawn))
+        """The subtrees computed once, and the columns of each draw that hold them."""
         self.fitted = fitted
         self.scores = normal_scores(population.height)
         self.ranges = Ranges.of(population)
+        # What no draw changes: which relations train nothing or an adapter, where a size is
+        # known (a drawn size is never null where a range is), each interval's method.
+        rel = pl.col("relation")
+        trains_nothing = rel.is_in(["merge", "quantized"])
+        known = pl.col("root_active_parameters").is_not_null() | pl.lit(
+            self.ranges.index.is_not_null()
+        )
+        self.source = population.select(
+            "epoch_compute",
+            "root_active_parameters",
+            trains_nothing.alias("trains_nothing"),
+            (rel == "adapter").alias("adapter"),
+            (known | pl.col("epoch_compute").is_not_null()).alias("ok.original"),
+            (known | trains_nothing).alias("ok.modification"),
+        )
+        self.methods = {
+            f"{prefix}.method": self.source.select(
+                pl.when(pl.col(f"ok.{point}")).then(pl.lit("monte-carlo")).alias(f"{prefix}.method")
+            ).to_series()
+            for prefix, point in _POINTS
+        }
 
     @property
     def height(self) -> int:
@@ -114,7 +205,6 @@ class Sampler:
         ratio = (10.0 ** (tp.mean + tp.sd * z_ratio)).alias("ratio")
         drawn = self.ranges.draw(self.fitted.size_prior, rng)
         active = pl.coalesce(pl.col("root_active_parameters"), pl.lit(drawn))
-        rel = pl.col("relation")
         original = (
             pl.when(pl.col("epoch_compute").is_not_null())
             .then(pl.col("epoch_compute"))
@@ -123,34 +213,24 @@ class Sampler:
         low_fpt, _ = a.ADAPTER_FLOP_PER_TOKEN_PARAM
         full_fpt, _ = a.FULL_FLOP_PER_TOKEN_PARAM
         modification = (
-            pl.when(rel.is_in(["merge", "quantized"]))
+            pl.when(pl.col("trains_nothing"))
             .then(0.0)
-            .when(rel == "adapter")
+            .when(pl.col("adapter"))
             .then(low_fpt * active * pl.lit(tokens))
             .otherwise(full_fpt * active * pl.lit(tokens))
         )
-        known = active.is_not_null()
-        ok = {
-            "original.training_compute": known | pl.col("epoch_compute").is_not_null(),
-            "modification.compute": known | rel.is_in(["merge", "quantized"]),
-        }
         points = self.source.select(  # each point once; the columns below only copy it
-            pl.when(ok["original.training_compute"]).then(original).alias("original"),
-            pl.when(ok["modification.compute"]).then(modification).alias("modification"),
-            *(v.alias(f"ok.{k}") for k, v in ok.items()),
+            pl.when(pl.col("ok.original")).then(original).alias("original"),
+            pl.when(pl.col("ok.modification")).then(modification).alias("modification"),
         )
-        columns = []
-        for prefix, point in (
-            ("original.training_compute", pl.col("original")),
-            ("modification.compute", pl.col("modification")),
-        ):
-            columns += [
-                point.alias(f"{prefix}.flop"),
-                point.fill_null(0.0).alias(f"{prefix}.low"),
-                point.fill_null(math.inf).alias(f"{prefix}.high"),
-                pl.when(pl.col(f"ok.{prefix}"))
-                .then(pl.lit("monte-carlo"))
-                .alias(f"{prefix}.method"),
-            ]
-        quantities = points.select(columns).select(self.drawn)
-        return self.facts.hstack(quantities.get_columns())
+        numbers = points.select(
+            column
+            for prefix, point in _POINTS
+            for column in (
+                pl.col(point).alias(f"{prefix}.flop"),
+                pl.col(point).fill_null(0.0).alias(f"{prefix}.low"),
+                pl.col(point).fill_null(math.inf).alias(f"{prefix}.high"),
+            )
+        )
+        quantities = {**{c.name: c for c in numbers.get_columns()}, **self.methods}
+        return self.facts.hstack([quantities[c] for c in self.drawn])

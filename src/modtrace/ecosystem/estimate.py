@@ -30,7 +30,8 @@ from typing import Any, Final
 import numpy as np
 import polars as pl
 
-from modtrace.determination.batch import assess_lazy
+from modtrace.determination.batch import assessor
+from modtrace.determination.split import outcomes_over
 from modtrace.ecosystem import assumptions as a
 from modtrace.ecosystem.draws import Ranges, Sampler, normal_scores, sample_in_range
 from modtrace.regimes.loader import with_overrides
@@ -203,10 +204,13 @@ def monte_carlo(
     sampler = Sampler(population, fitted, regimes, assume)
     hits = {r.id: np.zeros(population.height, dtype=np.int64) for r in regimes}
     totals: dict[str, list[int]] = {r.id: [] for r in regimes}
+    plans = [
+        (regime, assessor(regime, [], sampler.cached)) for regime in regimes
+    ]  # built once, not per draw
     for _ in range(draws):
-        facts = sampler.draw(rng).lazy()
-        for regime in regimes:
-            outcome = assess_lazy(facts, regime, keep=[]).select("outcome").collect()["outcome"]
+        facts = sampler.draw(rng)
+        for regime, plan in plans:
+            outcome = plan(facts).select("outcome").collect()["outcome"]
             caught = (outcome == "in-scope").cast(pl.Int64).to_numpy()
             totals[regime.id].append(int(caught.sum()))
             hits[regime.id] += caught
@@ -244,16 +248,16 @@ def estimate_curve(
     seed: int = SEED,
 ) -> pl.DataFrame:
     """Expected in-scope count with its 90 % interval at each value of one parameter (the band
-    on threshold charts); each draw is evaluated at every value."""
+    on threshold charts); each draw is evaluated at every value, what does not read the
+    parameter once per draw (:func:`~modtrace.determination.split.outcomes_over`)."""
     rng = random.Random(seed)
     sampler = Sampler(population, fitted, [regime], assume)
     variants = [with_overrides(regime, {parameter: str(value)}) for value in values]
     totals: list[list[int]] = [[] for _ in values]
+    outcomes = outcomes_over(variants, parameter, sampler.cached)  # built once, not per draw
     for _ in range(draws):
-        facts = sampler.draw(rng).lazy()
-        for i, variant in enumerate(variants):
-            result = assess_lazy(facts, variant, keep=[]).select("outcome").collect()
-            totals[i].append(int((result["outcome"] == "in-scope").sum()))
+        for i, outcome in enumerate(outcomes(sampler.draw(rng))):
+            totals[i].append(int((outcome == "in-scope").sum()))
     return pl.DataFrame(
         {
             parameter: values,

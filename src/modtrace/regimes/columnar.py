@@ -91,8 +91,14 @@ def compile_num(node: Num, params: Mapping[str, Any]) -> Triple:
     raise TypeError(f"not a numeric node: {node!r}")  # pragma: no cover
 
 
-def compile_bool(node: Bool, params: Mapping[str, Any]) -> pl.Expr:
-    """Compile a boolean node to a nullable Boolean expression."""
+def compile_bool(
+    node: Bool, params: Mapping[str, Any], cached: Mapping[Bool, str] | None = None
+) -> pl.Expr:
+    """Compile a boolean node to a nullable Boolean expression; a subtree in ``cached`` is read
+    from the column named there (computed earlier, e.g. once for many draws, by this same
+    function)."""
+    if cached and node in cached:
+        return pl.col(cached[node])
     match node:
         case BoolFact(path):
             return pl.col(path).cast(pl.Boolean)
@@ -106,11 +112,11 @@ def compile_bool(node: Bool, params: Mapping[str, Any]) -> pl.Expr:
         case StepRef(step):
             return pl.col(step_column(step))
         case All(items):
-            return pl.all_horizontal([compile_bool(i, params) for i in items])
+            return pl.all_horizontal([compile_bool(i, params, cached) for i in items])
         case AnyOf(items):
-            return pl.any_horizontal([compile_bool(i, params) for i in items])
+            return pl.any_horizontal([compile_bool(i, params, cached) for i in items])
         case Not(item):
-            return compile_bool(item, params).not_()
+            return compile_bool(item, params, cached).not_()
         case In(path, values):
             return pl.col(path).is_in(list(values))
         case HasAny(path, values):
@@ -132,7 +138,9 @@ def compile_bool(node: Bool, params: Mapping[str, Any]) -> pl.Expr:
         case Stated(path):
             return pl.col(path).is_not_null()
         case FactOr(path, otherwise):
-            return pl.coalesce(pl.col(path).cast(pl.Boolean), compile_bool(otherwise, params))
+            return pl.coalesce(
+                pl.col(path).cast(pl.Boolean), compile_bool(otherwise, params, cached)
+            )
         case Before(path, day):
             return pl.col(path).cast(pl.Date) < pl.lit(day, dtype=pl.Date)
     raise TypeError(f"not a boolean node: {node!r}")  # pragma: no cover
@@ -192,6 +200,16 @@ def _close_to(side: pl.Expr, value: float) -> pl.Expr | None:
     return side.is_between(value - band, value + band)
 
 
+def _close_ratio(a: pl.Expr, b: pl.Expr) -> pl.Expr:
+    """Rows where two columns may be close: their ratio within :data:`_BAND` of 1. One
+    division, a subtraction and a comparison, where :func:`_close` takes a dozen passes; it
+    flags every row :func:`_close` does (there ``b`` is not 0 and ``|a/b − 1|`` is at most
+    ``RELATIVE_TIE / (1 − RELATIVE_TIE)`` plus rounding), and never two zeros (0/0 is NaN),
+    an infinite side (the ratio is 0, infinite or NaN) or a NaN. It may be null (a side is
+    unknown): :func:`near_tie` reads null as no tie."""
+    return ((a / b) - 1.0).abs() <= _BAND
+
+
 def _pair(a: pl.Expr, b: pl.Expr, known_a: float | None, known_b: float | None) -> pl.Expr | None:
     if known_a is not None and known_b is not None:
         return pl.lit(True) if _close_floats(known_a, known_b) else None
@@ -199,13 +217,14 @@ def _pair(a: pl.Expr, b: pl.Expr, known_a: float | None, known_b: float | None) 
         return _close_to(a, known_b)
     if known_a is not None:
         return _close_to(b, known_a)
-    return _close(a, b)
+    return _close_ratio(a, b)
 
 
 def near_tie(trees: list[Bool], params: Mapping[str, Any]) -> pl.Expr:
     """True where some comparison in ``trees`` may be too close for floats to decide it.
 
-    Two columns are checked with :func:`_close`. A column against a side that reads no fact (a
+    Two columns are checked with :func:`_close_ratio` (a superset of :func:`_close`'s rows in
+    three passes). A column against a side that reads no fact (a
     threshold parameter, a constant, their product), the common case, is checked with one band
     around the known value, which flags every row :func:`_close` would (settling a row exactly
     that floats would have decided gives the same answer, only later); a known side of 0 or
