@@ -6,6 +6,7 @@ import datetime as dt
 import html
 import math
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,72 @@ def build_report(
     report.burden = burden or Burden()
     report.partial_weeks = partial_weeks(population)
     govai = catalog.get("govai-2025")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The central estimate draws from its own seeded stream and shares nothing mutable with
+        # the runs below, so it runs beside them: Polars releases the GIL while it evaluates, so
+        # one side's plan building and exact settling (Python) overlaps the other's evaluation.
+        sampled = (
+            pool.submit(_sample, population, regimes, govai, fitted, draws) if fitted else None
+        )
+        outcome_columns = _run_regimes(report, population, regimes, govai, assume, progress)
+        if sampled is not None:
+            progress("sampling the central estimate")
+            report.estimate, report.estimate_curve = sampled.result()
+    report.outcomes = population.select(
+        "derived_model",
+        "developer",
+        "relation",
+        "parent",
+        "root",
+        "depth",
+        "week",
+        "cyclic",
+        "root_via",
+        "deleted_at",
+        "root_parameters",
+        "root_active_parameters",
+        "root_parameters_source",
+        "root_parameters_low",
+        "root_parameters_high",
+        "epoch_name",
+        "epoch_confidence",
+        "original.training_compute.flop",
+        "original.training_compute.low",
+        "original.training_compute.high",
+        "original.training_compute.method",
+        "modification.compute.low",
+        "modification.compute.high",
+        "modification.compute.method",
+        "safeguard_removal",
+        "safeguard_term",
+        "safeguard_inherited",
+        "safeguard_ancestor",
+        "relation_inferred",
+        "relation_disputed",
+        # the rest of the simulation's inputs, so that a served report can simulate a draft
+        "root_developer",
+        "root_pipeline_tag",
+        "same_developer_as_root",
+        "modification.compute.flop",
+    ).with_columns(outcome_columns)
+    if report.estimate is not None:
+        report.outcomes = report.outcomes.join(
+            report.estimate.probabilities, on="derived_model", how="left", maintain_order="left"
+        )
+    return report
+
+
+def _run_regimes(
+    report: Report,
+    population: pl.DataFrame,
+    regimes: list[Regime],
+    govai: Regime,
+    assume: dict[str, Any],
+    progress: Callable[[str], None],
+) -> list[pl.Series]:
+    """Each regime's counts under both scenarios, the sweeps, the cost table and the family
+    tables, written into ``report``; each derivative's outcome per regime, returned."""
+    scenario = report.scenario
     folded = fold(population, [*regimes, govai], assume)
     outcome_columns = []
     for regime in regimes:
@@ -135,59 +202,23 @@ def build_report(
         .sort(["derivatives", "root"], descending=[True, False])
         .head(15)
     )
-    if fitted is not None:
-        progress("sampling the central estimate")
-        report.estimate = monte_carlo(population, regimes, fitted, OBSERVABLE_ONLY, draws)
-        report.estimate_curve = estimate_curve(
-            population,
-            govai,
-            fitted,
-            "upstream_threshold_flop",
-            [10**e for e in BAND_EXPONENTS],
-            OBSERVABLE_ONLY,
-        )
-    report.outcomes = population.select(
-        "derived_model",
-        "developer",
-        "relation",
-        "parent",
-        "root",
-        "depth",
-        "week",
-        "cyclic",
-        "root_via",
-        "deleted_at",
-        "root_parameters",
-        "root_active_parameters",
-        "root_parameters_source",
-        "root_parameters_low",
-        "root_parameters_high",
-        "epoch_name",
-        "epoch_confidence",
-        "original.training_compute.flop",
-        "original.training_compute.low",
-        "original.training_compute.high",
-        "original.training_compute.method",
-        "modification.compute.low",
-        "modification.compute.high",
-        "modification.compute.method",
-        "safeguard_removal",
-        "safeguard_term",
-        "safeguard_inherited",
-        "safeguard_ancestor",
-        "relation_inferred",
-        "relation_disputed",
-        # the rest of the simulation's inputs, so that a served report can simulate a draft
-        "root_developer",
-        "root_pipeline_tag",
-        "same_developer_as_root",
-        "modification.compute.flop",
-    ).with_columns(outcome_columns)
-    if report.estimate is not None:
-        report.outcomes = report.outcomes.join(
-            report.estimate.probabilities, on="derived_model", how="left", maintain_order="left"
-        )
-    return report
+    return outcome_columns
+
+
+def _sample(
+    population: pl.DataFrame, regimes: list[Regime], govai: Regime, fitted: Fitted, draws: int
+) -> tuple[Estimate, pl.DataFrame]:
+    """The central estimate and its band on the threshold chart (observable-only scenario)."""
+    estimate = monte_carlo(population, regimes, fitted, OBSERVABLE_ONLY, draws)
+    band = estimate_curve(
+        population,
+        govai,
+        fitted,
+        "upstream_threshold_flop",
+        [10**e for e in BAND_EXPONENTS],
+        OBSERVABLE_ONLY,
+    )
+    return estimate, band
 
 
 def summary_text(report: Report) -> str:
