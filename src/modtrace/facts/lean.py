@@ -32,7 +32,6 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any, Final
 
 from modtrace.facts.vocab import normalise_jurisdiction, normalise_modalities
@@ -351,6 +350,8 @@ def _few_digits(text: str) -> bool:
 def _kept(written: int | str, number: float) -> bool:
     """Whether ``number`` is what was written, read as regimes read it (the shortest decimal that
     gives back the float), as ``facts.model._kept_exactly`` checks."""
+    from fractions import Fraction  # noqa: PLC0415 (rare: only long numbers get here)
+
     return not math.isfinite(number) or Fraction(repr(number)) == Fraction(written)
 
 
