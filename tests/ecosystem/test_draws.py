@@ -3,11 +3,15 @@ draw's plan reading them gives what the plan computing them itself gives."""
 
 from __future__ import annotations
 
+import statistics
+import struct
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import SHARED_DATA
 from fact_frames import FRAMES
@@ -71,3 +75,20 @@ def test_the_estimate_and_band_are_the_same_without_the_fixed_columns(
     assert fast[0] == plain[0]
     assert fast[1].equals(plain[1])
     assert fast[2].equals(plain[2])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=1, max_value=20_000))
+def test_normal_scores_are_inv_cdf_bit_for_bit(n: int) -> None:
+    inv = statistics.NormalDist().inv_cdf
+    expected = [inv((i + 0.5) / n) for i in range(n)]
+    got = draws.normal_scores(n).to_list()
+    assert [struct.pack("<d", v) for v in got] == [struct.pack("<d", v) for v in expected]
+
+
+def test_normal_scores_at_hub_size_are_inv_cdf_bit_for_bit() -> None:
+    n = 593_635  # the snapshot five times over, as docs/scale.md measures
+    inv = statistics.NormalDist().inv_cdf
+    expected = np.array([inv((i + 0.5) / n) for i in range(n)], dtype=np.float64)
+    got = draws.normal_scores(n).to_numpy()
+    assert np.array_equal(got.view(np.int64), expected.view(np.int64))

@@ -20,7 +20,15 @@ from modtrace.compute.exact import exact
 from modtrace.compute.frame import with_compute_estimates
 from modtrace.determination.decide import decide
 from modtrace.facts.flatten import FACT_COLUMNS, Kind
-from modtrace.regimes.columnar import compile_bool, near_tie, step_column
+from modtrace.regimes.columnar import (
+    Numbers,
+    compile_bool,
+    compile_num,
+    near_tie,
+    number_columns,
+    shared_numbers,
+    step_column,
+)
 from modtrace.regimes.expr import Bool, referenced_facts, step_refs
 from modtrace.regimes.model import Regime, Step
 from modtrace.regimes.scalar import Env
@@ -131,22 +139,25 @@ def _settle_in_place(
 
 
 _ROW = "_modtrace_row"
+_NUMBER = "_modtrace_number"
 
 
-def _step_expr(step: Step, params: Mapping[str, Any], cached: Cached = None) -> pl.Expr:
+def _step_expr(
+    step: Step, params: Mapping[str, Any], cached: Cached = None, numbers: Numbers = None
+) -> pl.Expr:
     """A step's answer column: its condition, lifted by any exception that holds."""
-    expr = compile_bool(step.when, params, cached)
+    expr = compile_bool(step.when, params, cached, numbers)
     if step.exceptions:
-        lifts = [compile_bool(e.when, params, cached).not_() for e in step.exceptions]
+        lifts = [compile_bool(e.when, params, cached, numbers).not_() for e in step.exceptions]
         expr = pl.all_horizontal(expr, *lifts)
     return expr.alias(step_column(step.id))
 
 
 def _outcome_and_role(
-    regime: Regime, params: Mapping[str, Any], cached: Cached = None
+    regime: Regime, params: Mapping[str, Any], cached: Cached = None, numbers: Numbers = None
 ) -> tuple[pl.Expr, pl.Expr]:
     """The ``outcome`` and ``role`` columns, from the step columns."""
-    scope = compile_bool(regime.scope, params, cached)
+    scope = compile_bool(regime.scope, params, cached, numbers)
     outcome = (
         pl.when(scope.eq(True))
         .then(pl.lit("in-scope"))
@@ -159,7 +170,7 @@ def _outcome_and_role(
         if candidate.when is None:
             role = pl.lit(candidate.id)
             continue
-        value = compile_bool(candidate.when, params, cached)
+        value = compile_bool(candidate.when, params, cached, numbers)
         role = (
             pl.when(value.eq(True))
             .then(pl.lit(candidate.id))
@@ -211,16 +222,23 @@ class _Plan:
         self.typed = [_typed(path, path in present) for path in FRAME_SCHEMA]
         self.names = present | FRAME_SCHEMA.keys()
         self.supplied = _supplied(self.names)
-        # The near-tie screen and the steps before the first that refers to a step, in one
-        # context, where the sums and products both compare are computed once; each later step
-        # in its own (the columns come out in the same order).
-        self.layers: list[list[pl.Expr]] = [[near_tie(_trees(regime), params).alias(_TIE)]]
+        # The sums and products that read no parameter, computed first, each once (the same
+        # expressions: the same floats), and read as columns by every later context; then the
+        # near-tie screen and the steps before the first that refers to a step, in one
+        # context; each later step in its own (the columns come out in the same order).
+        numbers = {n: f"{_NUMBER}.{i}" for i, n in enumerate(shared_numbers(_trees(regime)))}
+        self.numbers = [
+            expr.alias(name)
+            for node, prefix in numbers.items()
+            for expr, name in zip(compile_num(node, params), number_columns(prefix), strict=True)
+        ]
+        self.layers: list[list[pl.Expr]] = [[near_tie(_trees(regime), params, numbers).alias(_TIE)]]
         for step in regime.steps:
             refers = any(step_refs(t) for t in (step.when, *(e.when for e in step.exceptions)))
             if refers or len(self.layers) > 1:
                 self.layers.append([])
-            self.layers[-1].append(_step_expr(step, params, cached))
-        self.answers = list(_outcome_and_role(regime, params, cached))
+            self.layers[-1].append(_step_expr(step, params, cached, numbers))
+        self.answers = list(_outcome_and_role(regime, params, cached, numbers))
         self.columns: list[str] | None = None
         if keep is not None:
             self.columns = _settled_columns(regime, self.names, self.supplied, keep, point)
@@ -229,11 +247,15 @@ class _Plan:
 
     def __call__(self, frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
         lazy = with_compute_estimates(frame.lazy().with_columns(self.typed), self.names)
+        if self.numbers:
+            lazy = lazy.with_columns(self.numbers)
         for layer in self.layers:
             lazy = lazy.with_columns(layer)
         floats = lazy.with_columns(self.answers)
         if self.columns is not None:
             floats = floats.select(self.columns)
+        elif self.numbers:
+            floats = floats.drop(e.meta.output_name() for e in self.numbers)
         if self.schema is None:
             self.schema = floats.collect_schema()
         # One pass over the whole frame: the (rare) near-tie rows are settled and written back

@@ -27,13 +27,22 @@ from modtrace.determination.batch import (
     _typed,
     _variant_values,
 )
-from modtrace.regimes.columnar import near_tie, step_column
+from modtrace.regimes.columnar import (
+    compile_num,
+    near_tie,
+    number_columns,
+    shared_numbers,
+    step_column,
+)
 from modtrace.regimes.expr import referenced_params, step_refs
 from modtrace.regimes.model import Regime
 
 __all__ = ["outcomes_at", "outcomes_over"]
 
 _TIE_FIXED = "_modtrace_tie_fixed"
+
+
+_NUMBER = "_modtrace_number"
 
 
 class _Split:
@@ -61,20 +70,35 @@ class _Split:
         settled = _settled_columns(regime, self.names, self.supplied, [], None)
         self.base = [*settled, *(step_column(s.id) for s in fixed)]
         self.base_tie = near_tie(fixed_trees, values[0]).alias(_TIE_FIXED)
+        # The sums and products the moving trees share across variants, each computed once
+        # with the base (the same expressions: the same floats) and read by every variant.
+        moving_steps = [s for s in regime.steps if s.id in moving]
+        shared = shared_numbers(
+            [
+                *moving_trees,
+                *(t for s in moving_steps for t in (s.when, *(e.when for e in s.exceptions))),
+            ]
+        )
+        numbers = {node: f"{_NUMBER}.{i}" for i, node in enumerate(shared)}
+        self.numbers = [
+            expr.alias(name)
+            for node, prefix in numbers.items()
+            for expr, name in zip(compile_num(node, values[0]), number_columns(prefix), strict=True)
+        ]
         answers = [step_column(s.id) for s in regime.steps] + ["outcome", "role", _TIE]
         self.columns = settled + answers
         self.moving: list[tuple[list[pl.Expr], list[pl.Expr]]] = []
         for params in values:
-            steps = [_step_expr(s, params, cached) for s in regime.steps if s.id in moving]
-            outcome, role = _outcome_and_role(regime, params, cached)
-            tie = pl.col(_TIE_FIXED) | near_tie(moving_trees, params)
+            steps = [_step_expr(s, params, cached, numbers) for s in moving_steps]
+            outcome, role = _outcome_and_role(regime, params, cached, numbers)
+            tie = pl.col(_TIE_FIXED) | near_tie(moving_trees, params, numbers)
             self.moving.append((steps, [outcome, role, tie.alias(_TIE)]))
 
     def __call__(self, frame: pl.DataFrame | pl.LazyFrame) -> list[pl.Series]:
         lazy = with_compute_estimates(frame.lazy().with_columns(self.typed), self.names)
         for step in self.fixed:
             lazy = lazy.with_columns(step)
-        base = lazy.select(*self.base, self.base_tie).collect()
+        base = lazy.select(*self.base, self.base_tie, *self.numbers).collect()
         out = []
         for variant, (steps, answers) in zip(self.variants, self.moving, strict=True):
             plan = base.lazy()

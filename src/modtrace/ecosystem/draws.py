@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from modtrace.determination.batch import conform
@@ -46,11 +48,58 @@ if TYPE_CHECKING:
     from modtrace.regimes.model import Regime
 
 
+# Wichura's AS241 (Applied Statistics 37(3), 1988), as ``statistics.NormalDist.inv_cdf``
+# computes it: the central region's rational function, coefficients highest power first.
+_CENTRAL_NUM = (
+    2.50908_09287_30122_6727e3,
+    3.34305_75583_58812_8105e4,
+    6.72657_70927_00870_0853e4,
+    4.59219_53931_54987_1457e4,
+    1.37316_93765_50946_1125e4,
+    1.97159_09503_06551_4427e3,
+    1.33141_66789_17843_7745e2,
+    3.38713_28727_96366_6080e0,
+)
+_CENTRAL_DEN = (
+    5.22649_52788_52854_5610e3,
+    2.87290_85735_72194_2674e4,
+    3.93078_95800_09271_0610e4,
+    2.12137_94301_58659_5867e4,
+    5.39419_60214_24751_1077e3,
+    6.87187_00749_20579_0830e2,
+    4.23133_30701_60091_1252e1,
+    1.0,
+)
+
+
+def _horner(r: npt.NDArray[np.float64], coefficients: tuple[float, ...]) -> npt.NDArray[np.float64]:
+    """``((c0·r + c1)·r + c2)·r + …``: the same float operations, in the same order, as the
+    scalar code writes them."""
+    out = coefficients[0] * r + coefficients[1]
+    for c in coefficients[2:]:
+        out = out * r + c
+    return out
+
+
 @functools.lru_cache(maxsize=4)
 def normal_scores(n: int) -> pl.Series:
-    """``n`` standard normal quantiles at ``(i + 0.5) / n``: shuffled, a stratified sample."""
+    """``n`` standard normal quantiles at ``(i + 0.5) / n``: shuffled, a stratified sample.
+
+    ``statistics.NormalDist().inv_cdf`` at each point, bit for bit: the central region
+    (``|p − 0.5| ≤ 0.425``, most points) by the same rational function with the same float
+    operations (``+``, ``×`` and ``/`` are exactly rounded, in NumPy as in C), the tails by
+    ``inv_cdf`` itself (they take a logarithm, which libraries may round differently)."""
+    p = (np.arange(n, dtype=np.float64) + 0.5) / n
+    q = p - 0.5
+    central = np.abs(q) <= 0.425
+    qc = q[central]
+    r = 0.180625 - qc * qc
+    z = np.empty(n, dtype=np.float64)
+    z[central] = 0.0 + (_horner(r, _CENTRAL_NUM) * qc / _horner(r, _CENTRAL_DEN)) * 1.0
     inv = statistics.NormalDist().inv_cdf
-    return pl.Series("z", [inv((i + 0.5) / n) for i in range(n)], dtype=pl.Float64)
+    tails = np.flatnonzero(~central)
+    z[tails] = [inv(float(v)) for v in p[tails]]
+    return pl.Series("z", z, dtype=pl.Float64)
 
 
 def sample_in_range(low: float, high: float, u: float, prior: str) -> float:

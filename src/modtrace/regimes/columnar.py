@@ -15,7 +15,7 @@ value per row); it is then compiled as that column and never taken for a constan
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -35,6 +35,7 @@ from modtrace.regimes.expr import (
     In,
     Known,
     Mul,
+    Node,
     Not,
     Num,
     NumFact,
@@ -44,6 +45,7 @@ from modtrace.regimes.expr import (
     Stated,
     StepRef,
     Sum,
+    children,
     walk,
 )
 
@@ -60,8 +62,22 @@ def _lit(value: float) -> Triple:
     return (lit, lit, lit)
 
 
-def compile_num(node: Num, params: Mapping[str, Any]) -> Triple:
-    """Compile a numeric node to (central, low, high) expressions."""
+Numbers = Mapping[Num, str] | None
+"""Numeric subtrees computed earlier (e.g. once for many values of a parameter), each read from
+the three columns :func:`number_columns` names after its prefix."""
+
+
+def number_columns(prefix: str) -> tuple[str, str, str]:
+    """The (central, low, high) columns holding a precomputed numeric subtree."""
+    return (f"{prefix}.central", f"{prefix}.low", f"{prefix}.high")
+
+
+def compile_num(node: Num, params: Mapping[str, Any], numbers: Numbers = None) -> Triple:
+    """Compile a numeric node to (central, low, high) expressions; a subtree in ``numbers`` is
+    read from its columns (computed earlier by this same function)."""
+    if numbers and node in numbers:
+        central, low, high = number_columns(numbers[node])
+        return (pl.col(central), pl.col(low), pl.col(high))
     match node:
         case Const(value):
             return _lit(float(value))
@@ -79,24 +95,28 @@ def compile_num(node: Num, params: Mapping[str, Any]) -> Triple:
         case Quantity(name):
             return (pl.col(f"{name}.flop"), pl.col(f"{name}.low"), pl.col(f"{name}.high"))
         case Sum(items):
-            parts = [compile_num(i, params) for i in items]
+            parts = [compile_num(i, params, numbers) for i in items]
             return (
                 pl.sum_horizontal([p[0] for p in parts], ignore_nulls=False),
                 pl.sum_horizontal([p[1] for p in parts]),
                 pl.sum_horizontal([p[2] for p in parts]),
             )
         case Mul(left, right):
-            (am, al, ah), (bm, bl, bh) = compile_num(left, params), compile_num(right, params)
+            (am, al, ah) = compile_num(left, params, numbers)
+            (bm, bl, bh) = compile_num(right, params, numbers)
             return (am * bm, (al * bl).fill_nan(0.0), (ah * bh).fill_nan(0.0))
     raise TypeError(f"not a numeric node: {node!r}")  # pragma: no cover
 
 
 def compile_bool(
-    node: Bool, params: Mapping[str, Any], cached: Mapping[Bool, str] | None = None
+    node: Bool,
+    params: Mapping[str, Any],
+    cached: Mapping[Bool, str] | None = None,
+    numbers: Numbers = None,
 ) -> pl.Expr:
     """Compile a boolean node to a nullable Boolean expression; a subtree in ``cached`` is read
     from the column named there (computed earlier, e.g. once for many draws, by this same
-    function)."""
+    function), and a numeric one in ``numbers`` from its columns."""
     if cached and node in cached:
         return pl.col(cached[node])
     match node:
@@ -112,17 +132,18 @@ def compile_bool(
         case StepRef(step):
             return pl.col(step_column(step))
         case All(items):
-            return pl.all_horizontal([compile_bool(i, params, cached) for i in items])
+            return pl.all_horizontal([compile_bool(i, params, cached, numbers) for i in items])
         case AnyOf(items):
-            return pl.any_horizontal([compile_bool(i, params, cached) for i in items])
+            return pl.any_horizontal([compile_bool(i, params, cached, numbers) for i in items])
         case Not(item):
-            return compile_bool(item, params, cached).not_()
+            return compile_bool(item, params, cached, numbers).not_()
         case In(path, values):
             return pl.col(path).is_in(list(values))
         case HasAny(path, values):
             return pl.col(path).list.eval(pl.element().is_in(list(values))).list.any()
         case Compare(left, right, strict):
-            (am, al, ah), (bm, bl, bh) = compile_num(left, params), compile_num(right, params)
+            (am, al, ah) = compile_num(left, params, numbers)
+            (bm, bl, bh) = compile_num(right, params, numbers)
             certain_true = (al > bh) if strict else (al >= bh)
             certain_false = (ah <= bl) if strict else (ah < bl)
             by_central = (am > bm) if strict else (am >= bm)
@@ -134,16 +155,36 @@ def compile_bool(
                 .otherwise(by_central)
             )
         case Known(item):
-            return compile_num(item, params)[0].is_not_null()
+            return compile_num(item, params, numbers)[0].is_not_null()
         case Stated(path):
             return pl.col(path).is_not_null()
         case FactOr(path, otherwise):
             return pl.coalesce(
-                pl.col(path).cast(pl.Boolean), compile_bool(otherwise, params, cached)
+                pl.col(path).cast(pl.Boolean), compile_bool(otherwise, params, cached, numbers)
             )
         case Before(path, day):
             return pl.col(path).cast(pl.Date) < pl.lit(day, dtype=pl.Date)
     raise TypeError(f"not a boolean node: {node!r}")  # pragma: no cover
+
+
+def shared_numbers(trees: Sequence[Bool]) -> list[Num]:
+    """The largest sums and products in ``trees`` that read no parameter or step (nor
+    anything else that could differ between variants), each once: every variant computes them
+    alike, so they can be computed once, before the variants."""
+    out: dict[Num, None] = {}
+
+    def visit(node: Node) -> None:
+        if isinstance(node, Sum | Mul) and not any(
+            isinstance(n, NumParam | StepRef) for n in walk(node)
+        ):
+            out[node] = None
+            return
+        for child in children(node):
+            visit(child)
+
+    for tree in trees:
+        visit(tree)
+    return list(out)
 
 
 RELATIVE_TIE: float = 1e-9
@@ -220,7 +261,7 @@ def _pair(a: pl.Expr, b: pl.Expr, known_a: float | None, known_b: float | None) 
     return _close_ratio(a, b)
 
 
-def near_tie(trees: list[Bool], params: Mapping[str, Any]) -> pl.Expr:
+def near_tie(trees: list[Bool], params: Mapping[str, Any], numbers: Numbers = None) -> pl.Expr:
     """True where some comparison in ``trees`` may be too close for floats to decide it.
 
     Two columns are checked with :func:`_close_ratio` (a superset of :func:`_close`'s rows in
@@ -234,8 +275,8 @@ def near_tie(trees: list[Bool], params: Mapping[str, Any]) -> pl.Expr:
         for node in walk(tree):
             if isinstance(node, Compare):
                 (am, al, ah), (bm, bl, bh) = (
-                    compile_num(node.left, params),
-                    compile_num(node.right, params),
+                    compile_num(node.left, params, numbers),
+                    compile_num(node.right, params, numbers),
                 )
                 ka = _constant(node.left, params) or (None, None, None)
                 kb = _constant(node.right, params) or (None, None, None)
