@@ -284,3 +284,18 @@ def test_the_estimate_draws_and_counts_as_one_full_run_per_draw(population: pl.D
             expected[i].append(counts(run(sample, variant, assume)).in_scope)
     assert curve["expected"].to_list() == [sum(t) / 3 for t in expected]
     assert len({tuple(t) for t in expected}) > 1  # the thresholds do move the counts
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "A", "a ", "é", ""])), max_size=40),
+)
+def test_developer_codes_are_equal_exactly_when_names_are(names: list[str | None]) -> None:
+    from modtrace.ecosystem.folded import developer_codes
+
+    codes = developer_codes(pl.Series("developer", names, dtype=pl.String)).to_list()
+    assert len(codes) == len(names)
+    for i, (name, code) in enumerate(zip(names, codes, strict=True)):
+        assert (code is None) == (name is None)
+        for other_name, other_code in zip(names[i:], codes[i:], strict=True):
+            if name is not None and other_name is not None:
+                assert (code == other_code) == (name == other_name)

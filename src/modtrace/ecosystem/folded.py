@@ -51,6 +51,14 @@ def read_columns(regimes: Iterable[Regime], names: Sequence[str]) -> list[str]:
     return [n for n in names if n in read or n in QUANTITY_COLUMNS]
 
 
+def developer_codes(developers: pl.Series) -> pl.Series:
+    """An integer code per developer (``developer``, UInt32): equal names share a code and
+    different names never do, nulls stay null. Only distinct counts are taken of it, so the
+    codes' order is immaterial; the categorical's physical codes give them without the sort a
+    dense rank would need."""
+    return developers.cast(pl.String).cast(pl.Categorical).to_physical().alias("developer")
+
+
 @dataclass(frozen=True)
 class Counts:
     """Outcome counts for models and distinct developers; bounds never fold unknowns away."""
@@ -103,8 +111,7 @@ class Folded:
         )
         members = groups.select(KEY, "_row").explode("_row")
         key = members.sort("_row")[KEY]
-        developer = facts["developer"].rank("dense").alias("developer")
-        pairs = pl.DataFrame([key, developer]).unique()
+        pairs = pl.DataFrame([key, developer_codes(facts["developer"])]).unique()
         weights = groups.select(KEY, pl.col("_row").list.len().alias("rows"))
         return cls(groups.drop("_row"), key, weights, pairs)
 

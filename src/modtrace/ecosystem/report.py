@@ -285,8 +285,13 @@ def write_report(report: Report, out: Path) -> list[Path]:
         out / "sweep.csv",
         out / "report.html",
     ]
-    report.outcomes.write_parquet(files[0])
-    report.outcomes.with_columns(pl.col("week").cast(pl.String)).write_csv(files[1])
+    outcomes = report.outcomes
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the two encodings of the same rows are independent and Polars releases the GIL while
+        # it writes, so the Parquet file is written beside the CSV rather than before it
+        parquet = pool.submit(outcomes.write_parquet, files[0])
+        outcomes.with_columns(pl.col("week").cast(pl.String)).write_csv(files[1])
+        parquet.result()
     report.threshold_curve.write_csv(files[2])
     frac = report.fraction_curve
     summary = pl.DataFrame([{"regime": k, **v} for k, v in report.summary.items()])
