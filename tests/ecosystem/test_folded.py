@@ -22,7 +22,7 @@ from modtrace.ecosystem.estimate import (
     estimate_curve,
     monte_carlo,
 )
-from modtrace.ecosystem.folded import QUANTITIES, Folded, read_columns
+from modtrace.ecosystem.folded import QUANTITIES, Folded, developer_codes, read_columns
 from modtrace.ecosystem.simulate import SCENARIOS, counts, fold, run, sweep
 from modtrace.regimes.columnar import step_column
 from modtrace.regimes.loader import default_catalog, with_overrides
@@ -290,8 +290,6 @@ def test_the_estimate_draws_and_counts_as_one_full_run_per_draw(population: pl.D
     st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "A", "a ", "é", ""])), max_size=40),
 )
 def test_developer_codes_are_equal_exactly_when_names_are(names: list[str | None]) -> None:
-    from modtrace.ecosystem.folded import developer_codes
-
     codes = developer_codes(pl.Series("developer", names, dtype=pl.String)).to_list()
     assert len(codes) == len(names)
     for i, (name, code) in enumerate(zip(names, codes, strict=True)):
