@@ -26,6 +26,7 @@ from modtrace.ecosystem.estimate import (
 from modtrace.ecosystem.folded import (
     KEY,
     QUANTITIES,
+    Counts,
     Folded,
     developer_codes,
     point_counts_by_join,
@@ -341,3 +342,28 @@ def test_point_counts_equal_the_joins(
         schema={POINT: pl.UInt32, KEY: pl.UInt32, "outcome": pl.String},
     )
     assert folded._point_counts(result, points) == point_counts_by_join(folded, result, points)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 4), st.sampled_from(["a", "b", None]), st.booleans()),
+        min_size=1,
+        max_size=30,
+    ),
+)
+def test_a_subset_counts_as_folding_the_kept_rows(rows: list[tuple[int, str | None, bool]]) -> None:
+    facts = pl.DataFrame(
+        {"x": [x for x, _, _ in rows], "developer": [d for _, d, _ in rows]},
+        schema={"x": pl.Int64, "developer": pl.String},
+    )
+    keep = pl.Series([k for _, _, k in rows])
+    labels = ["in-scope", "out-of-scope", "indeterminate", None, "in-scope"]
+
+    def counts_of(folded: Folded) -> Counts:
+        # each distinct row's outcome a function of its facts, whatever its key
+        return folded.counts(folded.table["x"].map_elements(labels.__getitem__, pl.String))
+
+    assert counts_of(Folded.of(facts, ["x"]).subset(keep)) == counts_of(
+        Folded.of(facts.filter(keep), ["x"])
+    )

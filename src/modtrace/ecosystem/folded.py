@@ -99,6 +99,8 @@ class Folded:
     """``KEY`` and ``rows``: how many rows each distinct row stands for."""
     pairs: pl.DataFrame
     """``KEY`` and ``developer`` (an integer code): each distinct (row, developer) pair."""
+    developers: pl.Series
+    """Per row of the frame, its developer's code (:func:`developer_codes`)."""
 
     @classmethod
     def of(cls, facts: pl.DataFrame, columns: Sequence[str]) -> Folded:
@@ -112,9 +114,23 @@ class Folded:
         )
         members = groups.select(KEY, "_row").explode("_row")
         key = members.sort("_row")[KEY]
-        pairs = pl.DataFrame([key, developer_codes(facts["developer"])]).unique()
+        developers = developer_codes(facts["developer"])
+        pairs = pl.DataFrame([key, developers]).unique()
         weights = groups.select(KEY, pl.col("_row").list.len().alias("rows"))
-        return cls(groups.drop("_row"), key, weights, pairs)
+        return cls(groups.drop("_row"), key, weights, pairs, developers)
+
+    def subset(self, keep: pl.Series) -> Folded:
+        """The fold of the frame's rows where ``keep`` (a Boolean per row) holds, over the same
+        distinct rows: one no kept row stands for weighs nothing and has no developer, so the
+        counts are those of folding the kept rows themselves, without grouping them again."""
+        key = self.key.filter(keep)
+        developers = self.developers.filter(keep)
+        rows = np.bincount(key.cast(pl.Int64).to_numpy(), minlength=self.table.height)
+        weights = pl.DataFrame(
+            {KEY: self.table[KEY], "rows": pl.Series(rows[: self.table.height], dtype=pl.UInt32)}
+        )
+        pairs = pl.DataFrame([key, developers]).unique()
+        return Folded(self.table, key, weights, pairs, developers)
 
     def assess(self, regime: Regime) -> pl.DataFrame:
         """Step answers, ``outcome`` and ``role`` for each distinct row, in key order."""

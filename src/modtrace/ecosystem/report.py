@@ -182,8 +182,12 @@ def _run_regimes(
     progress("sweeping upstream_threshold_flop")
     report.threshold_curve = sweep(folded, govai, grid)
     progress("counting what regulation would cost")
+    # the cost table assumes the observable-only scenario: one of the two folds already has it
+    observable = other_folded if SCENARIOS[other] == OBSERVABLE_ONLY else None
+    if assume == OBSERVABLE_ONLY:
+        observable = folded
     report.cost = regulation_cost(
-        population, regimes, COST_EXPONENTS, OBSERVABLE_ONLY, report.burden
+        population, regimes, COST_EXPONENTS, OBSERVABLE_ONLY, report.burden, observable
     )
     progress("sweeping substantial_compute_fraction")
     report.fraction_curve = sweep(
