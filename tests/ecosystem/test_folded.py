@@ -13,6 +13,7 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from modtrace.determination.batch import POINT
 from modtrace.ecosystem import assumptions as a
 from modtrace.ecosystem.draws import normal_scores
 from modtrace.ecosystem.estimate import (
@@ -22,7 +23,15 @@ from modtrace.ecosystem.estimate import (
     estimate_curve,
     monte_carlo,
 )
-from modtrace.ecosystem.folded import QUANTITIES, Folded, read_columns
+from modtrace.ecosystem.folded import (
+    KEY,
+    QUANTITIES,
+    Counts,
+    Folded,
+    developer_codes,
+    point_counts_by_join,
+    read_columns,
+)
 from modtrace.ecosystem.simulate import SCENARIOS, counts, fold, run, sweep
 from modtrace.regimes.columnar import step_column
 from modtrace.regimes.loader import default_catalog, with_overrides
@@ -284,3 +293,77 @@ def test_the_estimate_draws_and_counts_as_one_full_run_per_draw(population: pl.D
             expected[i].append(counts(run(sample, variant, assume)).in_scope)
     assert curve["expected"].to_list() == [sum(t) / 3 for t in expected]
     assert len({tuple(t) for t in expected}) > 1  # the thresholds do move the counts
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "A", "a ", "é", ""])), max_size=40),
+)
+def test_developer_codes_are_equal_exactly_when_names_are(names: list[str | None]) -> None:
+    codes = developer_codes(pl.Series("developer", names, dtype=pl.String)).to_list()
+    assert len(codes) == len(names)
+    for i, (name, code) in enumerate(zip(names, codes, strict=True)):
+        assert (code is None) == (name is None)
+        for other_name, other_code in zip(names[i:], codes[i:], strict=True):
+            if name is not None and other_name is not None:
+                assert (code == other_code) == (name == other_name)
+
+
+_OUTCOMES = st.sampled_from(["in-scope", "out-of-scope", "indeterminate", None])
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.sampled_from(["a", "b", "c", None])),
+        min_size=1,
+        max_size=30,
+    ),
+    st.integers(1, 4),
+    st.data(),
+)
+def test_point_counts_equal_the_joins(
+    rows: list[tuple[int, str | None]], points: int, data: st.DataObject
+) -> None:
+    facts = pl.DataFrame(
+        {"x": [x for x, _ in rows], "developer": [d for _, d in rows]},
+        schema={"x": pl.Int64, "developer": pl.String},
+    )
+    folded = Folded.of(facts, ["x"])
+    keys = folded.table.height
+    # every (point, row) once, as a run gives them, or some left out (and a point beyond)
+    cells = [(p, k) for p in range(points + 1) for k in range(keys)]
+    kept = data.draw(st.lists(st.sampled_from(cells), unique=True, max_size=len(cells)))
+    result = pl.DataFrame(
+        {
+            POINT: [p for p, _ in kept],
+            KEY: [k for _, k in kept],
+            "outcome": [data.draw(_OUTCOMES) for _ in kept],
+        },
+        schema={POINT: pl.UInt32, KEY: pl.UInt32, "outcome": pl.String},
+    )
+    assert folded._point_counts(result, points) == point_counts_by_join(folded, result, points)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 4), st.sampled_from(["a", "b", None]), st.booleans()),
+        min_size=1,
+        max_size=30,
+    ),
+)
+def test_a_subset_counts_as_folding_the_kept_rows(rows: list[tuple[int, str | None, bool]]) -> None:
+    facts = pl.DataFrame(
+        {"x": [x for x, _, _ in rows], "developer": [d for _, d, _ in rows]},
+        schema={"x": pl.Int64, "developer": pl.String},
+    )
+    keep = pl.Series([k for _, _, k in rows])
+    labels = ["in-scope", "out-of-scope", "indeterminate", None, "in-scope"]
+
+    def counts_of(folded: Folded) -> Counts:
+        # each distinct row's outcome a function of its facts, whatever its key
+        return folded.counts(folded.table["x"].map_elements(labels.__getitem__, pl.String))
+
+    assert counts_of(Folded.of(facts, ["x"]).subset(keep)) == counts_of(
+        Folded.of(facts.filter(keep), ["x"])
+    )

@@ -18,7 +18,7 @@ from modtrace.ecosystem.cost import Burden, partial_weeks, regulation_cost
 from modtrace.ecosystem.population import build_population
 from modtrace.ecosystem.report import Report, build_report
 from modtrace.ecosystem.report_sections import other_scenario_section
-from modtrace.ecosystem.simulate import OBSERVABLE_ONLY
+from modtrace.ecosystem.simulate import OBSERVABLE_ONLY, fold
 from modtrace.regimes.loader import default_catalog
 
 
@@ -100,3 +100,18 @@ def test_top_tables_break_ties_by_root(population: pl.DataFrame) -> None:
     for table in (report.families, report.removal_by_base):
         assert table is not None
         assert table.rows() == table.sort(["derivatives", "root"], descending=[True, False]).rows()
+
+
+def test_cost_from_a_fold_at_hand_is_the_cost_folded_anew(population: pl.DataFrame) -> None:
+    last = population["week"].max()
+    thinned = pl.int_range(pl.len()) % 5 != 0
+    population = population.filter((pl.col("week") != last) | ~thinned)  # a partial week
+    catalog = default_catalog()
+    regimes = catalog.in_force()
+    # the report hands over its fold of every regime in force and GovAI's, partial weeks too
+    folded = fold(population, [*regimes, catalog.get("govai-2025")], OBSERVABLE_ONLY)
+    exponents = [22.0, 23.0, 24.0, 25.0, 26.0]
+    anew = regulation_cost(population, regimes, exponents, OBSERVABLE_ONLY)
+    at_hand = regulation_cost(population, regimes, exponents, OBSERVABLE_ONLY, folded=folded)
+    assert partial_weeks(population) == [last]  # the cut removes rows here
+    assert at_hand.equals(anew)

@@ -17,6 +17,7 @@ from typing import Any, Final
 
 import polars as pl
 
+from modtrace.ecosystem.folded import Folded
 from modtrace.ecosystem.simulate import fold
 from modtrace.regimes.loader import with_overrides
 from modtrace.regimes.model import Regime
@@ -58,13 +59,22 @@ def regulation_cost(
     exponents: Sequence[float],
     assume: Mapping[str, Any] | None = None,
     burden: Burden = Burden(),
+    folded: Folded | None = None,
 ) -> pl.DataFrame:
     """Per regime and threshold (10^exponent): filings, developers and hours per full week,
-    the lower bound (in scope) and the upper bound (in scope + indeterminate)."""
+    the lower bound (in scope) and the upper bound (in scope + indeterminate).
+
+    ``folded`` is ``population`` already folded under ``assume`` over (at least) the columns
+    ``regimes`` read, when at hand: it is then cut to the full weeks rather than folded anew."""
     partial = partial_weeks(population)
-    full = population.filter(~pl.col("week").is_in(partial))
-    weeks = max(1, full["week"].n_unique())
-    folded = fold(full, [r for r in regimes if r.id in THRESHOLDS], assume)
+    in_full = population.select(~pl.col("week").is_in(partial)).to_series()
+    weeks = max(1, population.filter(in_full)["week"].n_unique())
+    if folded is None:
+        folded = fold(
+            population.filter(in_full), [r for r in regimes if r.id in THRESHOLDS], assume
+        )
+    else:
+        folded = folded.subset(in_full)
     rows: list[dict[str, Any]] = []
     for regime in regimes:
         name = THRESHOLDS.get(regime.id)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from modtrace.determination.batch import FRAME_SCHEMA, POINT, assess_lazy, assess_points
@@ -49,6 +50,14 @@ def read_columns(regimes: Iterable[Regime], names: Sequence[str]) -> list[str]:
         return [n for n in names if n in FRAME_SCHEMA or n in QUANTITY_COLUMNS]
     read = {p: None for r in regimes for t in trees(r) for p in referenced_facts(t)}
     return [n for n in names if n in read or n in QUANTITY_COLUMNS]
+
+
+def developer_codes(developers: pl.Series) -> pl.Series:
+    """An integer code per developer (``developer``, UInt32): equal names share a code and
+    different names never do, nulls stay null. Only distinct counts are taken of it, so the
+    codes' order is immaterial; the categorical's physical codes give them without the sort a
+    dense rank would need."""
+    return developers.cast(pl.String).cast(pl.Categorical).to_physical().alias("developer")
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,8 @@ class Folded:
     """``KEY`` and ``rows``: how many rows each distinct row stands for."""
     pairs: pl.DataFrame
     """``KEY`` and ``developer`` (an integer code): each distinct (row, developer) pair."""
+    developers: pl.Series
+    """Per row of the frame, its developer's code (:func:`developer_codes`)."""
 
     @classmethod
     def of(cls, facts: pl.DataFrame, columns: Sequence[str]) -> Folded:
@@ -103,10 +114,23 @@ class Folded:
         )
         members = groups.select(KEY, "_row").explode("_row")
         key = members.sort("_row")[KEY]
-        developer = facts["developer"].rank("dense").alias("developer")
-        pairs = pl.DataFrame([key, developer]).unique()
+        developers = developer_codes(facts["developer"])
+        pairs = pl.DataFrame([key, developers]).unique()
         weights = groups.select(KEY, pl.col("_row").list.len().alias("rows"))
-        return cls(groups.drop("_row"), key, weights, pairs)
+        return cls(groups.drop("_row"), key, weights, pairs, developers)
+
+    def subset(self, keep: pl.Series) -> Folded:
+        """The fold of the frame's rows where ``keep`` (a Boolean per row) holds, over the same
+        distinct rows: one no kept row stands for weighs nothing and has no developer, so the
+        counts are those of folding the kept rows themselves, without grouping them again."""
+        key = self.key.filter(keep)
+        developers = self.developers.filter(keep)
+        rows = np.bincount(key.cast(pl.Int64).to_numpy(), minlength=self.table.height)
+        weights = pl.DataFrame(
+            {KEY: self.table[KEY], "rows": pl.Series(rows[: self.table.height], dtype=pl.UInt32)}
+        )
+        pairs = pl.DataFrame([key, developers]).unique()
+        return Folded(self.table, key, weights, pairs, developers)
 
     def assess(self, regime: Regime) -> pl.DataFrame:
         """Step answers, ``outcome`` and ``role`` for each distinct row, in key order."""
@@ -129,35 +153,85 @@ class Folded:
         return self._point_counts(result.select(POINT, KEY, "outcome").collect(), len(variants))
 
     def _point_counts(self, result: pl.DataFrame, points: int = 1) -> list[Counts]:
-        """Counts per ``POINT`` of a frame of (``POINT``, ``KEY``, ``outcome``)."""
-        outcome = pl.col("outcome")
-        weight = pl.col("rows")
-        models = (
-            result.join(self.weights, on=KEY)
-            .group_by(POINT)
-            .agg(
-                weight.filter(outcome == "in-scope").sum().alias("in"),
-                weight.filter(outcome == "out-of-scope").sum().alias("out"),
-                weight.filter(outcome == "indeterminate").sum().alias("unknown"),
-            )
-        )
-        developers = (
-            result.filter(outcome != "out-of-scope")
-            .join(self.pairs, on=KEY)
-            .group_by(POINT)
-            .agg(
-                pl.col("developer").filter(outcome == "in-scope").n_unique().alias("dev_in"),
-                pl.col("developer").n_unique().alias("dev_up"),
-            )
-        )
-        table = (
-            pl.DataFrame({POINT: pl.Series(range(points), dtype=pl.UInt32)})
-            .join(models, on=POINT, how="left")
-            .join(developers, on=POINT, how="left")
-            .fill_null(0)
-            .sort(POINT)
-        )
+        """Counts per ``POINT`` of a frame of (``POINT``, ``KEY``, ``outcome``): models as
+        weighted tallies, developers as the distinct developers of each point's (row,
+        developer) pairs, marked through a (point × row) table rather than joined."""
+        point = result[POINT].cast(pl.Int64).to_numpy()
+        key = result[KEY].cast(pl.Int64).to_numpy()
+        outcome = result["outcome"]
+        rows = np.zeros(self.table.height, dtype=np.int64)
+        rows[self.weights[KEY].to_numpy()] = self.weights["rows"].to_numpy()
+
+        def tally(label: str) -> np.ndarray:
+            hit = (outcome == label).fill_null(False).to_numpy()
+            return np.bincount(point[hit], weights=rows[key[hit]], minlength=points)[:points]
+
+        def marked(hit: np.ndarray) -> np.ndarray:
+            table = np.zeros((points, self.table.height), dtype=bool)
+            keep = point[hit] < points
+            table[point[hit][keep], key[hit][keep]] = True
+            return table
+
+        pair_key = self.pairs[KEY].cast(pl.Int64).to_numpy()
+        developer = self.pairs["developer"]
+        codes = developer.cast(pl.Int64).fill_null(-1).to_numpy()  # null counts as one value
+        dense = np.unique(codes, return_inverse=True)[1].reshape(-1)
+        seen = np.zeros(int(dense.max()) + 1 if dense.size else 0, dtype=bool)
+
+        def developers(table: np.ndarray) -> list[int]:
+            out = []
+            for at in table:
+                seen[:] = False
+                seen[dense[at[pair_key]]] = True
+                out.append(int(seen.sum()))
+            return out
+
+        caught = marked((outcome == "in-scope").fill_null(False).to_numpy())
+        possible = marked((outcome != "out-of-scope").fill_null(False).to_numpy())
         return [
-            Counts(*(int(v) for v in row))
-            for row in table.select("in", "out", "unknown", "dev_in", "dev_up").iter_rows()
+            Counts(int(i), int(o), int(u), d_in, d_up)
+            for i, o, u, d_in, d_up in zip(
+                tally("in-scope"),
+                tally("out-of-scope"),
+                tally("indeterminate"),
+                developers(caught),
+                developers(possible),
+                strict=True,
+            )
         ]
+
+
+def point_counts_by_join(folded: Folded, result: pl.DataFrame, points: int = 1) -> list[Counts]:
+    """:meth:`Folded._point_counts` as joins and group-bys (the reference it is tested
+    against)."""
+    outcome = pl.col("outcome")
+    weight = pl.col("rows")
+    models = (
+        result.join(folded.weights, on=KEY)
+        .group_by(POINT)
+        .agg(
+            weight.filter(outcome == "in-scope").sum().alias("in"),
+            weight.filter(outcome == "out-of-scope").sum().alias("out"),
+            weight.filter(outcome == "indeterminate").sum().alias("unknown"),
+        )
+    )
+    developers = (
+        result.filter(outcome != "out-of-scope")
+        .join(folded.pairs, on=KEY)
+        .group_by(POINT)
+        .agg(
+            pl.col("developer").filter(outcome == "in-scope").n_unique().alias("dev_in"),
+            pl.col("developer").n_unique().alias("dev_up"),
+        )
+    )
+    table = (
+        pl.DataFrame({POINT: pl.Series(range(points), dtype=pl.UInt32)})
+        .join(models, on=POINT, how="left")
+        .join(developers, on=POINT, how="left")
+        .fill_null(0)
+        .sort(POINT)
+    )
+    return [
+        Counts(*(int(v) for v in row))
+        for row in table.select("in", "out", "unknown", "dev_in", "dev_up").iter_rows()
+    ]

@@ -5,6 +5,7 @@ safeguard removal. Every estimate records its method (docs/ecosystem.md)."""
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -275,18 +276,18 @@ def build_population(
     derived = derivatives(lineage_dir, listings)
     edges = lineage_edges(derived, hub)
     roots = resolve_roots(edges)
-    pop = (
-        _with_roots(derived, roots)
-        .join(last_deletions(lineage_dir, listings), on="model_id", how="left")
-        .join(_signal_text(hub), on="model_id", how="left")
-        .with_columns(
-            pl.concat_str(
-                [pl.col("model_id"), pl.col("hub_text").fill_null("")], separator=" "
-            ).alias("signal_text")
-        )
-    )
-    info = _root_info(pop["root"].unique().sort().to_list(), hub, epoch_dir, edges)
-    pop = pop.join(info, on="root", how="left")
+    pop = _with_roots(derived, roots)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The roots' sizes and compute (name grammar, families, Epoch matching: mostly Python)
+        # are worked out beside the per-derivative columns below (Polars, which releases the
+        # GIL); those columns go on before the join and are laid after the roots' columns.
+        info = pool.submit(_root_info, pop["root"].unique().sort().to_list(), hub, epoch_dir, edges)
+        pop = _listed_columns(pop, lineage_dir, listings, hub)
+        before = pop.columns
+        pop = _shown_columns(pop, edges)
+        own = [c for c in pop.columns if c not in before]
+        pop = pop.join(info.result(), on="root", how="left")
+    pop = pop.select(pl.exclude(own), *own)
 
     # A point size gives equal ends; a family range (``family-range``) its two ends.
     n = pl.col("root_parameters_high")
@@ -318,6 +319,58 @@ def build_population(
     ranged = pl.col("root_parameters").is_null() & n.is_not_null()
     has_epoch = pl.col("epoch_compute").is_not_null()
 
+    return pop.with_columns(
+        pl.col("model_id").alias("derived_model"),
+        namespace("model_id").alias("developer"),
+        namespace("root").alias("root_developer"),
+        *_interval(
+            "original.training_compute",
+            pl.when(has_epoch).then(pl.col("epoch_compute")),
+            pl.when(has_epoch).then(pl.col("epoch_compute")).otherwise(root_low),
+            pl.when(has_epoch).then(pl.col("epoch_compute")).otherwise(root_high),
+            pl.when(has_epoch)
+            .then(pl.lit("epoch"))
+            .when(ranged)
+            .then(pl.lit("family-range"))
+            .when(n.is_not_null())
+            .then(pl.lit("parameters-range")),
+        ),
+        *_interval(
+            "modification.compute",
+            pl.when(trains_nothing).then(0.0),
+            mod_low,
+            mod_high,
+            pl.when(trains_nothing)
+            .then(pl.lit("no-training"))
+            .when(ranged)
+            .then(pl.lit("family-range"))
+            .when(n.is_not_null())
+            .then(pl.lit("assumed-range")),
+        ),
+    ).with_columns(
+        (pl.col("developer") == pl.col("root_developer")).alias("same_developer_as_root"),
+    )
+
+
+def _listed_columns(
+    pop: pl.DataFrame, lineage_dir: Path, listings: pl.DataFrame, hub: pl.DataFrame | None
+) -> pl.DataFrame:
+    """``pop`` (derivatives with their roots) with each one's deletion and signal text."""
+    return (
+        pop.join(last_deletions(lineage_dir, listings), on="model_id", how="left")
+        .join(_signal_text(hub), on="model_id", how="left")
+        .with_columns(
+            pl.concat_str(
+                [pl.col("model_id"), pl.col("hub_text").fill_null("")], separator=" "
+            ).alias("signal_text")
+        )
+    )
+
+
+def _shown_columns(pop: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:
+    """``pop`` with what each derivative shows itself: the relation its name suggests and the
+    safeguard-removal signals, direct and inherited. Nothing here reads the roots' sizes or
+    compute, so it runs beside :func:`_root_info`."""
     shown = infer_relations(pop["model_id"], pop["bases"].list.len())
     inferred_rel = pl.col("relation_inferred")
     pop = pop.with_columns(shown.alias("relation_inferred")).with_columns(
@@ -350,34 +403,4 @@ def build_population(
             "safeguard_inherited"
         )
     )
-    return pop.with_columns(
-        pl.col("model_id").alias("derived_model"),
-        namespace("model_id").alias("developer"),
-        namespace("root").alias("root_developer"),
-        *_interval(
-            "original.training_compute",
-            pl.when(has_epoch).then(pl.col("epoch_compute")),
-            pl.when(has_epoch).then(pl.col("epoch_compute")).otherwise(root_low),
-            pl.when(has_epoch).then(pl.col("epoch_compute")).otherwise(root_high),
-            pl.when(has_epoch)
-            .then(pl.lit("epoch"))
-            .when(ranged)
-            .then(pl.lit("family-range"))
-            .when(n.is_not_null())
-            .then(pl.lit("parameters-range")),
-        ),
-        *_interval(
-            "modification.compute",
-            pl.when(trains_nothing).then(0.0),
-            mod_low,
-            mod_high,
-            pl.when(trains_nothing)
-            .then(pl.lit("no-training"))
-            .when(ranged)
-            .then(pl.lit("family-range"))
-            .when(n.is_not_null())
-            .then(pl.lit("assumed-range")),
-        ),
-    ).with_columns(
-        (pl.col("developer") == pl.col("root_developer")).alias("same_developer_as_root"),
-    )
+    return pop

@@ -182,8 +182,12 @@ def _run_regimes(
     progress("sweeping upstream_threshold_flop")
     report.threshold_curve = sweep(folded, govai, grid)
     progress("counting what regulation would cost")
+    # the cost table assumes the observable-only scenario: one of the two folds already has it
+    observable = other_folded if SCENARIOS[other] == OBSERVABLE_ONLY else None
+    if assume == OBSERVABLE_ONLY:
+        observable = folded
     report.cost = regulation_cost(
-        population, regimes, COST_EXPONENTS, OBSERVABLE_ONLY, report.burden
+        population, regimes, COST_EXPONENTS, OBSERVABLE_ONLY, report.burden, observable
     )
     progress("sweeping substantial_compute_fraction")
     report.fraction_curve = sweep(
@@ -285,8 +289,13 @@ def write_report(report: Report, out: Path) -> list[Path]:
         out / "sweep.csv",
         out / "report.html",
     ]
-    report.outcomes.write_parquet(files[0])
-    report.outcomes.with_columns(pl.col("week").cast(pl.String)).write_csv(files[1])
+    outcomes = report.outcomes
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the two encodings of the same rows are independent and Polars releases the GIL while
+        # it writes, so the Parquet file is written beside the CSV rather than before it
+        parquet = pool.submit(outcomes.write_parquet, files[0])
+        outcomes.with_columns(pl.col("week").cast(pl.String)).write_csv(files[1])
+        parquet.result()
     report.threshold_curve.write_csv(files[2])
     frac = report.fraction_curve
     summary = pl.DataFrame([{"regime": k, **v} for k, v in report.summary.items()])
