@@ -47,7 +47,7 @@ LAZY_COMMANDS = {
     "export": "modtrace.cli.register_cmds:export_group",
     "filing": "modtrace.cli.register_cmds:filing_group",
     "gate": "modtrace.cli.gate_cmds:gate_group",
-    "import": "modtrace.cli.register_cmds:import_group",
+    "import": "modtrace.cli.import_cmds:import_group",
     "incident": "modtrace.cli.register_cmds:incident_group",
     "log": "modtrace.cli.log_cmds:log_group",
     "regimes": "modtrace.cli.regime_cmds:regimes_group",
