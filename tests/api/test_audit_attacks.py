@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from conftest import EXAMPLES
 from modtrace.registry.tokens import create_token
+from notice_facts import safeguard_removal
 from service_world import BASE, Service, canonical, document
 
 ORIGINAL = "meta-llama/Llama-2-70b-hf"
@@ -100,17 +101,7 @@ def test_paging_through_filings_reveals_no_filing_the_caller_may_not_read(
 
 # ---- fn 91 showings by a provider known by several names ---------------------------------------
 
-FN91_FACTS = {
-    "original": {"id": "meta-llama/big", "provider": "Meta", "training_compute_flop": 3.8e25},
-    "modifier": {"name": "Lab", "acts_on_behalf_of_provider": False},
-    "modification": {
-        "techniques": ["abliteration"],
-        "safeguards": {"altered": "intentional", "significant": True},
-        "upstream_warned": False,
-        "other_reason_to_believe_unacceptable_risk": False,
-        "capabilities": {"high_risk_uplift": "insignificant"},
-    },
-}
+FN91_FACTS = safeguard_removal("meta-llama/big", "Meta")
 
 
 def test_a_showing_published_by_a_provider_with_several_names_counts(service: Service) -> None:

@@ -14,19 +14,9 @@ from modtrace.cli.main import cli
 from modtrace.determination.notices import SHOWN_SAFE
 from modtrace.registry.register import Register
 from modtrace.registry.tables import determinations
+from notice_facts import safeguard_removal
 
-FACTS = {
-    "original": {"id": "org/big", "provider": "Org", "training_compute_flop": 3.8e25},
-    "modifier": {"name": "Lab", "acts_on_behalf_of_provider": False},
-    "modification": {
-        "techniques": ["abliteration"],
-        "safeguards": {"altered": "intentional", "significant": True},
-        "upstream_warned": False,
-        "other_reason_to_believe_unacceptable_risk": False,
-        "capabilities": {"high_risk_uplift": "insignificant"},
-        "intended_use": "research",
-    },
-}
+FACTS = safeguard_removal(intended_use="research")
 
 
 def _govai_outcomes(url: str) -> list[str]:

@@ -13,18 +13,9 @@ from modtrace.cli.main import cli
 from modtrace.determination.notices import SHOWN_SAFE, shown_safe_patch
 from modtrace.facts import facts_from_mapping
 from modtrace.registry.register import Register
+from notice_facts import safeguard_removal
 
-FACTS = {
-    "original": {"id": "org/big", "provider": "Org", "training_compute_flop": 3.8e25},
-    "modifier": {"name": "Lab", "acts_on_behalf_of_provider": False},
-    "modification": {
-        "techniques": ["abliteration"],
-        "safeguards": {"altered": "intentional", "significant": True},
-        "upstream_warned": False,
-        "other_reason_to_believe_unacceptable_risk": False,
-        "capabilities": {"high_risk_uplift": "insignificant"},
-    },
-}
+FACTS = safeguard_removal()
 
 
 def _notice(kind: str, provider: str = "Org", model: str = "org/big") -> dict[str, object]:

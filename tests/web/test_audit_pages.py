@@ -15,20 +15,10 @@ from sqlalchemy import func, select
 
 from conftest import EXAMPLES
 from modtrace.registry.tables import determinations, filings
+from notice_facts import safeguard_removal
 from service_world import BASE, Service, document
 
-FN91_FACTS = {
-    "original": {"id": "meta-llama/big", "provider": "Meta", "training_compute_flop": 3.8e25},
-    "modifier": {"name": "EPFL LLM Team", "acts_on_behalf_of_provider": False},
-    "modification": {
-        "techniques": ["abliteration"],
-        "safeguards": {"altered": "intentional", "significant": True},
-        "upstream_warned": False,
-        "other_reason_to_believe_unacceptable_risk": False,
-        "capabilities": {"high_risk_uplift": "insignificant"},
-        "intended_use": "research",
-    },
-}
+FN91_FACTS = safeguard_removal("meta-llama/big", "Meta", "EPFL LLM Team", "research")
 
 
 def log_in(service: Service, who: str) -> tuple[TestClient, str]:
