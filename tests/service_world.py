@@ -4,6 +4,7 @@ and a client that speaks to it as a browser on localhost would."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +38,32 @@ def canonical(response: Any, status: int) -> dict[str, Any]:
     return data
 
 
+def form_token(html: str) -> str:
+    """The form token a page carries."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, html[:500]
+    return found.group(1)
+
+
+def log_in(service: Service, who: str, *, lenient: bool = False) -> tuple[TestClient, str]:
+    """A browser logged in through the form, and its session's form token (``lenient``: server
+    errors come back as 500 pages instead of being raised)."""
+    b = TestClient(
+        service.app, base_url=BASE, follow_redirects=False, raise_server_exceptions=not lenient
+    )
+    answer = b.post(
+        "/login",
+        data={"token": service.tokens[who], "csrf_token": form_token(b.get("/login").text)},
+    )
+    assert answer.status_code == 303, answer.text[:300]
+    return b, form_token(b.get("/register").text)
+
+
 class Service:
     """Tokens: regulator, meta (provider), mistral (provider), epfl and rival (modifiers)."""
 
-    def __init__(self, url: str, **build_options: Any) -> None:
+    def __init__(self, url: str, *, lenient: bool = False, **build_options: Any) -> None:
+        """``lenient``: the client answers a server error with its 500 instead of raising it."""
         self.register = Register.open(url)
         self.tokens = {
             "regulator": create_token(self.register, "regulator", "AI Office"),
@@ -53,7 +76,7 @@ class Service:
             [Edge("meta-llama/Llama-2-70b-hf", "epfl-llm/meditron-70b", "finetune")]
         )
         self.app = build(url, **build_options)
-        self.client = TestClient(self.app, base_url=BASE)
+        self.client = TestClient(self.app, base_url=BASE, raise_server_exceptions=not lenient)
 
     def auth(self, who: str | None) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[who]}"} if who else {}

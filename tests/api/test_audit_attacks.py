@@ -8,12 +8,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 from conftest import EXAMPLES
 from modtrace.registry.tokens import create_token
 from notice_facts import safeguard_removal
-from service_world import BASE, Service, canonical, document
+from service_world import Service, canonical, document
 
 ORIGINAL = "meta-llama/Llama-2-70b-hf"
 MEDITRON = "epfl-llm/meditron-70b"
@@ -21,8 +20,7 @@ MEDITRON = "epfl-llm/meditron-70b"
 
 @pytest.fixture
 def service(database_url: str) -> Iterator[Service]:
-    s = Service(database_url)
-    s.client = TestClient(s.app, base_url=BASE, raise_server_exceptions=False)
+    s = Service(database_url, lenient=True)
     yield s
     s.close()
 

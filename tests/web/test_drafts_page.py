@@ -23,28 +23,11 @@ from modtrace.regimes.drafts import check_file, load_drafts
 from modtrace.regimes.loader import default_catalog
 from modtrace.regimes.model import regime_to_data
 from modtrace.registry.tables import metadata, web_sessions
-from service_world import BASE, Service
+from service_world import Service, log_in
 
 DRAFT = EXAMPLES / "drafts" / "compute-draft.yaml"
 BAD = Path(__file__).resolve().parents[1] / "regimes" / "drafts" / "bad-draft.yaml"
 FACTS = EXAMPLES / "meditron-70b.yaml"
-
-
-def form_token(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, html[:500]
-    return found.group(1)
-
-
-def log_in(service: Service, who: str) -> tuple[TestClient, str]:
-    """A browser logged in through the form, and its session's form token."""
-    b = TestClient(service.app, base_url=BASE, follow_redirects=False)
-    answer = b.post(
-        "/login",
-        data={"token": service.tokens[who], "csrf_token": form_token(b.get("/login").text)},
-    )
-    assert answer.status_code == 303, answer.text[:300]
-    return b, form_token(b.get("/register").text)
 
 
 @pytest.fixture(scope="module")

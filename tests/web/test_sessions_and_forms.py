@@ -4,7 +4,6 @@ ends the session on the server, origin checks, login that cannot be forced. Both
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 
 import pytest
@@ -16,7 +15,7 @@ from modtrace.api.guard import Limits
 from modtrace.registry.tables import api_tokens
 from modtrace.registry.tokens import now_utc, revoke
 from modtrace.web.security import LOGIN_COOKIE, SESSION_COOKIE
-from service_world import BASE, Service, canonical, document
+from service_world import BASE, Service, canonical, document, form_token
 
 ATTACKER = {"Origin": "http://localhost:9999"}  # a page on another port of the same host
 
@@ -26,12 +25,6 @@ def service(database_url: str) -> Iterator[Service]:
     s = Service(database_url)
     yield s
     s.close()
-
-
-def form_token(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, html[:500]
-    return found.group(1)
 
 
 def browser(service: Service) -> TestClient:
