@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import SHARED_DATA
+from modtrace.ecosystem.draws import normal_scores
 from modtrace.ecosystem.estimate import (
     FineTune,
     Fitted,
@@ -19,7 +20,6 @@ from modtrace.ecosystem.estimate import (
     fit,
     leave_one_out,
     monte_carlo,
-    normal_scores,
 )
 from modtrace.ecosystem.population import build_population
 from modtrace.ecosystem.report import build_report, summary_text, write_report

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from lineage_world import write_snapshot
 from modtrace.ecosystem import assumptions as a
-from modtrace.ecosystem.estimate import Fitted, LogNormal, _range_sizes, sample_in_range
+from modtrace.ecosystem.draws import Ranges, sample_in_range
+from modtrace.ecosystem.estimate import Fitted, LogNormal
 from modtrace.ecosystem.families import (
     family_range,
     family_ranges,
@@ -197,13 +198,13 @@ def test_the_estimate_draws_one_size_per_original(tmp_path: Path) -> None:
     )
     pop = build_population(lineage).sort("model_id")
     for prior in a.FAMILY_SIZE_PRIORS:
-        drawn = _range_sizes(pop, prior, random.Random(1)).to_list()
+        drawn = Ranges.of(pop).draw(prior, random.Random(1)).to_list()
         assert drawn[0] == drawn[1]  # one size per original, shared by its derivatives
         assert 3.8e9 / R <= drawn[0] <= 1.4e10 * R
         assert 1.0e9 / R <= drawn[2] <= 4.05e11 * R
         assert drawn[3] is None  # a point size is never redrawn
-    again = _range_sizes(pop, "log-uniform", random.Random(1))
-    assert again.to_list() == _range_sizes(pop, "log-uniform", random.Random(1)).to_list()
+    again = Ranges.of(pop).draw("log-uniform", random.Random(1))
+    assert again.to_list() == Ranges.of(pop).draw("log-uniform", random.Random(1)).to_list()
     assert pl.Series(drawn).null_count() == 1
 
 

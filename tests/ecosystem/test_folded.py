@@ -15,11 +15,10 @@ from hypothesis import strategies as st
 
 from modtrace.determination.batch import POINT
 from modtrace.ecosystem import assumptions as a
-from modtrace.ecosystem.draws import normal_scores
+from modtrace.ecosystem.draws import Ranges, normal_scores
 from modtrace.ecosystem.estimate import (
     Fitted,
     LogNormal,
-    _range_sizes,
     estimate_curve,
     monte_carlo,
 )
@@ -230,7 +229,7 @@ def _drawn(population: pl.DataFrame, scores: pl.Series, rng: random.Random) -> p
     ft, tp = FITTED.finetune_tokens, FITTED.tokens_per_parameter
     tokens = 10.0 ** (ft.mean + ft.sd * z_tokens)
     ratio = 10.0 ** (tp.mean + tp.sd * z_ratio)
-    drawn = _range_sizes(population, FITTED.size_prior, rng)
+    drawn = Ranges.of(population).draw(FITTED.size_prior, rng)
     active = pl.coalesce(pl.col("root_active_parameters"), pl.lit(drawn))
     rel, epoch = pl.col("relation"), pl.col("epoch_compute")
     original = (

@@ -33,7 +33,7 @@ import polars as pl
 from modtrace.determination.batch import assessor
 from modtrace.determination.split import outcomes_over
 from modtrace.ecosystem import assumptions as a
-from modtrace.ecosystem.draws import Ranges, Sampler, normal_scores, sample_in_range
+from modtrace.ecosystem.draws import Sampler
 from modtrace.regimes.loader import with_overrides
 from modtrace.regimes.model import Regime
 
@@ -50,9 +50,7 @@ __all__ = [
     "fit",
     "leave_one_out",
     "monte_carlo",
-    "normal_scores",
     "pretraining_tokens_per_parameter",
-    "sample_in_range",
 ]
 
 DRAWS: Final = 20
@@ -182,12 +180,6 @@ class Estimate:
     scenario: dict[str, Any]
     probabilities: pl.DataFrame
     expected: dict[str, dict[str, float]] = field(default_factory=dict)
-
-
-def _range_sizes(population: pl.DataFrame, prior: str, rng: random.Random) -> pl.Series:
-    """One drawn size per original known only by a family range (null elsewhere), shared by
-    all its derivatives."""
-    return Ranges.of(population).draw(prior, rng)
 
 
 def monte_carlo(
