@@ -199,39 +199,3 @@ class Folded:
                 strict=True,
             )
         ]
-
-
-def point_counts_by_join(folded: Folded, result: pl.DataFrame, points: int = 1) -> list[Counts]:
-    """:meth:`Folded._point_counts` as joins and group-bys (the reference it is tested
-    against)."""
-    outcome = pl.col("outcome")
-    weight = pl.col("rows")
-    models = (
-        result.join(folded.weights, on=KEY)
-        .group_by(POINT)
-        .agg(
-            weight.filter(outcome == "in-scope").sum().alias("in"),
-            weight.filter(outcome == "out-of-scope").sum().alias("out"),
-            weight.filter(outcome == "indeterminate").sum().alias("unknown"),
-        )
-    )
-    developers = (
-        result.filter(outcome != "out-of-scope")
-        .join(folded.pairs, on=KEY)
-        .group_by(POINT)
-        .agg(
-            pl.col("developer").filter(outcome == "in-scope").n_unique().alias("dev_in"),
-            pl.col("developer").n_unique().alias("dev_up"),
-        )
-    )
-    table = (
-        pl.DataFrame({POINT: pl.Series(range(points), dtype=pl.UInt32)})
-        .join(models, on=POINT, how="left")
-        .join(developers, on=POINT, how="left")
-        .fill_null(0)
-        .sort(POINT)
-    )
-    return [
-        Counts(*(int(v) for v in row))
-        for row in table.select("in", "out", "unknown", "dev_in", "dev_up").iter_rows()
-    ]
