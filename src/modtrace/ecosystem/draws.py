@@ -215,7 +215,14 @@ class Sampler:
         self.facts, self.cached = with_fixed(self.facts, regimes, set(self.drawn))
         """The subtrees computed once, and the columns of each draw that hold them."""
         self.fitted = fitted
-        self.scores = normal_scores(population.height)
+        scores = normal_scores(population.height)
+        # Each draw shuffles the same scores, so the powers of ten are taken once here and each
+        # draw shuffles them instead: a shuffle with one seed is one permutation whatever the
+        # values, so the columns are those of shuffling the scores and then raising ten.
+        ft = fitted.finetune_tokens
+        tp = fitted.tokens_per_parameter
+        self.tokens = (10.0 ** (ft.mean + ft.sd * scores)).alias("tokens")
+        self.ratio = (10.0 ** (tp.mean + tp.sd * scores)).alias("ratio")
         self.ranges = Ranges.of(population)
         # What no draw changes: which relations train nothing or an adapter, where a size is
         # known (a drawn size is never null where a range is), each interval's method.
@@ -246,12 +253,8 @@ class Sampler:
 
     def draw(self, rng: random.Random) -> pl.DataFrame:
         """One draw's facts: point values for both compute quantities where a size is known."""
-        ft = self.fitted.finetune_tokens
-        tp = self.fitted.tokens_per_parameter
-        z_tokens = self.scores.shuffle(seed=rng.randrange(2**32))
-        z_ratio = self.scores.shuffle(seed=rng.randrange(2**32))
-        tokens = (10.0 ** (ft.mean + ft.sd * z_tokens)).alias("tokens")
-        ratio = (10.0 ** (tp.mean + tp.sd * z_ratio)).alias("ratio")
+        tokens = self.tokens.shuffle(seed=rng.randrange(2**32))
+        ratio = self.ratio.shuffle(seed=rng.randrange(2**32))
         drawn = self.ranges.draw(self.fitted.size_prior, rng)
         active = pl.coalesce(pl.col("root_active_parameters"), pl.lit(drawn))
         original = (

@@ -88,12 +88,16 @@ def build_report(
         # the runs below, so it runs beside them: Polars releases the GIL while it evaluates, so
         # one side's plan building and exact settling (Python) overlaps the other's evaluation.
         sampled = (
-            pool.submit(_sample, population, regimes, govai, fitted, draws) if fitted else None
+            pool.submit(monte_carlo, population, regimes, fitted, OBSERVABLE_ONLY, draws)
+            if fitted
+            else None
         )
         outcome_columns = _run_regimes(report, population, regimes, govai, assume, progress)
-        if sampled is not None:
+        if fitted is not None and sampled is not None:
+            # the band draws from a stream of its own too: on this side once the regimes are done
+            report.estimate_curve = _band(population, govai, fitted)
             progress("sampling the central estimate")
-            report.estimate, report.estimate_curve = sampled.result()
+            report.estimate = sampled.result()
     report.outcomes = population.select(
         "derived_model",
         "developer",
@@ -209,12 +213,9 @@ def _run_regimes(
     return outcome_columns
 
 
-def _sample(
-    population: pl.DataFrame, regimes: list[Regime], govai: Regime, fitted: Fitted, draws: int
-) -> tuple[Estimate, pl.DataFrame]:
-    """The central estimate and its band on the threshold chart (observable-only scenario)."""
-    estimate = monte_carlo(population, regimes, fitted, OBSERVABLE_ONLY, draws)
-    band = estimate_curve(
+def _band(population: pl.DataFrame, govai: Regime, fitted: Fitted) -> pl.DataFrame:
+    """The central estimate's band on the threshold chart (observable-only scenario)."""
+    return estimate_curve(
         population,
         govai,
         fitted,
@@ -222,7 +223,6 @@ def _sample(
         [10**e for e in BAND_EXPONENTS],
         OBSERVABLE_ONLY,
     )
-    return estimate, band
 
 
 def summary_text(report: Report) -> str:
