@@ -15,6 +15,7 @@ import functools
 import math
 import random
 import statistics
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -286,3 +287,43 @@ class Sampler:
         )
         quantities = {**{c.name: c for c in numbers.get_columns()}, **self.methods}
         return self.facts.hstack([quantities[c] for c in self.drawn])
+
+
+class DrawStream:
+    """The draws of one seeded stream, made once for several readers: the central estimate and
+    its band draw the same populations from the same seed, so the band reads the estimate's
+    first draws instead of making its own.
+
+    Draws are made in order (the random stream is read as :meth:`Sampler.draw` reads it). The
+    first ``shared`` are kept until each of ``readers`` has read them once; a later one is made
+    for the reader that asks and not kept, so only one reader may go past ``shared``, in order.
+    Safe to read from several threads."""
+
+    def __init__(self, sampler: Sampler, seed: int, shared: int = 0, readers: int = 1) -> None:
+        self.sampler = sampler
+        self._rng = random.Random(seed)
+        self._shared = shared
+        self._readers = readers
+        self._made = 0
+        self._kept: dict[int, tuple[pl.DataFrame, int]] = {}
+        self._lock = threading.Lock()
+
+    def draw(self, index: int) -> pl.DataFrame:
+        """Draw ``index`` (counted from 0) of the stream."""
+        with self._lock:
+            made: pl.DataFrame | None = None
+            while self._made <= index:
+                made = self.sampler.draw(self._rng)
+                if self._made < self._shared:
+                    self._kept[self._made] = (made, self._readers)
+                self._made += 1
+            if index >= self._shared:
+                if made is None:
+                    raise ValueError(f"draw {index} was made for another reader and not kept")
+                return made
+            facts, left = self._kept[index]
+            if left <= 1:
+                del self._kept[index]
+            else:
+                self._kept[index] = (facts, left - 1)
+            return facts

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import math
-import random
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ import polars as pl
 from modtrace.determination.batch import assessor
 from modtrace.determination.split import outcomes_over
 from modtrace.ecosystem import assumptions as a
-from modtrace.ecosystem.draws import Sampler
+from modtrace.ecosystem.draws import DrawStream, Sampler
 from modtrace.regimes.loader import with_overrides
 from modtrace.regimes.model import Regime
 
@@ -189,18 +188,21 @@ def monte_carlo(
     assume: Mapping[str, Any] | None = None,
     draws: int = DRAWS,
     seed: int = SEED,
+    stream: DrawStream | None = None,
 ) -> Estimate:
     """Sample ``draws`` populations and count, per derivative and per regime, the in-scope
-    draws; ``assume`` is the scenario the regimes run under (printed beside the figures)."""
-    rng = random.Random(seed)
-    sampler = Sampler(population, fitted, regimes, assume)
+    draws; ``assume`` is the scenario the regimes run under (printed beside the figures).
+    ``stream``: the draws, when shared with another reader (see :func:`shared_stream`)."""
+    if stream is None:
+        stream = DrawStream(Sampler(population, fitted, regimes, assume), seed)
+    sampler = stream.sampler
     hits = {r.id: np.zeros(population.height, dtype=np.int64) for r in regimes}
     totals: dict[str, list[int]] = {r.id: [] for r in regimes}
     plans = [
         (regime, assessor(regime, [], sampler.cached)) for regime in regimes
     ]  # built once, not per draw
-    for _ in range(draws):
-        facts = sampler.draw(rng)
+    for index in range(draws):
+        facts = stream.draw(index)
         for regime, plan in plans:
             outcome = plan(facts).select("outcome").collect()["outcome"]
             caught = (outcome == "in-scope").cast(pl.Int64).to_numpy()
@@ -229,6 +231,23 @@ def _quantile(ordered: list[int], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
 
 
+def shared_stream(
+    population: pl.DataFrame,
+    regimes: list[Regime],
+    fitted: Fitted,
+    assume: Mapping[str, Any] | None = None,
+    draws: int = DRAWS,
+    curve_draws: int = CURVE_DRAWS,
+    seed: int = SEED,
+) -> DrawStream:
+    """One stream for :func:`monte_carlo` over ``regimes`` and :func:`estimate_curve` of one of
+    them, with the same population, distributions, scenario and seed: each would draw the same
+    populations from its own stream (the draws do not depend on which regimes read them), so
+    the curve reads the estimate's first ``curve_draws`` (the same figures, made once)."""
+    sampler = Sampler(population, fitted, regimes, assume)
+    return DrawStream(sampler, seed, shared=min(draws, curve_draws), readers=2)
+
+
 def estimate_curve(
     population: pl.DataFrame,
     regime: Regime,
@@ -238,17 +257,20 @@ def estimate_curve(
     assume: Mapping[str, Any] | None = None,
     draws: int = CURVE_DRAWS,
     seed: int = SEED,
+    stream: DrawStream | None = None,
 ) -> pl.DataFrame:
     """Expected in-scope count with its 90 % interval at each value of one parameter (the band
     on threshold charts); each draw is evaluated at every value, what does not read the
-    parameter once per draw (:func:`~modtrace.determination.split.outcomes_over`)."""
-    rng = random.Random(seed)
-    sampler = Sampler(population, fitted, [regime], assume)
+    parameter once per draw (:func:`~modtrace.determination.split.outcomes_over`).
+    ``stream``: the draws, when shared with another reader (see :func:`shared_stream`)."""
+    if stream is None:
+        stream = DrawStream(Sampler(population, fitted, [regime], assume), seed)
+    sampler = stream.sampler
     variants = [with_overrides(regime, {parameter: str(value)}) for value in values]
     totals: list[list[int]] = [[] for _ in values]
     outcomes = outcomes_over(variants, parameter, sampler.cached)  # built once, not per draw
-    for _ in range(draws):
-        for i, outcome in enumerate(outcomes(sampler.draw(rng))):
+    for index in range(draws):
+        for i, outcome in enumerate(outcomes(stream.draw(index))):
             totals[i].append(int((outcome == "in-scope").sum()))
     return pl.DataFrame(
         {

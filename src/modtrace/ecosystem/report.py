@@ -16,7 +16,16 @@ import polars as pl
 from modtrace.ecosystem import assumptions
 from modtrace.ecosystem.charts import bar_chart
 from modtrace.ecosystem.cost import Burden, partial_weeks, regulation_cost
-from modtrace.ecosystem.estimate import DRAWS, Estimate, Fitted, estimate_curve, monte_carlo
+from modtrace.ecosystem.draws import DrawStream
+from modtrace.ecosystem.estimate import (
+    DRAWS,
+    SEED,
+    Estimate,
+    Fitted,
+    estimate_curve,
+    monte_carlo,
+    shared_stream,
+)
 from modtrace.ecosystem.report_sections import (
     cost_section,
     estimate_section,
@@ -83,19 +92,28 @@ def build_report(
     report.burden = burden or Burden()
     report.partial_weeks = partial_weeks(population)
     govai = catalog.get("govai-2025")
+    stream = (
+        shared_stream(population, _with(regimes, govai), fitted, OBSERVABLE_ONLY, draws)
+        if fitted
+        else None
+    )
     with ThreadPoolExecutor(max_workers=1) as pool:
-        # The central estimate draws from its own seeded stream and shares nothing mutable with
-        # the runs below, so it runs beside them: Polars releases the GIL while it evaluates, so
-        # one side's plan building and exact settling (Python) overlaps the other's evaluation.
+        # The central estimate shares nothing mutable with the runs below but its draws, so it
+        # runs beside them: Polars releases the GIL while it evaluates, so one side's plan
+        # building and exact settling (Python) overlaps the other's evaluation.
         sampled = (
-            pool.submit(monte_carlo, population, regimes, fitted, OBSERVABLE_ONLY, draws)
-            if fitted
+            pool.submit(
+                monte_carlo, population, regimes, fitted, OBSERVABLE_ONLY, draws, SEED, stream
+            )
+            if fitted and stream
             else None
         )
+        if fitted is not None and stream is not None:
+            # the band reads the estimate's first draws as the estimate makes them (so few are
+            # kept waiting for the other reader), then this side runs the regimes
+            report.estimate_curve = _band(population, govai, fitted, stream)
         outcome_columns = _run_regimes(report, population, regimes, govai, assume, progress)
-        if fitted is not None and sampled is not None:
-            # the band draws from a stream of its own too: on this side once the regimes are done
-            report.estimate_curve = _band(population, govai, fitted)
+        if sampled is not None:
             progress("sampling the central estimate")
             report.estimate = sampled.result()
     report.outcomes = population.select(
@@ -136,10 +154,17 @@ def build_report(
         "modification.compute.flop",
     ).with_columns(outcome_columns)
     if report.estimate is not None:
-        report.outcomes = report.outcomes.join(
-            report.estimate.probabilities, on="derived_model", how="left", maintain_order="left"
-        )
+        # one row per derivative in the population's order on both sides: laid beside, not joined
+        probabilities = report.estimate.probabilities
+        if not probabilities["derived_model"].equals(report.outcomes["derived_model"]):
+            raise ValueError("the estimate's rows are not the population's")
+        report.outcomes = report.outcomes.hstack(probabilities.drop("derived_model").get_columns())
     return report
+
+
+def _with(regimes: list[Regime], regime: Regime) -> list[Regime]:
+    """``regimes`` with ``regime`` added if no regime of its id is among them."""
+    return regimes if any(r.id == regime.id for r in regimes) else [*regimes, regime]
 
 
 def _run_regimes(
@@ -213,7 +238,9 @@ def _run_regimes(
     return outcome_columns
 
 
-def _band(population: pl.DataFrame, govai: Regime, fitted: Fitted) -> pl.DataFrame:
+def _band(
+    population: pl.DataFrame, govai: Regime, fitted: Fitted, stream: DrawStream
+) -> pl.DataFrame:
     """The central estimate's band on the threshold chart (observable-only scenario)."""
     return estimate_curve(
         population,
@@ -222,6 +249,7 @@ def _band(population: pl.DataFrame, govai: Regime, fitted: Fitted) -> pl.DataFra
         "upstream_threshold_flop",
         [10**e for e in BAND_EXPONENTS],
         OBSERVABLE_ONLY,
+        stream=stream,
     )
 
 
