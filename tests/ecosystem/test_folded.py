@@ -402,3 +402,24 @@ def test_a_subset_counts_as_folding_the_kept_rows(rows: list[tuple[int, str | No
     assert counts_of(Folded.of(facts, ["x"]).subset(keep)) == counts_of(
         Folded.of(facts.filter(keep), ["x"])
     )
+
+
+FILLING = {  # facts the population shows on some rows (filled where unknown) and constants
+    "modification.safeguards.altered": "none",
+    "modifier.acts_on_behalf_of_provider": False,
+    "modification.upstream_warned": False,
+}
+
+
+@SLOW
+@given(POPULATIONS, st.sampled_from([SCENARIOS["observable-only"], FILLING]))
+def test_a_scenario_filled_in_the_strict_folds_rows_is_the_scenarios_own_fold(
+    population: pl.DataFrame, assume: dict[str, Any]
+) -> None:
+    direct = fold(population, REGIMES, assume)
+    refolded = fold(population, REGIMES, assume, strict=fold(population, REGIMES))
+    assert refolded.table.equals(direct.table)
+    assert refolded.key.equals(direct.key)
+    assert refolded.weights.equals(direct.weights)
+    assert refolded.developers.equals(direct.developers)
+    assert refolded.pairs.sort(pl.all()).equals(direct.pairs.sort(pl.all()))

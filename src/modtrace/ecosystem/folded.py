@@ -132,6 +132,27 @@ class Folded:
         pairs = pl.DataFrame([key, developers]).unique()
         return Folded(self.table, key, weights, pairs, developers)
 
+    def refold(self, table: pl.DataFrame, columns: Sequence[str]) -> Folded:
+        """The fold of the same frame with each distinct row replaced by the row of ``table`` at
+        its position (a function of the row alone: a scenario's assumptions filled in), over
+        ``columns``: only the distinct rows are grouped again, not the frame. Rows that become
+        equal merge, first seen first, as folding the changed frame itself would order them."""
+        groups = (
+            table.select(columns)
+            .with_row_index("_old")
+            .group_by(list(columns), maintain_order=True)
+            .agg(pl.col("_old"))
+            .with_row_index(KEY)
+        )
+        new_key = groups.select(KEY, "_old").explode("_old").sort("_old")[KEY]
+        key = new_key.gather(self.key)
+        rows = np.bincount(key.cast(pl.Int64).to_numpy(), minlength=groups.height)
+        weights = pl.DataFrame(
+            {KEY: groups[KEY], "rows": pl.Series(rows[: groups.height], dtype=pl.UInt32)}
+        )
+        pairs = pl.DataFrame([key, self.developers]).unique()
+        return Folded(groups.drop("_old"), key, weights, pairs, self.developers)
+
     def assess(self, regime: Regime) -> pl.DataFrame:
         """Step answers, ``outcome`` and ``role`` for each distinct row, in key order."""
         names = [step_column(s.id) for s in regime.steps] + ["outcome", "role"]

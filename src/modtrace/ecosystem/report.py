@@ -178,7 +178,10 @@ def _run_regimes(
     """Each regime's counts under both scenarios, the sweeps, the cost table and the family
     tables, written into ``report``; each derivative's outcome per regime, returned."""
     scenario = report.scenario
-    folded = fold(population, [*regimes, govai], assume)
+    # Both scenarios' folds: the strict one from the derivatives, the other from its distinct
+    # rows with the scenario's assumptions filled in (the same fold, without regrouping them all).
+    strict = fold(population, [*regimes, govai], SCENARIOS["strict"])
+    folded = fold(population, [*regimes, govai], assume, strict) if assume else strict
     outcome_columns = []
     for regime in regimes:
         progress(f"simulating {regime.id}")
@@ -202,7 +205,10 @@ def _run_regimes(
             )
     other = "observable-only" if scenario == "strict" else "strict"
     report.other_scenario = other
-    other_folded = fold(population, [*regimes, govai], SCENARIOS[other])
+    other_assume = SCENARIOS[other]
+    other_folded = (
+        fold(population, [*regimes, govai], other_assume, strict) if other_assume else strict
+    )
     for regime in regimes:
         c = other_folded.counts(other_folded.assess(regime)["outcome"])
         report.other_summary[regime.id] = {"version": regime.version, **c.as_dict()}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -71,15 +71,21 @@ def as_facts(population: pl.DataFrame, assume: Mapping[str, Any] | None = None) 
             pl.lit(True).alias("modification.placed_on_union_market"),
             *QUANTITY_COLUMNS,
         )
-        .with_columns(
-            [
-                pl.lit(value).alias(path)
-                if path not in _FROM_POPULATION
-                else pl.col(path).fill_null(pl.lit(value))
-                for path, value in (assume or {}).items()
-            ]
-        )
+        .with_columns(_assumed(assume or {}))
     )
+
+
+def _assumed(assume: Mapping[str, Any], only: Iterable[str] | None = None) -> list[pl.Expr]:
+    """``assume``'s facts filled in (those of ``only``, when given): a constant, or where the
+    population shows the fact, a fill of the rows it leaves unknown."""
+    wanted = set(assume) if only is None else set(only)
+    return [
+        pl.lit(value).alias(path)
+        if path not in _FROM_POPULATION
+        else pl.col(path).fill_null(pl.lit(value))
+        for path, value in assume.items()
+        if path in wanted
+    ]
 
 
 _FROM_POPULATION = {
@@ -129,11 +135,21 @@ def breakdown(result: pl.DataFrame, by: str, top: int | None = None) -> pl.DataF
 
 
 def fold(
-    population: pl.DataFrame, regimes: Sequence[Regime], assume: Mapping[str, Any] | None = None
+    population: pl.DataFrame,
+    regimes: Sequence[Regime],
+    assume: Mapping[str, Any] | None = None,
+    strict: Folded | None = None,
 ) -> Folded:
-    """The population's facts under ``assume``, folded over every column ``regimes`` read."""
+    """The population's facts under ``assume``, folded over every column ``regimes`` read.
+
+    ``strict`` is the same population already folded over the same ``regimes`` under no
+    assumption, when at hand: ``assume`` is then filled in its distinct rows, which are grouped
+    again (:meth:`Folded.refold`), rather than in every derivative's."""
     facts = as_facts(population, assume)
     columns = read_columns(regimes, facts.collect_schema().names())
+    if strict is not None:
+        table = strict.table.with_columns(_assumed(assume or {}, only=columns))
+        return strict.refold(table, columns)
     return Folded.of(facts.select(*columns, "developer").collect(), columns)
 
 
