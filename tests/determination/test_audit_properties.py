@@ -19,6 +19,7 @@ from modtrace.determination import assess_row
 from modtrace.determination.assess import step_expression
 from modtrace.determination.batch import assess_frame, facts_frame
 from modtrace.determination.decide import step_answer
+from modtrace.facts import FACT_COLUMNS
 from modtrace.regimes.expr import (
     Bool,
     closed_world_facts,
@@ -274,3 +275,37 @@ def test_no_obligation_is_current_before_its_regime_applies(
             assert duty.in_force == d.in_force
             if duty.due is not None:
                 assert duty.due >= regime.effective_from, (regime.id, duty.id)
+
+
+@st.composite
+def mostly_known(draw: st.DrawFn) -> dict[str, Any]:
+    """A facts row with every listed fact known, then a few of them forgotten."""
+    row: dict[str, Any] = dict.fromkeys(FACT_COLUMNS)
+    row.update({"original.id": "org/m", "original.provider": "Org", "modifier.name": "Lab"})
+    for path, values in VALUES.items():
+        row[path] = draw(st.sampled_from(values), label=path)
+    row["modification.synthetic_data_compute_flop"] = draw(st.sampled_from([None, 1e24, 3e24]))
+    row["modification.prior_compute_flop"] = draw(st.sampled_from([None, 1e23, 6e25]))
+    forgotten = draw(st.lists(st.sampled_from(sorted(VALUES)), min_size=1, max_size=3))
+    for path in forgotten:
+        row[path] = None
+    return row
+
+
+@settings(max_examples=120, deadline=None)
+@given(r=mostly_known())
+def test_an_indeterminate_case_could_go_either_way(r: dict[str, Any]) -> None:
+    """Indeterminate only when the facts left unknown matter: some values of them give one
+    answer and other values another. The original's compute stays as it is (knowing it or not
+    is itself a fact the EU fallback reads)."""
+    for regime in REGIMES:
+        if assess_row(r, regime).outcome != "indeterminate":
+            continue
+        open_paths = [p for p in VALUES if r[p] is None and p != "original.training_compute_flop"]
+        outcomes: set[str] = set()
+        for combo in itertools.product(*(VALUES[p] for p in open_paths)):
+            supplied = dict(r, **dict(zip(open_paths, combo, strict=True)))
+            outcomes.add(assess_row(supplied, regime).outcome)
+            if len(outcomes) > 1:
+                break
+        assert len(outcomes) > 1 or outcomes == {"indeterminate"}, (regime.id, outcomes)
