@@ -195,9 +195,17 @@ def missing_facts(node: Bool, env: Env, step_expr: Callable[[str], Bool]) -> lis
     """Unknown facts that keep ``node`` unknown: settling them could decide it.
 
     Only sub-expressions that are themselves unknown are followed, so a fact behind a branch
-    that is already decided is not asked for.
+    that is already decided is not asked for. Inside such a branch, a fact read with ``stated``
+    that is absent is asked for too: stating it (e.g. the original's systemic-risk status)
+    replaces the presumption that left the branch open.
     """
     out: dict[str, None] = {}
+
+    def stated_path(n: Bool) -> str | None:
+        match n:
+            case Stated(path) | Not(Stated(path)) if env.row.get(path) is None:
+                return path
+        return None
 
     def visit(n: Bool) -> None:
         if eval_bool(n, env) is not None:
@@ -212,6 +220,8 @@ def missing_facts(node: Bool, env: Env, step_expr: Callable[[str], Bool]) -> lis
                 visit(step_expr(step))
             case All(items) | AnyOf(items):
                 for item in items:
+                    if (stated := stated_path(item)) is not None:
+                        out[stated] = None
                     visit(item)
             case Not(item):
                 visit(item)
