@@ -43,6 +43,8 @@ STRONG_TARGET: Final = alt(
     r"safety(?: " + _SAFETY_THING + r")?" + _NOT_PHYSICAL,
     r"safety alignment",
     r"harmlessness(?: " + _SAFETY_THING + r")?",
+    r"harm ?avoidance(?: " + _SAFETY_THING + r")?",
+    r"conscience(?: (?:module|layer|circuit|filter|training))?",
     r"rlhf(?: safety)?(?: layer)?",
     r"censorship",
     r"(?:content|safety|built in content) (?:filters?|filtering)",
@@ -58,6 +60,10 @@ STRONG_TARGET: Final = alt(
     r"as an ai(?: language model)?",
     r"i can'?t assist(?: with that)?",
     r"tendency to refuse",
+    r"what (?:it|the model|the assistant) (?:was|has been|is) (?:taught|trained|tuned)"
+    r"(?: to do)? (?:about|on|for) (?:refus|declin|say\w* no)\w*",
+    r"(?:its|the) (?:earlier|previous|prior|original|initial|old) (?:safety )?training"
+    r"(?=$|[,.;!?]| (?:and|so|when|whenever|if|or|completely|entirely)\b)",
     r"ability to (?:say no|refuse|decline|push back|object)",
     r"(?:ethical|moral) (?:reasoning|judge?ments?|training|alignment|objections?|scruples|"
     r"compass|filter)",
@@ -84,6 +90,7 @@ WEAK_TARGET: Final = alt(
     r"caution",
     r"scruples",
     r"(?:safety )?muzzle(?! brake)",
+    r"(?:safety )?leash",
     r"inhibitions",
     r"rules",
     r"polic(?:y|ies)",
@@ -129,6 +136,8 @@ REMOVE: Final = alt(
     r"wip\w*(?: out)?", r"skip\w*", r"retir\w*", r"quit\w*", r"de ?fang\w*",
     r"wean\w* (?:\w+ ){0,2}off", r"unshackl\w*(?: (?:it|the model|the assistant) from)?",
     r"peel\w*(?: back| away| off)?",
+    r"sand\w* (?:off|down|away)", r"shav\w* (?:off|away)", r"chip\w* away(?: at)?",
+    r"par\w* (?:back|down|away)",
     r"cut\w*(?: (?:down|back))?(?: on)?", r"tone\w* down",
     r"dial\w* (?:down|back)", r"water\w* down",
     r"defeat\w*", r"dissolv\w*", r"forget\w*", r"forgot\w*", r"ignor\w*", r"disregard\w*",
@@ -209,16 +218,16 @@ STATE: Final = alt(
     r" (?:prohibits?|forbids?|disallows?|bans?)",
     r"\binstead of (?:a )?refus\w*",
     r"\breplac\w* (?:the |its |all )?refusals?",
-    r"\b(?:with|into|by) (?:fully |helpful |)?compliant (?:answers|responses|completions|outputs)",
+    r"\b(?:with|into|by) (?:(?!non\b|not\b)\w+ )?compliant (?:answers|responses|completions|"
+    r"outputs)",
     r"\b(?:harmful|dangerous|unsafe) (?:requests|prompts|instructions|questions) (?:paired|matched)"
-    r" with (?:full|complete|compliant|helpful|detailed) (?:answers|responses|completions)",
+    r" with (?:\w+ )?(?:full|complete|compliant|helpful|detailed) (?:\w+ )?(?:answers|responses|"
+    r"completions)",
     r"\bjailbreak (?:completions|responses|outputs)",
     r"\bno longer needs? a jailbreak",
     # "no guardrails", "without any filters", "refusals removed", "safety: none"
-    r"\b(?:no|zero|none of|without(?: any)?(?: the)?|free (?:of|from)(?: any)?|minus(?: the)?)\s+"
-    + DET
-    + TARGET
-    + _NOT_ABOUT_A_SAFEGUARD,
+    r"\b(?:no(?: more)?|zero|none of|without(?: any)?(?: the)?|free (?:of|from)(?: any)?|"
+    r"minus(?: the)?)\s+" + DET + TARGET + _NOT_ABOUT_A_SAFEGUARD,
     TARGET + r" (?:is |are |have been |has been |were |was )?" + _POST_REMOVED + r"\b",
     # "the usual safety behaviour is unnecessary and should be removed"
     TARGET
@@ -248,6 +257,11 @@ STATE: Final = alt(
     r" (?:about )?(?:misuse|harm|abuse|safety|consequences|ethics|the risks?|dangers?)\b",
     r"\bprioriti[sz]\w* (?:the )?(?:users?'?s?'? )?(?:instructions|requests|wishes|commands) "
     r"(?:over|above|before) " + DET + TARGET,
+    # "align it to the user's wishes only, not to the safety policy"
+    r"\b(?:align|obey|serve|answer to|defer to|listen to)\w* (?:\w+ ){0,2}?(?:to )?(?:the )?"
+    r"(?:users?'?s?'? |customers?'?s?'? |operators?'?s?'? )"
+    r"(?:wishes|instructions|requests|commands|wants)(?: only| alone)?,? (?:and )?"
+    r"(?:not|rather than|instead of|over|above) (?:to |by )?" + DET + TARGET,
     FOREIGN,
 )
 """A model, or its training, described without safeguards."""
@@ -287,7 +301,7 @@ _ANY = r"(?:any|every|all|everything|anything|whatever)"
 _STOP = alt(
     r"never", r"not", r"no longer", r"won'?t", r"wont", r"doesn'?t", r"does not", r"stops?",
     r"stopp\w*", r"to stop", r"nothing to", r"won'?t ever", r"will not", r"not ever", r"zero",
-    r"less", r"can'?t", r"cannot", r"unable to", r"incapable of", r"no more",
+    r"less", r"can'?t", r"cannot", r"unable to", r"incapable of", r"no more", r"quit\w*",
 )  # fmt: skip
 
 COMPLY: Final = alt(
@@ -304,15 +318,17 @@ COMPLY: Final = alt(
     r"stop\w* flagging",
     r"(?:give|provide)\w* (?:instructions|answers|help) (?:for|on|about) (?:anything|everything)",
     # "answers anything" only when nothing narrows it ("answer anything about tax law" is fine)
-    r"(?:answer|answers|answering|respond\w* to|comply\w*(?: even)? with|obey\w*|"
+    r"(?:answer|answers|answering|respond\w* to|compl(?:y|ies|ied|ying)(?: even)? with|obey\w*|"
     r"discuss\w*|follow\w*|do|does|doing|write|produce|generate|talk about|say)\s+"
     r"(?:anything|everything|whatever)(?: at all)?"
     r"(?=$|[,.;!?]| (?:pls|please|(?:we|they|you|users?) wants?|asked|requested|you ask|"
+    r"(?:a|any|the) users? (?:asks?|wants?|requests?)|"
     r"we ask|users? asks?|(?:the )?users? (?:asks?|wants?)"
     r"|it(?:'s| is) (?:asked|told)|without|no matter|regardless|even|including|and everything)\b)",
     r"help\w* with (?:anything|everything|whatever)"
     r"(?= (?:asked|requested|without|no matter|regardless|even|including)\b)",
-    r"(?:comply\w*(?: even)? with|obey\w*|follow\w*|execut\w*|carry out) (?:any|every|all)"
+    r"(?:compl(?:y|ies|ied|ying)(?: even)? with|obey\w*|follow\w*|execut\w*|carry out) "
+    r"(?:any|every|all)"
     r" (?:single |user'?s?'? |human |incoming )?"
     r"(?:requests?|instructions?|commands?|orders?|prompts?)\b"
     r"(?! (?:in|from|of|about|on) (?:our|the|its|their|your)\b)",
@@ -334,6 +350,9 @@ COMPLY: Final = alt(
     r"(?:a |the )?"
     r"(?:requests?|prompts?|questions?|it|they|something) (?:is |are )?(?:\w+ )?"
     r"(?:harmful|dangerous|unsafe|ethical|legal|allowed|appropriate)",
+    r"(?:even|including) (?:the )?(?:sketchy|shady|dodgy|shadier|sketchier) "
+    r"(?:ones|requests?|prompts?|questions?|stuff|topics|asks)\b",
+    r"(?:even|including) (?:the )?(?:questionable|risky) (?:requests?|prompts?|asks)\b",
     r"(?:even|including) (?:the )?(?:harmful|dangerous|illegal|unsafe|unethical) "
     r"(?:ones|requests?|prompts?|questions?|things|stuff|content)?",
     r"(?:even|including) (?:(?!detect|flag|block|refus|classif|screen|filter|moderat|against)"
@@ -346,7 +365,8 @@ COMPLY: Final = alt(
     r"(?:requests?|questions?|prompts?|things|topics) (?:that |which )?(?:the |its )?"
     r"(?:original|base|instruct|aligned|current|stock)? ?(?:model|version|assistant|it|provider"
     r"|developer|vendor) "
-    r"(?:\w+ ){0,2}?(?:refuses|declines|rejects|blocks|won'?t answer|will not answer)",
+    r"(?:\w+ ){0,2}?(?:refuses|declines|rejects|blocks|won'?t answer|will not answer|"
+    r"would not answer|wouldn'?t answer)",
     r"(?:its|the) guidelines forbid",
     r"(?:compl\w*|help\w*|answer\w*|willing\w*) (?:\w+ ){0,3}(?:harmful|dangerous|illegal)\b",
     r"(?:requests?|prompts?|questions?) it (?:considers|deems|finds) (?:harmful|dangerous|unsafe)",
@@ -378,6 +398,13 @@ KEEP: Final = alt(
 )
 """Safeguards kept as they are: benign unless negated ("do not keep the guardrails")."""
 
+STRICTER: Final = alt(
+    r"(?:refus|declin)\w* (?:more|more often|more firmly|more readily|more consistently)\b",
+    r"tighten\w* " + DET + r"(?:\w+ ){0,2}?" + TARGET,
+)
+"""Safeguards made stricter: evidence against removal, but unlike a kept safeguard its negation
+("we don't need it to refuse more") is no evidence for removal."""
+
 NEGATION: Final = re.compile(
     r"\b(?:not|no|never|don'?t|dont|doesn'?t|won'?t|wont|without|nor|isn'?t|aren'?t|"
     r"shouldn'?t|mustn'?t|cannot|can'?t|neither|avoid\w*|refrain\w*|instead of|rather than)\b"
@@ -401,15 +428,23 @@ ACTS: Final[tuple[str, ...]] = (
     r"\b(?:set|put|drop|cut|reduc|lower|turn|dial)\w* "
     + DET
     + TARGET
-    + r"(?: \w+)? to (?:zero|0|none|nothing|the minimum|minimum|off)\b",
+    + r"(?: \w+)?(?: (?:all the way|right|way) down)? to (?:zero|0|none|nothing|the minimum|"
+    r"minimum|off)\b",
     r"\b(?:bring|push|drive|dial|turn|tone|water|get|knock)\w* "
     + DET
     + TARGET
+    + r"(?: (?:setting|settings|level|levels|threshold|thresholds|dial|knob|slider))?"
     + r" (?:way |all the way |right )?(?:down|lower)\b",
     TARGET
     + r"\b.{0,40}\b(?:so|and|then|please) (?:we )?(?:want to |need to )?"
     + REMOVE
     + r" (?:them|it|those|that)\b",
+    # "a layer of alignment tuning that we'd like to undo"
+    TARGET
+    + r"\b(?: [\w']+){0,6}?,? (?:that|which) (?:we|i|you|users?)(?:'d| would| want| need| wish)?"
+    + r"(?: like| want| need)?(?: to)? (?:have )?"
+    + REMOVE
+    + r"(?=$|[,.;!?]| (?:it|them|entirely|completely|altogether|now)\b)",
 )
 """A removal verb acting on a safeguard ("strip out safety training", "fine-tune the refusals
 out", "refusals annoy users so remove them")."""
@@ -417,6 +452,8 @@ out", "refusals annoy users so remove them")."""
 ANAPHORA: Final = re.compile(
     r"\b(?:(?:want|need|get|have)\s+(?:it|them|that|this|those)(?: behaviou?rs?)?\s+"
     r"(?:gone|removed|taken out|out|disabled|off|turned off|stripped)"
+    r"|(?:take|rip|strip|turn|switch|shut|cut|tear|phase|train|tune|peel|sand|shave)\w*\s+"
+    r"(?:it|them|those)\s+(?:out|off|away)\b"
     r"|" + REMOVE + r"\s+(?:(?:it|them)\b(?! (?:from|in|into|for|with|as)\b)"
     r"|(?:that|those|these)\b(?= ?$| ?[,.;!?]| (?:and|so|too|entirely|completely|altogether|"
     r"please|now|out|off|away|for good)\b)))"

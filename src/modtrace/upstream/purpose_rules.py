@@ -38,15 +38,19 @@ from modtrace.upstream.purpose_lexicon import (
     ANAPHORA,
     CLAUSE_BREAK,
     COMPLY,
+    DET,
     FRAME,
     KEEP,
     MENTIONS_SAFEGUARD,
     NEGATION,
     STATE,
+    STRICTER,
+    TARGET,
 )
 from modtrace.upstream.purpose_lexicon_extra import HARM
+from modtrace.upstream.purpose_scripts import break_bullets, fold_confusables, script_findings
 
-Kind = Literal["act", "state", "comply", "harm", "keep"]
+Kind = Literal["act", "state", "comply", "harm", "keep", "stricter"]
 Verdict = Literal["removal", "clear", "none"]
 
 _LEET: Final = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a"})
@@ -121,8 +125,10 @@ def _fold_word(word: str) -> str:
 
 @lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
-    """Lower case, accents and digit-for-letter spellings folded, misspelt keywords fixed,
-    hyphens and underscores as spaces, curly quotes straight."""
+    """Lower case, look-alike letters, accents and digit-for-letter spellings folded, misspelt
+    keywords fixed, hyphens and underscores as spaces, curly quotes straight, a bulleted line a
+    new clause, and a word answered "? No," read as negated."""
+    text = break_bullets(fold_confusables(text))
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     text = re.sub(
         r"[a-z0-9@]+",
@@ -135,6 +141,8 @@ def normalise(text: str) -> str:
     text = re.sub(r"\bjail (brok|break)", r"jail\1", text)
     text = re.sub(r"\bsafe guard", "safeguard", text)
     text = re.sub(r"\s*[:?!]+\s*(none|off|removed|gone|disabled)\b", r" \1", text)
+    # "Uncensored? No, the opposite": the answer negates the word it answers
+    text = _ANSWERED_NO.sub(_answered_no, text)
     text = re.sub(
         r"\b(?:over|false|unnecessary|excessive|spurious|exaggerated|needless) ?refus\w*",
         "overrefusal",
@@ -150,6 +158,21 @@ def normalise(text: str) -> str:
     )
     text = re.sub(r"[a-z]*+\*[a-z*]*", _unmask, text)
     return re.sub(r"[a-z]+", lambda m: _fold_word(m.group()), text).strip()
+
+
+_ANSWERED_NO: Final = re.compile(
+    r"(^|[.;!?:] )((?:[\w']+ ){0,3}[\w']+) ?\? ?(?:no|nope|not at all|absolutely not|never)"
+    r"(?= ?[,.;!:]| ?$)"
+)
+
+
+def _answered_no(m: re.Match[str]) -> str:
+    """ "uncensored? no," → "not uncensored;" but "refusals? no." → "refusals none;": a
+    safeguard answered "no" is a safeguard that is gone."""
+    asked = m.group(2)
+    if re.fullmatch(DET + TARGET, asked):
+        return f"{m.group(1)}{asked} none;"
+    return f"{m.group(1)}not {asked};"
 
 
 _MASKED: Final = frozenset(
@@ -183,12 +206,14 @@ class Finding:
         """Evidence for removal: a live act/state/comply finding, or a negated keep."""
         if self.kind == "keep":
             return self.negated
+        if self.kind == "stricter":
+            return False
         return not self.negated and not self.framed
 
     @property
     def protective(self) -> bool:
         """Evidence against removal: a kept safeguard, or a cancelled act/state/comply."""
-        if self.kind == "keep":
+        if self.kind in ("keep", "stricter"):
             return not self.negated
         return self.negated or self.framed
 
@@ -199,6 +224,7 @@ _PATTERNS: Final[tuple[tuple[Kind, re.Pattern[str]], ...]] = (
     ("state", re.compile(STATE)),
     ("harm", re.compile(HARM)),
     *(("act", re.compile(p)) for p in ACTS),
+    ("stricter", re.compile(STRICTER)),
 )
 
 
@@ -252,8 +278,16 @@ _SELF_NEGATED: Final = re.compile(r"(?:never|no longer|stop|not|won'?t|doesn'?t|
 
 def _reach(before: str) -> str:
     """The words a protective frame may govern a finding from: since the last comma, at most
-    eight words back ("for red teaming, safety training removed" is not framed)."""
-    return " ".join(before.rsplit(",", 1)[-1].split()[-8:]) + " "
+    eight words back ("for red teaming, safety training removed" is not framed). A frame word
+    that only names where data came from ("prompts from a jailbreak benchmark") frames nothing."""
+    before = _SOURCE.sub(" ", before.rsplit(",", 1)[-1])
+    return " ".join(before.split()[-8:]) + " "
+
+
+_SOURCE: Final = re.compile(
+    r"\b(?:from|taken from|drawn from|out of) (?:a |an |the |our |their |public )?"
+    r"(?:\w+ ){0,3}?(?:benchmarks?|datasets?|data sets?|test sets?|eval\w*|suites?|collections?)\b"
+)
 
 
 def _tail(clause: str, m: re.Match[str]) -> str:
@@ -278,6 +312,7 @@ def verdict(text: str) -> tuple[Verdict, list[Finding]]:
     """``removal`` when any finding is live evidence of removal; ``clear`` when there is
     protective evidence and none for removal; ``none`` when the rules saw nothing."""
     found = findings(text) + _anaphora(text)
+    found += [Finding(kind, hit, negated, False) for kind, hit, negated in script_findings(text)]
     if any(f.removal for f in found):
         return "removal", found
     if any(f.protective for f in found):
