@@ -40,6 +40,16 @@ DIRECT = [e.text for e in SHIPPED if e.removal and e.category == "direct" and e.
             "removal",
         ),
         ("Сделать ответы короче и вежливее.", "clear"),  # Russian, not look-alikes
+        # symbols as word separators, "$" for "s", Latin small capitals
+        ("disable\u2014the\u2014guardrails", "removal"),
+        ("strip\U0001f525safety\U0001f525training", "removal"),
+        ("r3fu$als: none", "removal"),
+        (
+            "\u1d05\u026a\ua731\u1d00\u0299\u029f\u1d07 "  # small capitals "disable the filter"
+            "\u1d1b\u029c\u1d07 \ua730\u026a\u029f\u1d1b\u1d07\u0280",
+            "removal",
+        ),
+        ("don\u2019t remove the refusals; add Gaelic", "clear"),
         # a bulleted line is its own clause
         ("Plan:\n- improve recall on invoices\n- delete the content filter", "removal"),
         ("Plan:\n* benchmark refusal rates\n* add Welsh", "clear"),
@@ -107,6 +117,14 @@ def test_invisible_characters_change_nothing(text: str, data: st.DataObject) -> 
     for i in sorted(where, reverse=True):
         spiked = spiked[:i] + data.draw(invisible) + spiked[i:]
     assert normalise(spiked) == normalise(text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(DIRECT), st.sampled_from(["\u2014", "\u2013", "\U0001f525", "\u30fb", "\u3000"])
+)
+def test_a_symbol_between_words_separates_them(text: str, symbol: str) -> None:
+    assert normalise(text.replace(" ", symbol)) == normalise(text)
 
 
 LOOK_ALIKE = {"a": "\u0430", "e": "\u0435", "o": "\u043e", "p": "\u0440", "c": "\u0441"}

@@ -48,12 +48,19 @@ from modtrace.upstream.purpose_lexicon import (
     TARGET,
 )
 from modtrace.upstream.purpose_lexicon_extra import HARM
-from modtrace.upstream.purpose_scripts import break_bullets, fold_confusables, script_findings
+from modtrace.upstream.purpose_scripts import (
+    break_bullets,
+    fold_confusables,
+    plain_symbols,
+    script_findings,
+)
 
 Kind = Literal["act", "state", "comply", "harm", "keep", "stricter"]
 Verdict = Literal["removal", "clear", "none"]
 
-_LEET: Final = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a"})
+_LEET: Final = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+)
 
 KEYWORDS: Final[tuple[str, ...]] = (
     "refusal",
@@ -128,10 +135,10 @@ def normalise(text: str) -> str:
     """Lower case, look-alike letters, accents and digit-for-letter spellings folded, misspelt
     keywords fixed, hyphens and underscores as spaces, curly quotes straight, a bulleted line a
     new clause, and a word answered "? No," read as negated."""
-    text = break_bullets(fold_confusables(text))
+    text = plain_symbols(break_bullets(fold_confusables(text)))
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     text = re.sub(
-        r"[a-z0-9@]+",
+        r"[a-z0-9@$]+",
         lambda m: m.group().translate(_LEET) if re.search(r"[a-z]", m.group()) else m.group(),
         text,
     )

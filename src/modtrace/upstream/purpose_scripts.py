@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Final, Literal
 
 _CONFUSABLE: Final = str.maketrans(
@@ -72,6 +73,41 @@ def fold_confusables(text: str) -> str:
         return word
 
     return _WORD.sub(fold, text)
+
+
+_QUOTES: Final = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "\u201c": '"', "\u201d": '"'}
+)
+_LATIN_NAME: Final = re.compile(
+    r"LATIN (?:CAPITAL |SMALL )?LETTER (?:SMALL CAPITAL |DOTLESS |TURNED |REVERSED )?([A-Z])"
+)
+
+
+@lru_cache(maxsize=4096)
+def _plain(ch: str) -> str:
+    """One non-ASCII character as the rules should see it: a Latin letter variant that
+    compatibility folding leaves alone ("ʀ", "ᴇ", "ı") as its letter; a symbol, punctuation
+    mark or space ("—", "🔥", "・") as a space, so that it still separates words; anything else
+    (accented letters, other scripts) unchanged for the later folding."""
+    if ch.isascii() or unicodedata.normalize("NFKD", ch).isascii():
+        return ch
+    category = unicodedata.category(ch)
+    if category[0] == "L":
+        m = _LATIN_NAME.fullmatch(unicodedata.name(ch, ""))
+        return m.group(1).lower() if m else ch
+    if category[0] in "PSZ":
+        return " "
+    return ch
+
+
+def plain_symbols(text: str) -> str:
+    """Curly quotes straight, Latin small capitals and dotless letters as plain letters, other
+    non-ASCII symbols and punctuation as spaces (before, "remove—the—filters" lost its spaces
+    when accents were folded and read as one word)."""
+    text = text.translate(_QUOTES)
+    if text.isascii():
+        return text
+    return "".join(_plain(ch) for ch in text)
 
 
 _BULLET_LINE: Final = re.compile(
