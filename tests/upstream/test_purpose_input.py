@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modtrace.upstream import purpose
+from modtrace.upstream import purpose, purpose_rules
 from modtrace.upstream.purpose import MAX_SCREENED, screen_purpose
 from modtrace.upstream.purpose_model import load_examples
 from modtrace.upstream.purpose_rules import normalise
@@ -169,6 +169,23 @@ def test_characters_that_expand_under_normalisation_count_towards_the_limit(
     text = "\ufdfa" * (MAX_SCREENED // 2)  # one code point, 18 letters once expanded
     assert len(text) <= MAX_SCREENED
     assert screen_purpose(text).outcome == "uncertain"
+
+
+def test_each_finding_looks_back_a_bounded_distance(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Work per finding is bounded, so a clause with hundreds of findings costs linear time
+    (before, each finding re-read everything before it in its clause)."""
+    seen: list[int] = []
+    real = purpose_rules._negated
+
+    def counting(before: str) -> bool:
+        seen.append(len(before))
+        return real(before)
+
+    monkeypatch.setattr(purpose_rules, "_negated", counting)
+    text = ("refusals off " * 400)[:MAX_SCREENED]
+    assert screen_purpose(text).outcome == "removal"
+    assert len(seen) > 200
+    assert max(seen) <= purpose_rules.LOOK_BACK
 
 
 _PATHOLOGICAL = r"""

@@ -245,18 +245,24 @@ def _negated(before: str) -> bool:
     return NEGATION.search(before) is not None
 
 
+LOOK_BACK: Final = 400
+"""Characters before a finding in which a negation or a frame is looked for (some 60 words, far
+more than any clause a purpose is written in)."""
+
+
 def findings(text: str) -> list[Finding]:
     """Every finding in every clause of ``text``, overlapping matches kept once (patterns are
     tried keep, comply, state, act: "not remove" inside "do not remove" is not a comply)."""
     out: list[Finding] = []
     for clause in clauses(text):
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(clause) + 1)
         for kind, pattern in _PATTERNS:
             for m in pattern.finditer(clause):
-                if any(m.start() < e and s < m.end() for s, e in taken):
+                if any(taken[m.start() : m.end()]):
                     continue
-                taken.append((m.start(), m.end()))
-                before = clause[: m.start()]
+                taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+                # a bounded look-back keeps the work linear in a clause with many findings
+                before = clause[max(0, m.start() - LOOK_BACK) : m.start()]
                 # a list of refusals ("never warns, never refuses") is not a negated one
                 negated = _negated(_scope(kind, m.group(), before))
                 reach = _reach(_scope(kind, m.group(), before, frame=True))
@@ -299,8 +305,11 @@ _SOURCE: Final = re.compile(
 
 def _tail(clause: str, m: re.Match[str]) -> str:
     """The word right after a match: "jailbreak resistant", "refusal rates" frame it."""
-    rest = clause[m.end() :].split()
-    return rest[0] if rest and rest[0] in ("resistant", "robust", "proof", "aware") else ""
+    after = _TAIL.match(clause, m.end())
+    return after.group(1) if after else ""
+
+
+_TAIL: Final = re.compile(r"\s*(resistant|robust|proof|aware)(?!\S)")
 
 
 def _anaphora(text: str) -> list[Finding]:
@@ -310,7 +319,7 @@ def _anaphora(text: str) -> list[Finding]:
     out = []
     for clause in clauses(text):
         for m in ANAPHORA.finditer(clause):
-            before = clause[: m.start()]
+            before = clause[max(0, m.start() - LOOK_BACK) : m.start()]
             out.append(Finding("act", m.group(), _negated(before), bool(re.search(FRAME, before))))
     return out
 
