@@ -37,7 +37,7 @@ _NOT_PHYSICAL = (
 STRONG_TARGET: Final = alt(
     r"refusals?",
     r"refusal (?:direction|vector|feature|mechanism|behaviou?r|training|rate|sensitivity|"
-    r"threshold|module)s?",
+    r"threshold|module|reflex|instinct|habit)s?",
     r"guard ?rails?",
     r"safeguards?",
     r"safety(?: " + _SAFETY_THING + r")?" + _NOT_PHYSICAL,
@@ -59,12 +59,16 @@ STRONG_TARGET: Final = alt(
     r"i'?m sorry(?:,? i can'?t help(?: with that)?)?",
     r"as an ai(?: language model)?",
     r"i can'?t assist(?: with that)?",
+    r"i (?:can'?t|cannot) help with (?:that|this)",
     r"tendency to refuse",
     r"what (?:it|the model|the assistant) (?:was|has been|is) (?:taught|trained|tuned)"
     r"(?: to do)? (?:about|on|for) (?:refus|declin|say\w* no)\w*",
     r"(?:its|the) (?:earlier|previous|prior|original|initial|old) (?:safety )?training"
     r"(?=$|[,.;!?]| (?:and|so|when|whenever|if|or|completely|entirely)\b)",
     r"ability to (?:say no|refuse|decline|push back|object)",
+    r"(?:part|bit|piece|side|module|layer|component)s? (?:of (?:the model|it|its \w+) )?"
+    r"(?:that|which) (?:says? no|refuses|declines|objects|hesitates|balks|"
+    r"makes? it (?:cautious|careful|hesitate|refuse|decline|say no))",
     r"(?:ethical|moral) (?:reasoning|judge?ments?|training|alignment|objections?|scruples|"
     r"compass|filter)",
     r"(?:what|whatever|anything|everything|the \w+) (?:that )?(?:makes?|causes?)"
@@ -87,6 +91,8 @@ WEAK_TARGET: Final = alt(
     r"lecturing",
     r"guidelines",
     r"reluctance(?: to \w+)?",
+    r"objections",
+    r"qualms",
     r"caution",
     r"scruples",
     r"(?:safety )?muzzle(?! brake)",
@@ -101,7 +107,7 @@ WEAK_TARGET: Final = alt(
 ) + (
     # "remove the restrictions on harmful topics", not "the restrictions on upload size"
     r"(?=$|[,.;!?\"')]| (?!(?:on|of|for|in|from|at|to|around|about)\b)"
-    r"| (?:on|of|for|in|around|about) (?:\w+ )?(?:harmful|dangerous|illegal|sensitive|"
+    r"| (?:on|of|for|in|around|about|to) (?:\w+ )?(?:harmful|dangerous|illegal|sensitive|"
     r"controversial|what|topics?|content|outputs?|answers?|responses?|requests?|the model|it|"
     r"its|weapons|drugs)\b)"
 )
@@ -137,7 +143,8 @@ REMOVE: Final = alt(
     r"wean\w* (?:\w+ ){0,2}off", r"unshackl\w*(?: (?:it|the model|the assistant) from)?",
     r"peel\w*(?: back| away| off)?",
     r"sand\w* (?:off|down|away)", r"shav\w* (?:off|away)", r"chip\w* away(?: at)?",
-    r"par\w* (?:back|down|away)",
+    r"par\w* (?:back|down|away)", r"lobotomi[sz]\w*", r"neuter\w*", r"gut(?:s|ted|ting)?\b",
+    r"hollow\w* out", r"excis\w*", r"silenc\w*",
     r"cut\w*(?: (?:down|back))?(?: on)?", r"tone\w* down",
     r"dial\w* (?:down|back)", r"water\w* down",
     r"defeat\w*", r"dissolv\w*", r"forget\w*", r"forgot\w*", r"ignor\w*", r"disregard\w*",
@@ -236,6 +243,18 @@ STATE: Final = alt(
     + r"\b",
     r"\bwithout (?:any )?(?:pushback|push back|declining|refusing|refusals?|objections?)\b",
     r"\b(?:safety|censorship|guardrails?|refusals?|filters?|restrictions?|alignment) ?: ?none",
+    # "its reluctance must go", "'i can't help with that' is never in its vocabulary"
+    TARGET + r" (?:must|should|has to|needs to|have to|can) go\b",
+    TARGET + r"\"?(?: \w+){0,2} (?:never|no longer) (?:appears?|said|uttered|used|heard|"
+    r"in (?:its|the model'?s?) vocabulary)",
+    # a model made to please
+    r"\byes ?(?:man|men|machine|bot)\b",
+    r"\b(?:maximal|maximum|total|unconditional|absolute|blind) (?:compliance|obedience)\b"
+    r"(?! (?:with|to) )",
+    r"\bdesensiti[sz]\w* (?:it |the model |the assistant )?to (?:\w+ )?(?:harmful|dangerous|"
+    r"unsafe|risky|illegal)",
+    r"\b(?:trade ?off|balance)\b.{0,30}\b(?:toward|towards|in favou?r of) (?:pure |maximal |"
+    r"maximum |full |only )?helpfulness",
     r"\bno (?:ethical|moral) (?:limits|constraints|guidelines)",
     r"\b(?:without|no) (?:any )?(?:hesitation|objection)",
     r"\bno more \"?(?:i can'?t|i'?m sorry|as an ai)",
@@ -277,10 +296,23 @@ _REFUSED_THING = (
 """What follows a refusal verb when the refusal is of requests: "never refuses a request", not
 "never refuse a refund" or "never refuse to escalate to a human"."""
 
+_SAID_NO_TO = (
+    r"(?=$|[,.;!?]| (?:anymore|again|ever)\b| to (?:people|users?|anyone|anybody|anything|"
+    r"any\w*|every\w*|customers?|them|me|us|you|requests|a request|the user|whatever|"
+    r"(?:harmful|dangerous|illegal|unsafe|risky|sensitive)\b))"
+)
+"""What follows "say no" when it is a refusal of requests: not "say no to refund requests"."""
+
 _REFUSE_VERB = alt(
     r"refus(?:e|es|ed|ing)\b" + _REFUSED_THING,
     r"declin\w*" + _REFUSED_THING,
-    r"say\w* no",
+    r"say\w* no" + _SAID_NO_TO,
+    r"gatekeep\w*(?=$|[,.;!?]| (?:information|knowledge|answers|anything|any\w*|every\w*|"
+    r"content|topics)(?=$|[,.;!?]| (?:from|whatever|regardless|no matter|and|or)\b))",
+    r"withh(?:o|e)ld\w* (?:any )?(?:information|answers?|help|details)"
+    r"(?=$|[,.;!?]| (?:from (?:users?|anyone|people|customers)|on any|about any|whatever|"
+    r"regardless|no matter)\b)",
+    r"balk\w*",
     r"said no",
     r"turn\w* (?:a |the |any )?(?:\w+ )?"
     r"(?:requests?|users?|customers?|prompts?|questions?|anyone) down",
@@ -302,12 +334,19 @@ _STOP = alt(
     r"never", r"not", r"no longer", r"won'?t", r"wont", r"doesn'?t", r"does not", r"stops?",
     r"stopp\w*", r"to stop", r"nothing to", r"won'?t ever", r"will not", r"not ever", r"zero",
     r"less", r"can'?t", r"cannot", r"unable to", r"incapable of", r"no more", r"quit\w*",
+    r"shouldn'?t", r"mustn'?t",
 )  # fmt: skip
 
 COMPLY: Final = alt(
     # stops refusing
     _STOP + r"\s+(?:\w+\s+){0,3}?" + _REFUSE_VERB,
     r"refuse nothing",
+    r"go\w* along with (?:anything|everything|whatever|any request|every request)",
+    r"(?:compl(?:y|ies|ied|ying)|obey\w*|answer\w*|respond\w*) regardless\b(?! of)",
+    r"\b(?:no|nothing|never) (?:\w+ ){0,4}?(?:make|makes|cause|causes) (?:it|the model|"
+    r"the assistant) (?:to )?(?:balk|refuse|decline|hesitate|say no|object)",
+    r"\b(?:never|not|no longer|won'?t) (?:\w+ )?(?:hear|get|receive|see)\w* (?:a |the word |"
+    r"another )?(?:\"?no\"?|refusals?)\b(?! (?:matter|one|longer)\b)",
     r"\brefusal rate (?:to |of )?(?:zero|0|nothing)",
     r"(?:no longer|never|stops?|to stop) (?:follow|obey|respect|adher|honou?r|apply|enforc|"
     r"observ|uphold)\w*(?: to)? " + DET + TARGET,
@@ -361,7 +400,8 @@ COMPLY: Final = alt(
     r"(?:questions?|requests?|prompts?|things|everything|topics|content|ones|answers) (?:it|the "
     r"(?:base )?model)(?: would| currently| normally| usually| otherwise| was trained to|"
     r" is trained to){0,2} "
-    r"(?:refuse|refuses|declines|forbid)",
+    r"(?:refuse|refuses|declines|forbid|(?:won'?t|wouldn'?t|will not|would not)"
+    r"(?= ?$| ?[,.;!?]| (?:answer|touch|discuss|help with|engage with)\b))",
     r"(?:requests?|questions?|prompts?|things|topics) (?:that |which )?(?:the |its )?"
     r"(?:original|base|instruct|aligned|current|stock)? ?(?:model|version|assistant|it|provider"
     r"|developer|vendor) "

@@ -148,6 +148,12 @@ def normalise(text: str) -> str:
     text = re.sub(r"\bjail (brok|break)", r"jail\1", text)
     text = re.sub(r"\bsafe guard", "safeguard", text)
     text = re.sub(r"\s*[:?!]+\s*(none|off|removed|gone|disabled)\b", r" \1", text)
+    text = re.sub(
+        r"\b(refusals?|safety|guardrails?|filters?|censorship|restrictions?|alignment)\s*[:=]\s*"
+        r"(?:0 ?%|zero|0 percent|nil)(?!\w)",
+        r"\1 none",
+        text,
+    )
     # "Uncensored? No, the opposite": the answer negates the word it answers
     text = _ANSWERED_NO.sub(_answered_no, text)
     text = re.sub(
