@@ -243,18 +243,6 @@ STATE: Final = alt(
     + r"\b",
     r"\bwithout (?:any )?(?:pushback|push back|declining|refusing|refusals?|objections?)\b",
     r"\b(?:safety|censorship|guardrails?|refusals?|filters?|restrictions?|alignment) ?: ?none",
-    # "its reluctance must go", "'i can't help with that' is never in its vocabulary"
-    TARGET + r" (?:must|should|has to|needs to|have to|can) go\b",
-    TARGET + r"\"?(?: \w+){0,2} (?:never|no longer) (?:appears?|said|uttered|used|heard|"
-    r"in (?:its|the model'?s?) vocabulary)",
-    # a model made to please
-    r"\byes ?(?:man|men|machine|bot)\b",
-    r"\b(?:maximal|maximum|total|unconditional|absolute|blind) (?:compliance|obedience)\b"
-    r"(?! (?:with|to) )",
-    r"\bdesensiti[sz]\w* (?:it |the model |the assistant )?to (?:\w+ )?(?:harmful|dangerous|"
-    r"unsafe|risky|illegal)",
-    r"\b(?:trade ?off|balance)\b.{0,30}\b(?:toward|towards|in favou?r of) (?:pure |maximal |"
-    r"maximum |full |only )?helpfulness",
     r"\bno (?:ethical|moral) (?:limits|constraints|guidelines)",
     r"\b(?:without|no) (?:any )?(?:hesitation|objection)",
     r"\bno more \"?(?:i can'?t|i'?m sorry|as an ai)",
@@ -276,11 +264,6 @@ STATE: Final = alt(
     r" (?:about )?(?:misuse|harm|abuse|safety|consequences|ethics|the risks?|dangers?)\b",
     r"\bprioriti[sz]\w* (?:the )?(?:users?'?s?'? )?(?:instructions|requests|wishes|commands) "
     r"(?:over|above|before) " + DET + TARGET,
-    # "align it to the user's wishes only, not to the safety policy"
-    r"\b(?:align|obey|serve|answer to|defer to|listen to)\w* (?:\w+ ){0,2}?(?:to )?(?:the )?"
-    r"(?:users?'?s?'? |customers?'?s?'? |operators?'?s?'? )"
-    r"(?:wishes|instructions|requests|commands|wants)(?: only| alone)?,? (?:and )?"
-    r"(?:not|rather than|instead of|over|above) (?:to |by )?" + DET + TARGET,
     FOREIGN,
 )
 """A model, or its training, described without safeguards."""
@@ -341,12 +324,6 @@ COMPLY: Final = alt(
     # stops refusing
     _STOP + r"\s+(?:\w+\s+){0,3}?" + _REFUSE_VERB,
     r"refuse nothing",
-    r"go\w* along with (?:anything|everything|whatever|any request|every request)",
-    r"(?:compl(?:y|ies|ied|ying)|obey\w*|answer\w*|respond\w*) regardless\b(?! of)",
-    r"\b(?:no|nothing|never) (?:\w+ ){0,4}?(?:make|makes|cause|causes) (?:it|the model|"
-    r"the assistant) (?:to )?(?:balk|refuse|decline|hesitate|say no|object)",
-    r"\b(?:never|not|no longer|won'?t) (?:\w+ )?(?:hear|get|receive|see)\w* (?:a |the word |"
-    r"another )?(?:\"?no\"?|refusals?)\b(?! (?:matter|one|longer)\b)",
     r"\brefusal rate (?:to |of )?(?:zero|0|nothing)",
     r"(?:no longer|never|stops?|to stop) (?:follow|obey|respect|adher|honou?r|apply|enforc|"
     r"observ|uphold)\w*(?: to)? " + DET + TARGET,
@@ -438,13 +415,6 @@ KEEP: Final = alt(
 )
 """Safeguards kept as they are: benign unless negated ("do not keep the guardrails")."""
 
-STRICTER: Final = alt(
-    r"(?:refus|declin)\w* (?:more|more often|more firmly|more readily|more consistently)\b",
-    r"tighten\w* " + DET + r"(?:\w+ ){0,2}?" + TARGET,
-)
-"""Safeguards made stricter: evidence against removal, but unlike a kept safeguard its negation
-("we don't need it to refuse more") is no evidence for removal."""
-
 NEGATION: Final = re.compile(
     r"\b(?:not|no|never|don'?t|dont|doesn'?t|won'?t|wont|without|nor|isn'?t|aren'?t|"
     r"shouldn'?t|mustn'?t|cannot|can'?t|neither|avoid\w*|refrain\w*|instead of|rather than)\b"
@@ -479,12 +449,6 @@ ACTS: Final[tuple[str, ...]] = (
     + r"\b.{0,40}\b(?:so|and|then|please) (?:we )?(?:want to |need to )?"
     + REMOVE
     + r" (?:them|it|those|that)\b",
-    # "a layer of alignment tuning that we'd like to undo"
-    TARGET
-    + r"\b(?: [\w']+){0,6}?,? (?:that|which) (?:we|i|you|users?)(?:'d| would| want| need| wish)?"
-    + r"(?: like| want| need)?(?: to)? (?:have )?"
-    + REMOVE
-    + r"(?=$|[,.;!?]| (?:it|them|entirely|completely|altogether|now)\b)",
 )
 """A removal verb acting on a safeguard ("strip out safety training", "fine-tune the refusals
 out", "refusals annoy users so remove them")."""

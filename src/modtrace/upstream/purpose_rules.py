@@ -44,8 +44,13 @@ from modtrace.upstream.purpose_lexicon import (
     MENTIONS_SAFEGUARD,
     NEGATION,
     STATE,
-    STRICTER,
     TARGET,
+)
+from modtrace.upstream.purpose_lexicon_evasion import (
+    ACT_RELATIVE,
+    COMPLY_MORE,
+    STATE_MORE,
+    STRICTER,
 )
 from modtrace.upstream.purpose_lexicon_extra import HARM
 from modtrace.upstream.purpose_scripts import (
@@ -234,9 +239,12 @@ class Finding:
 _PATTERNS: Final[tuple[tuple[Kind, re.Pattern[str]], ...]] = (
     ("keep", re.compile(KEEP)),
     ("comply", re.compile(COMPLY)),
+    ("comply", re.compile(COMPLY_MORE)),
     ("state", re.compile(STATE)),
+    ("state", re.compile(STATE_MORE)),
     ("harm", re.compile(HARM)),
     *(("act", re.compile(p)) for p in ACTS),
+    ("act", re.compile(ACT_RELATIVE)),
     ("stricter", re.compile(STRICTER)),
 )
 
