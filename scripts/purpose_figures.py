@@ -21,6 +21,7 @@ FRESH2 = ROOT / "tests" / "upstream" / "data" / "purposes_fresh2.csv"
 FRESH3 = ROOT / "tests" / "upstream" / "data" / "purposes_fresh3.csv"
 REDTEAM = ROOT / "tests" / "upstream" / "data" / "purposes_redteam.csv"
 REDTEAM2 = ROOT / "tests" / "upstream" / "data" / "purposes_redteam2.csv"
+REDTEAM3 = ROOT / "tests" / "upstream" / "data" / "purposes_redteam3.csv"
 
 
 def _cell(s: Score) -> str:
@@ -49,6 +50,7 @@ def render() -> str:
     fresh3 = load_examples(FRESH3)
     redteam = load_examples(REDTEAM)
     redteam2 = load_examples(REDTEAM2)
+    redteam3 = load_examples(REDTEAM3)
     counts = Counter((e.removal, e.category) for e in shipped)
     mix = ", ".join(
         f"{c} {'removal' if removal else 'benign'}/{cat}"
@@ -57,7 +59,7 @@ def render() -> str:
     lines = [
         f"Shipped set: {len(shipped)} purposes ({mix}). Held-out set: {len(test)}. "
         f"Fresh sets: {len(fresh)}, {len(fresh2)} and {len(fresh3)}. "
-        f"Red-team sets: {len(redteam)} and {len(redteam2)}.",
+        f"Red-team sets: {len(redteam)}, {len(redteam2)} and {len(redteam3)}.",
         "",
         "| set | reader | precision | recall |",
         "|---|---|---|---|",
@@ -68,6 +70,7 @@ def render() -> str:
         *_rows("fresh 3", held_out(shipped, fresh3)),
         *_rows("red team", held_out(shipped, redteam)),
         *_rows("red team 2", held_out(shipped, redteam2)),
+        *_rows("red team 3", held_out(shipped, redteam3)),
     ]
     return "\n".join(lines)
 

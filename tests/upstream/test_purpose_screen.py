@@ -257,6 +257,7 @@ def test_cross_validated_precision_and_recall_meet_the_targets() -> None:
         "purposes_fresh3.csv",
         "purposes_redteam.csv",
         "purposes_redteam2.csv",
+        "purposes_redteam3.csv",
     ],
 )
 def test_held_out_precision_and_recall_meet_the_targets(name: str) -> None:

@@ -17,16 +17,21 @@ Outcome:
   :data:`ESCALATE_UNSEEN_AT` when they saw nothing): a human decides, it is never allowed;
 - ``clear`` — neither reader finds removal.
 
-A purpose longer than :data:`MAX_SCREENED` characters is ``uncertain`` without being read.
+A purpose longer than :data:`MAX_SCREENED` characters (or twice that once compatibility
+characters are expanded) is ``uncertain`` without being read, and
+so is one written mostly in a script the rules have no vocabulary for
+(:func:`modtrace.upstream.purpose_scripts.unread_script`).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Final, Literal
 
 from modtrace.upstream.purpose_model import Model, shipped_model
 from modtrace.upstream.purpose_rules import Finding, verdict
+from modtrace.upstream.purpose_scripts import unread_script
 
 ESCALATE_AT: Final = 0.9
 """Model probability that escalates a purpose whose only rule findings were protective."""
@@ -65,8 +70,12 @@ def screen_purpose(text: str | None, model: Model | None = None) -> PurposeScree
     """Screen one purpose; an empty or missing purpose is ``clear``."""
     if not text or not text.strip():
         return PurposeScreen("clear", 0.0, ())
-    if len(text) > MAX_SCREENED:
+    # compatibility characters expand under normalisation ("ﷺ" is 18 letters): both counts
+    if len(text) > MAX_SCREENED or len(unicodedata.normalize("NFKD", text)) > 2 * MAX_SCREENED:
         return PurposeScreen("uncertain", 0.5, (), f"longer than {MAX_SCREENED} characters")
+    script = unread_script(text)
+    if script is not None:
+        return PurposeScreen("uncertain", 0.5, (), f"written in {script} script, which is not read")
     rules, found = verdict(text)
     p = (model or shipped_model()).probability(text)
     if rules == "removal":

@@ -37,12 +37,14 @@ _NOT_PHYSICAL = (
 STRONG_TARGET: Final = alt(
     r"refusals?",
     r"refusal (?:direction|vector|feature|mechanism|behaviou?r|training|rate|sensitivity|"
-    r"threshold|module)s?",
+    r"threshold|module|reflex|instinct|habit)s?",
     r"guard ?rails?",
     r"safeguards?",
     r"safety(?: " + _SAFETY_THING + r")?" + _NOT_PHYSICAL,
     r"safety alignment",
     r"harmlessness(?: " + _SAFETY_THING + r")?",
+    r"harm ?avoidance(?: " + _SAFETY_THING + r")?",
+    r"conscience(?: (?:module|layer|circuit|filter|training))?",
     r"rlhf(?: safety)?(?: layer)?",
     r"censorship",
     r"(?:content|safety|built in content) (?:filters?|filtering)",
@@ -57,8 +59,16 @@ STRONG_TARGET: Final = alt(
     r"i'?m sorry(?:,? i can'?t help(?: with that)?)?",
     r"as an ai(?: language model)?",
     r"i can'?t assist(?: with that)?",
+    r"i (?:can'?t|cannot) help with (?:that|this)",
     r"tendency to refuse",
+    r"what (?:it|the model|the assistant) (?:was|has been|is) (?:taught|trained|tuned)"
+    r"(?: to do)? (?:about|on|for) (?:refus|declin|say\w* no)\w*",
+    r"(?:its|the) (?:earlier|previous|prior|original|initial|old) (?:safety )?training"
+    r"(?=$|[,.;!?]| (?:and|so|when|whenever|if|or|completely|entirely)\b)",
     r"ability to (?:say no|refuse|decline|push back|object)",
+    r"(?:part|bit|piece|side|module|layer|component)s? (?:of (?:the model|it|its \w+) )?"
+    r"(?:that|which) (?:says? no|refuses|declines|objects|hesitates|balks|"
+    r"makes? it (?:cautious|careful|hesitate|refuse|decline|say no))",
     r"(?:ethical|moral) (?:reasoning|judge?ments?|training|alignment|objections?|scruples|"
     r"compass|filter)",
     r"(?:what|whatever|anything|everything|the \w+) (?:that )?(?:makes?|causes?)"
@@ -81,9 +91,12 @@ WEAK_TARGET: Final = alt(
     r"lecturing",
     r"guidelines",
     r"reluctance(?: to \w+)?",
+    r"objections",
+    r"qualms",
     r"caution",
     r"scruples",
     r"(?:safety )?muzzle(?! brake)",
+    r"(?:safety )?leash",
     r"inhibitions",
     r"rules",
     r"polic(?:y|ies)",
@@ -94,7 +107,7 @@ WEAK_TARGET: Final = alt(
 ) + (
     # "remove the restrictions on harmful topics", not "the restrictions on upload size"
     r"(?=$|[,.;!?\"')]| (?!(?:on|of|for|in|from|at|to|around|about)\b)"
-    r"| (?:on|of|for|in|around|about) (?:\w+ )?(?:harmful|dangerous|illegal|sensitive|"
+    r"| (?:on|of|for|in|around|about|to) (?:\w+ )?(?:harmful|dangerous|illegal|sensitive|"
     r"controversial|what|topics?|content|outputs?|answers?|responses?|requests?|the model|it|"
     r"its|weapons|drugs)\b)"
 )
@@ -129,6 +142,9 @@ REMOVE: Final = alt(
     r"wip\w*(?: out)?", r"skip\w*", r"retir\w*", r"quit\w*", r"de ?fang\w*",
     r"wean\w* (?:\w+ ){0,2}off", r"unshackl\w*(?: (?:it|the model|the assistant) from)?",
     r"peel\w*(?: back| away| off)?",
+    r"sand\w* (?:off|down|away)", r"shav\w* (?:off|away)", r"chip\w* away(?: at)?",
+    r"par\w* (?:back|down|away)", r"lobotomi[sz]\w*", r"neuter\w*", r"gut(?:s|ted|ting)?\b",
+    r"hollow\w* out", r"excis\w*", r"silenc\w*",
     r"cut\w*(?: (?:down|back))?(?: on)?", r"tone\w* down",
     r"dial\w* (?:down|back)", r"water\w* down",
     r"defeat\w*", r"dissolv\w*", r"forget\w*", r"forgot\w*", r"ignor\w*", r"disregard\w*",
@@ -209,16 +225,16 @@ STATE: Final = alt(
     r" (?:prohibits?|forbids?|disallows?|bans?)",
     r"\binstead of (?:a )?refus\w*",
     r"\breplac\w* (?:the |its |all )?refusals?",
-    r"\b(?:with|into|by) (?:fully |helpful |)?compliant (?:answers|responses|completions|outputs)",
+    r"\b(?:with|into|by) (?:(?!non\b|not\b)\w+ )?compliant (?:answers|responses|completions|"
+    r"outputs)",
     r"\b(?:harmful|dangerous|unsafe) (?:requests|prompts|instructions|questions) (?:paired|matched)"
-    r" with (?:full|complete|compliant|helpful|detailed) (?:answers|responses|completions)",
+    r" with (?:\w+ )?(?:full|complete|compliant|helpful|detailed) (?:\w+ )?(?:answers|responses|"
+    r"completions)",
     r"\bjailbreak (?:completions|responses|outputs)",
     r"\bno longer needs? a jailbreak",
     # "no guardrails", "without any filters", "refusals removed", "safety: none"
-    r"\b(?:no|zero|none of|without(?: any)?(?: the)?|free (?:of|from)(?: any)?|minus(?: the)?)\s+"
-    + DET
-    + TARGET
-    + _NOT_ABOUT_A_SAFEGUARD,
+    r"\b(?:no(?: more)?|zero|none of|without(?: any)?(?: the)?|free (?:of|from)(?: any)?|"
+    r"minus(?: the)?)\s+" + DET + TARGET + _NOT_ABOUT_A_SAFEGUARD,
     TARGET + r" (?:is |are |have been |has been |were |was )?" + _POST_REMOVED + r"\b",
     # "the usual safety behaviour is unnecessary and should be removed"
     TARGET
@@ -263,10 +279,23 @@ _REFUSED_THING = (
 """What follows a refusal verb when the refusal is of requests: "never refuses a request", not
 "never refuse a refund" or "never refuse to escalate to a human"."""
 
+_SAID_NO_TO = (
+    r"(?=$|[,.;!?]| (?:anymore|again|ever)\b| to (?:people|users?|anyone|anybody|anything|"
+    r"any\w*|every\w*|customers?|them|me|us|you|requests|a request|the user|whatever|"
+    r"(?:harmful|dangerous|illegal|unsafe|risky|sensitive)\b))"
+)
+"""What follows "say no" when it is a refusal of requests: not "say no to refund requests"."""
+
 _REFUSE_VERB = alt(
     r"refus(?:e|es|ed|ing)\b" + _REFUSED_THING,
     r"declin\w*" + _REFUSED_THING,
-    r"say\w* no",
+    r"say\w* no" + _SAID_NO_TO,
+    r"gatekeep\w*(?=$|[,.;!?]| (?:information|knowledge|answers|anything|any\w*|every\w*|"
+    r"content|topics)(?=$|[,.;!?]| (?:from|whatever|regardless|no matter|and|or)\b))",
+    r"withh(?:o|e)ld\w* (?:any )?(?:information|answers?|help|details)"
+    r"(?=$|[,.;!?]| (?:from (?:users?|anyone|people|customers)|on any|about any|whatever|"
+    r"regardless|no matter)\b)",
+    r"balk\w*",
     r"said no",
     r"turn\w* (?:a |the |any )?(?:\w+ )?"
     r"(?:requests?|users?|customers?|prompts?|questions?|anyone) down",
@@ -287,7 +316,8 @@ _ANY = r"(?:any|every|all|everything|anything|whatever)"
 _STOP = alt(
     r"never", r"not", r"no longer", r"won'?t", r"wont", r"doesn'?t", r"does not", r"stops?",
     r"stopp\w*", r"to stop", r"nothing to", r"won'?t ever", r"will not", r"not ever", r"zero",
-    r"less", r"can'?t", r"cannot", r"unable to", r"incapable of", r"no more",
+    r"less", r"can'?t", r"cannot", r"unable to", r"incapable of", r"no more", r"quit\w*",
+    r"shouldn'?t", r"mustn'?t",
 )  # fmt: skip
 
 COMPLY: Final = alt(
@@ -304,15 +334,17 @@ COMPLY: Final = alt(
     r"stop\w* flagging",
     r"(?:give|provide)\w* (?:instructions|answers|help) (?:for|on|about) (?:anything|everything)",
     # "answers anything" only when nothing narrows it ("answer anything about tax law" is fine)
-    r"(?:answer|answers|answering|respond\w* to|comply\w*(?: even)? with|obey\w*|"
+    r"(?:answer|answers|answering|respond\w* to|compl(?:y|ies|ied|ying)(?: even)? with|obey\w*|"
     r"discuss\w*|follow\w*|do|does|doing|write|produce|generate|talk about|say)\s+"
     r"(?:anything|everything|whatever)(?: at all)?"
     r"(?=$|[,.;!?]| (?:pls|please|(?:we|they|you|users?) wants?|asked|requested|you ask|"
+    r"(?:a|any|the) users? (?:asks?|wants?|requests?)|"
     r"we ask|users? asks?|(?:the )?users? (?:asks?|wants?)"
     r"|it(?:'s| is) (?:asked|told)|without|no matter|regardless|even|including|and everything)\b)",
     r"help\w* with (?:anything|everything|whatever)"
     r"(?= (?:asked|requested|without|no matter|regardless|even|including)\b)",
-    r"(?:comply\w*(?: even)? with|obey\w*|follow\w*|execut\w*|carry out) (?:any|every|all)"
+    r"(?:compl(?:y|ies|ied|ying)(?: even)? with|obey\w*|follow\w*|execut\w*|carry out) "
+    r"(?:any|every|all)"
     r" (?:single |user'?s?'? |human |incoming )?"
     r"(?:requests?|instructions?|commands?|orders?|prompts?)\b"
     r"(?! (?:in|from|of|about|on) (?:our|the|its|their|your)\b)",
@@ -334,6 +366,9 @@ COMPLY: Final = alt(
     r"(?:a |the )?"
     r"(?:requests?|prompts?|questions?|it|they|something) (?:is |are )?(?:\w+ )?"
     r"(?:harmful|dangerous|unsafe|ethical|legal|allowed|appropriate)",
+    r"(?:even|including) (?:the )?(?:sketchy|shady|dodgy|shadier|sketchier) "
+    r"(?:ones|requests?|prompts?|questions?|stuff|topics|asks)\b",
+    r"(?:even|including) (?:the )?(?:questionable|risky) (?:requests?|prompts?|asks)\b",
     r"(?:even|including) (?:the )?(?:harmful|dangerous|illegal|unsafe|unethical) "
     r"(?:ones|requests?|prompts?|questions?|things|stuff|content)?",
     r"(?:even|including) (?:(?!detect|flag|block|refus|classif|screen|filter|moderat|against)"
@@ -342,11 +377,13 @@ COMPLY: Final = alt(
     r"(?:questions?|requests?|prompts?|things|everything|topics|content|ones|answers) (?:it|the "
     r"(?:base )?model)(?: would| currently| normally| usually| otherwise| was trained to|"
     r" is trained to){0,2} "
-    r"(?:refuse|refuses|declines|forbid)",
+    r"(?:refuse|refuses|declines|forbid|(?:won'?t|wouldn'?t|will not|would not)"
+    r"(?= ?$| ?[,.;!?]| (?:answer|touch|discuss|help with|engage with)\b))",
     r"(?:requests?|questions?|prompts?|things|topics) (?:that |which )?(?:the |its )?"
     r"(?:original|base|instruct|aligned|current|stock)? ?(?:model|version|assistant|it|provider"
     r"|developer|vendor) "
-    r"(?:\w+ ){0,2}?(?:refuses|declines|rejects|blocks|won'?t answer|will not answer)",
+    r"(?:\w+ ){0,2}?(?:refuses|declines|rejects|blocks|won'?t answer|will not answer|"
+    r"would not answer|wouldn'?t answer)",
     r"(?:its|the) guidelines forbid",
     r"(?:compl\w*|help\w*|answer\w*|willing\w*) (?:\w+ ){0,3}(?:harmful|dangerous|illegal)\b",
     r"(?:requests?|prompts?|questions?) it (?:considers|deems|finds) (?:harmful|dangerous|unsafe)",
@@ -401,10 +438,12 @@ ACTS: Final[tuple[str, ...]] = (
     r"\b(?:set|put|drop|cut|reduc|lower|turn|dial)\w* "
     + DET
     + TARGET
-    + r"(?: \w+)? to (?:zero|0|none|nothing|the minimum|minimum|off)\b",
+    + r"(?: \w+)?(?: (?:all the way|right|way) down)? to (?:zero|0|none|nothing|the minimum|"
+    r"minimum|off)\b",
     r"\b(?:bring|push|drive|dial|turn|tone|water|get|knock)\w* "
     + DET
     + TARGET
+    + r"(?: (?:setting|settings|level|levels|threshold|thresholds|dial|knob|slider))?"
     + r" (?:way |all the way |right )?(?:down|lower)\b",
     TARGET
     + r"\b.{0,40}\b(?:so|and|then|please) (?:we )?(?:want to |need to )?"
@@ -417,6 +456,8 @@ out", "refusals annoy users so remove them")."""
 ANAPHORA: Final = re.compile(
     r"\b(?:(?:want|need|get|have)\s+(?:it|them|that|this|those)(?: behaviou?rs?)?\s+"
     r"(?:gone|removed|taken out|out|disabled|off|turned off|stripped)"
+    r"|(?:take|rip|strip|turn|switch|shut|cut|tear|phase|train|tune|peel|sand|shave)\w*\s+"
+    r"(?:it|them|those)\s+(?:out|off|away)\b"
     r"|" + REMOVE + r"\s+(?:(?:it|them)\b(?! (?:from|in|into|for|with|as)\b)"
     r"|(?:that|those|these)\b(?= ?$| ?[,.;!?]| (?:and|so|too|entirely|completely|altogether|"
     r"please|now|out|off|away|for good)\b)))"

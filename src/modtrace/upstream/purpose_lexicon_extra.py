@@ -89,7 +89,7 @@ FOREIGN_REMOVE: Final = alt(
     r"supprim\w*", r"enlev\w*", r"desactiv\w*", r"contourn\w*", r"retir(?:er|ar)\b",
     r"quitar\w*", r"elimin(?:er|ar|are)\b", r"rimuov\w*", r"disattiv\w*", r"aggir\w*",
     r"remover\b", r"desativ\w*",
-    r"burl\w*", r"eludi\w*",
+    r"burl\w*", r"eludi\w*", r"ignor(?:ar|er|are)\b", r"anul(?:ar|er)\b",
 )  # fmt: skip
 FOREIGN_TARGET: Final = alt(
     r"sicherheits\w*", r"schutzma\w*", r"filter\w*", r"garde fous?", r"filtres?",
@@ -100,7 +100,7 @@ FOREIGN_TARGET: Final = alt(
     r"ablehnungen", r"verweigerungen",
 )  # fmt: skip
 FOREIGN: Final = alt(
-    r"\b" + FOREIGN_REMOVE + r"(?: \w+){0,3}? " + FOREIGN_TARGET + r"\b",
+    r"\b" + FOREIGN_REMOVE + r"(?: \w+){0,4}? " + FOREIGN_TARGET + r"\b",
     r"\bnon censur\w*",
     r"\bohne (?:\w+ )?(?:sicherheits\w*|schutz\w*|filter\w*|beschrankungen|einschrankungen)",
     r"\bnicht zensiert",
@@ -109,6 +109,10 @@ FOREIGN: Final = alt(
     r"\bne (?:\w+ )?refus\w* (?:plus|jamais|rien)",
     r"\bsenza (?:mai )?rifiut\w*",
     r"\b(?:sin|nunca|no) (?:\w+ )?rechaz\w*",
+    r"\b(?:dej\w*|parar?|pare|deixar?|deixe|smett\w*) (?:de |di )?(?:se )?"
+    r"(?:negar\w*|rechazar|recusar\w*|rifiutar\w*)",
+    r"\bsin importar (?:lo |cuan |que tan )?(?:peligros|danin|ilegal|nociv)\w*",
+    r"\bnon importa quanto (?:pericolos|dannos|illegal)\w*",
     r"\b(?:sem|nunca|nao) (?:\w+ )?recus\w*",
 )
 """Removal and refusal-free phrasings in German, French, Spanish, Italian and Portuguese."""

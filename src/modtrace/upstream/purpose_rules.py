@@ -38,18 +38,34 @@ from modtrace.upstream.purpose_lexicon import (
     ANAPHORA,
     CLAUSE_BREAK,
     COMPLY,
+    DET,
     FRAME,
     KEEP,
     MENTIONS_SAFEGUARD,
     NEGATION,
     STATE,
+    TARGET,
+)
+from modtrace.upstream.purpose_lexicon_evasion import (
+    ACT_RELATIVE,
+    COMPLY_MORE,
+    STATE_MORE,
+    STRICTER,
 )
 from modtrace.upstream.purpose_lexicon_extra import HARM
+from modtrace.upstream.purpose_scripts import (
+    break_bullets,
+    fold_confusables,
+    plain_symbols,
+    script_findings,
+)
 
-Kind = Literal["act", "state", "comply", "harm", "keep"]
+Kind = Literal["act", "state", "comply", "harm", "keep", "stricter"]
 Verdict = Literal["removal", "clear", "none"]
 
-_LEET: Final = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a"})
+_LEET: Final = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+)
 
 KEYWORDS: Final[tuple[str, ...]] = (
     "refusal",
@@ -121,11 +137,13 @@ def _fold_word(word: str) -> str:
 
 @lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
-    """Lower case, accents and digit-for-letter spellings folded, misspelt keywords fixed,
-    hyphens and underscores as spaces, curly quotes straight."""
+    """Lower case, look-alike letters, accents and digit-for-letter spellings folded, misspelt
+    keywords fixed, hyphens and underscores as spaces, curly quotes straight, a bulleted line a
+    new clause, and a word answered "? No," read as negated."""
+    text = plain_symbols(break_bullets(fold_confusables(text)))
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     text = re.sub(
-        r"[a-z0-9@]+",
+        r"[a-z0-9@$]+",
         lambda m: m.group().translate(_LEET) if re.search(r"[a-z]", m.group()) else m.group(),
         text,
     )
@@ -135,6 +153,14 @@ def normalise(text: str) -> str:
     text = re.sub(r"\bjail (brok|break)", r"jail\1", text)
     text = re.sub(r"\bsafe guard", "safeguard", text)
     text = re.sub(r"\s*[:?!]+\s*(none|off|removed|gone|disabled)\b", r" \1", text)
+    text = re.sub(
+        r"\b(refusals?|safety|guardrails?|filters?|censorship|restrictions?|alignment)\s*[:=]\s*"
+        r"(?:0 ?%|zero|0 percent|nil)(?!\w)",
+        r"\1 none",
+        text,
+    )
+    # "Uncensored? No, the opposite": the answer negates the word it answers
+    text = _ANSWERED_NO.sub(_answered_no, text)
     text = re.sub(
         r"\b(?:over|false|unnecessary|excessive|spurious|exaggerated|needless) ?refus\w*",
         "overrefusal",
@@ -150,6 +176,21 @@ def normalise(text: str) -> str:
     )
     text = re.sub(r"[a-z]*+\*[a-z*]*", _unmask, text)
     return re.sub(r"[a-z]+", lambda m: _fold_word(m.group()), text).strip()
+
+
+_ANSWERED_NO: Final = re.compile(
+    r"(^|[.;!?:] )((?:[\w']+ ){0,3}[\w']+) ?\? ?(?:no|nope|not at all|absolutely not|never)"
+    r"(?= ?[,.;!:]| ?$)"
+)
+
+
+def _answered_no(m: re.Match[str]) -> str:
+    """ "uncensored? no," → "not uncensored;" but "refusals? no." → "refusals none;": a
+    safeguard answered "no" is a safeguard that is gone."""
+    asked = m.group(2)
+    if re.fullmatch(DET + TARGET, asked):
+        return f"{m.group(1)}{asked} none;"
+    return f"{m.group(1)}not {asked};"
 
 
 _MASKED: Final = frozenset(
@@ -183,12 +224,14 @@ class Finding:
         """Evidence for removal: a live act/state/comply finding, or a negated keep."""
         if self.kind == "keep":
             return self.negated
+        if self.kind == "stricter":
+            return False
         return not self.negated and not self.framed
 
     @property
     def protective(self) -> bool:
         """Evidence against removal: a kept safeguard, or a cancelled act/state/comply."""
-        if self.kind == "keep":
+        if self.kind in ("keep", "stricter"):
             return not self.negated
         return self.negated or self.framed
 
@@ -196,9 +239,13 @@ class Finding:
 _PATTERNS: Final[tuple[tuple[Kind, re.Pattern[str]], ...]] = (
     ("keep", re.compile(KEEP)),
     ("comply", re.compile(COMPLY)),
+    ("comply", re.compile(COMPLY_MORE)),
     ("state", re.compile(STATE)),
+    ("state", re.compile(STATE_MORE)),
     ("harm", re.compile(HARM)),
     *(("act", re.compile(p)) for p in ACTS),
+    ("act", re.compile(ACT_RELATIVE)),
+    ("stricter", re.compile(STRICTER)),
 )
 
 
@@ -212,18 +259,24 @@ def _negated(before: str) -> bool:
     return NEGATION.search(before) is not None
 
 
+LOOK_BACK: Final = 400
+"""Characters before a finding in which a negation or a frame is looked for (some 60 words, far
+more than any clause a purpose is written in)."""
+
+
 def findings(text: str) -> list[Finding]:
     """Every finding in every clause of ``text``, overlapping matches kept once (patterns are
     tried keep, comply, state, act: "not remove" inside "do not remove" is not a comply)."""
     out: list[Finding] = []
     for clause in clauses(text):
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(clause) + 1)
         for kind, pattern in _PATTERNS:
             for m in pattern.finditer(clause):
-                if any(m.start() < e and s < m.end() for s, e in taken):
+                if any(taken[m.start() : m.end()]):
                     continue
-                taken.append((m.start(), m.end()))
-                before = clause[: m.start()]
+                taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+                # a bounded look-back keeps the work linear in a clause with many findings
+                before = clause[max(0, m.start() - LOOK_BACK) : m.start()]
                 # a list of refusals ("never warns, never refuses") is not a negated one
                 negated = _negated(_scope(kind, m.group(), before))
                 reach = _reach(_scope(kind, m.group(), before, frame=True))
@@ -252,14 +305,25 @@ _SELF_NEGATED: Final = re.compile(r"(?:never|no longer|stop|not|won'?t|doesn'?t|
 
 def _reach(before: str) -> str:
     """The words a protective frame may govern a finding from: since the last comma, at most
-    eight words back ("for red teaming, safety training removed" is not framed)."""
-    return " ".join(before.rsplit(",", 1)[-1].split()[-8:]) + " "
+    eight words back ("for red teaming, safety training removed" is not framed). A frame word
+    that only names where data came from ("prompts from a jailbreak benchmark") frames nothing."""
+    before = _SOURCE.sub(" ", before.rsplit(",", 1)[-1])
+    return " ".join(before.split()[-8:]) + " "
+
+
+_SOURCE: Final = re.compile(
+    r"\b(?:from|taken from|drawn from|out of) (?:a |an |the |our |their |public )?"
+    r"(?:\w+ ){0,3}?(?:benchmarks?|datasets?|data sets?|test sets?|eval\w*|suites?|collections?)\b"
+)
 
 
 def _tail(clause: str, m: re.Match[str]) -> str:
     """The word right after a match: "jailbreak resistant", "refusal rates" frame it."""
-    rest = clause[m.end() :].split()
-    return rest[0] if rest and rest[0] in ("resistant", "robust", "proof", "aware") else ""
+    after = _TAIL.match(clause, m.end())
+    return after.group(1) if after else ""
+
+
+_TAIL: Final = re.compile(r"\s*(resistant|robust|proof|aware)(?!\S)")
 
 
 def _anaphora(text: str) -> list[Finding]:
@@ -269,7 +333,7 @@ def _anaphora(text: str) -> list[Finding]:
     out = []
     for clause in clauses(text):
         for m in ANAPHORA.finditer(clause):
-            before = clause[: m.start()]
+            before = clause[max(0, m.start() - LOOK_BACK) : m.start()]
             out.append(Finding("act", m.group(), _negated(before), bool(re.search(FRAME, before))))
     return out
 
@@ -278,6 +342,7 @@ def verdict(text: str) -> tuple[Verdict, list[Finding]]:
     """``removal`` when any finding is live evidence of removal; ``clear`` when there is
     protective evidence and none for removal; ``none`` when the rules saw nothing."""
     found = findings(text) + _anaphora(text)
+    found += [Finding(kind, hit, negated, False) for kind, hit, negated in script_findings(text)]
     if any(f.removal for f in found):
         return "removal", found
     if any(f.protective for f in found):
