@@ -37,7 +37,6 @@ from modtrace.upstream.purpose_lexicon import (
     ACTS,
     ANAPHORA,
     CLAUSE_BREAK,
-    COMPLY,
     DET,
     FRAME,
     KEEP,
@@ -46,6 +45,7 @@ from modtrace.upstream.purpose_lexicon import (
     STATE,
     TARGET,
 )
+from modtrace.upstream.purpose_lexicon_comply import COMPLY
 from modtrace.upstream.purpose_lexicon_evasion import (
     ACT_RELATIVE,
     COMPLY_MORE,
