@@ -235,6 +235,8 @@ def create_app(
         need(who, "provider", "regulator")
         if not ownership.acts_for_model(who, register, model_id):
             raise not_found("model")
+        if unknown_models(register.engine, [model_id]):  # nobody could list it (GET: 404)
+            raise ApiError(404, "model not found", [("model_id", "not in the register")])
         notice_id = register.publish_notice(
             model_id=model_id, provider=who.subject, **request.model_dump()
         )

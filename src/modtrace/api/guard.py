@@ -5,8 +5,10 @@ In order: the Host header is one of the allowed hosts (DNS rebinding); a state-c
 from a browser comes from this origin (``Origin``, else ``Referer``); the URL has no NUL byte; a
 bearer token given is live (401 before any body is read or validated); the body is at most
 :data:`MAX_BODY_BYTES` (413); a JSON body keeps within :class:`Limits` (finite numbers, no NUL
-byte, bounded strings, arrays and nesting). Every refusal is the canonical error body, and every
-response carries the security headers.
+byte, bounded strings, arrays and nesting, UTF-8). Every refusal is the canonical error body, and
+every response carries the security headers and, unless its route set one, ``Cache-Control:
+no-store``. ``HEAD`` is answered as ``GET`` without the body (RFC 9110 §9.3.2), under the same
+checks, since the routes declare ``GET`` only.
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ SECURITY_HEADERS = {
 """Sent with every response. ``same-origin`` (not ``no-referrer``) so that browsers still send
 our own ``Origin`` on form posts, which the origin check needs."""
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+DEFAULT_CACHE_CONTROL = "no-store"
+"""Sent unless a route sets its own (the icon): answers carry private data for their caller (a
+filing's contact, a session's form token), which no shared proxy or disk cache may keep."""
 
 
 @dataclass(frozen=True)
@@ -171,14 +176,19 @@ class Guard:
             await self.app(scope, receive, send)
             return
 
+        head = scope["method"] == "HEAD"
+        if head:  # the routes declare GET; HEAD is GET without the body
+            scope = {**scope, "method": "GET"}
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
+                added = {**SECURITY_HEADERS, "cache-control": DEFAULT_CACHE_CONTROL}
                 message["headers"] = list(message.get("headers", [])) + [
-                    (k.encode(), v.encode())
-                    for k, v in SECURITY_HEADERS.items()
-                    if k.encode() not in present
+                    (k.encode(), v.encode()) for k, v in added.items() if k.encode() not in present
                 ]
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         try:
@@ -243,7 +253,15 @@ class Guard:
         if raw and (content_type in ("", "application/json") or content_type.endswith("+json")):
             try:
                 parsed = parse_json(raw, self.limits)
-            except (ValueError, RecursionError):
+            except UnicodeDecodeError as exc:  # before JSON: the route could not say where
+                raise Refused(
+                    422, "invalid request", "body", f"not UTF-8 text (byte {exc.start})"
+                ) from None
+            except RecursionError:  # the parser's own depth limit, before ours could count
+                raise Refused(
+                    422, "invalid request", "body", f"nested deeper than {self.limits.max_depth}"
+                ) from None
+            except ValueError:
                 return raw  # malformed JSON: the route's validation says where
             check_json(parsed, self.limits)
         elif (

@@ -1,0 +1,141 @@
+"""Second audit of the service (each test reproduces one attack that worked before its fix):
+HEAD on readable routes, authenticated answers left cacheable, bodies the JSON parser cannot read
+answered without a field, and notices published for models the register does not hold."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from modtrace.api.guard import Limits
+from service_world import Service, canonical
+
+ORIGINAL = "meta-llama/Llama-2-70b-hf"
+
+
+@pytest.fixture
+def service(database_url: str) -> Iterator[Service]:
+    s = Service(database_url, lenient=True)
+    yield s
+    s.close()
+
+
+# ---- HEAD answers as GET does, under the same rules -------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/register", "/api/regimes", "/api/public/filings", "/login"])
+def test_head_answers_like_get_without_a_body(service: Service, path: str) -> None:
+    """HTTP requires HEAD wherever GET is served (RFC 9110 §9.3.2); it answered 405."""
+    got, head = service.get(path), service.client.head(path)
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers["content-security-policy"] == got.headers["content-security-policy"]
+
+
+def test_head_keeps_who_may_read_what(service: Service) -> None:
+    """HEAD is GET without a body: it must not become a way round the 404 for a hidden filing."""
+    filing = service.file_meditron()
+    path = f"/api/filings/{filing}"
+    assert service.client.head(path, headers=service.auth("epfl")).status_code == 200
+    for who in ("rival", None):
+        assert service.client.head(path, headers=service.auth(who)).status_code == 404
+    assert service.client.head("/api/filings/99999", headers=service.auth("rival")).status_code == (
+        404
+    )
+    bad = {"Authorization": "Bearer mt_not-a-token"}
+    assert service.client.head(path, headers=bad).status_code == 401
+
+
+def test_post_routes_still_refuse_head_and_other_methods(service: Service) -> None:
+    for method in ("HEAD", "PUT", "DELETE", "PATCH"):
+        answer = service.client.request(method, "/api/filings/1/review")
+        assert answer.status_code == 405, method
+    canonical(service.client.put("/api/filings/1", json={}), 405)
+
+
+# ---- authenticated answers are never stored by a cache ----------------------------------------
+
+
+def test_answers_carrying_private_data_are_not_cacheable(service: Service) -> None:
+    """A confidential filing's contact data, served to its owner, came back with no
+    ``Cache-Control``: a shared proxy or the browser's disk cache could keep and replay it."""
+    filing = service.file_meditron()
+    mine = service.get(f"/api/filings/{filing}", "epfl")
+    assert mine.json()["filing"]["contact"] == "epfl@example.org"
+    assert "no-store" in mine.headers["cache-control"]
+    for path in ("/register", "/login", "/api/filings", "/assess"):
+        assert "no-store" in service.get(path, "regulator").headers["cache-control"], path
+
+
+def test_the_icon_stays_cacheable(service: Service) -> None:
+    assert service.get("/favicon.svg").headers["cache-control"] == "public, max-age=86400"
+
+
+# ---- bodies the parser cannot read name the body ----------------------------------------------
+
+
+def test_json_nested_past_the_parser_s_own_limit_names_the_body(service: Service) -> None:
+    """200,000 open brackets blew Python's recursion limit before our depth count ran; the answer
+    was 400 "There was an error parsing the body" with no field."""
+    answer = service.client.post(
+        "/api/assessments", content=b"[" * 200_000, headers={"content-type": "application/json"}
+    )
+    data = canonical(answer, 422)
+    assert data["errors"] == [
+        {"field": "body", "problem": f"nested deeper than {Limits().max_depth}"}
+    ]
+
+
+@pytest.mark.parametrize(
+    "raw", [b'{"facts": "\xff\xfe"}', b'{"facts": {"a": "\xc3"}}', b'{"\xc0\xaf": 1}']
+)
+def test_bytes_that_are_not_utf8_name_the_body(service: Service, raw: bytes) -> None:
+    answer = service.client.post(
+        "/api/assessments", content=raw, headers={"content-type": "application/json"}
+    )
+    data = canonical(answer, 422)
+    assert data["errors"][0]["field"] == "body"
+    assert "UTF-8" in data["errors"][0]["problem"]
+
+
+def test_malformed_json_still_says_where_it_broke(service: Service) -> None:
+    answer = service.client.post(
+        "/api/assessments",
+        content=b'{"facts": {\n  "a": }',
+        headers={"content-type": "application/json"},
+    )
+    assert "line 2, column" in canonical(answer, 422)["errors"][0]["problem"]
+
+
+# ---- notices only for models the register holds -----------------------------------------------
+
+
+def test_a_notice_for_a_model_the_register_does_not_hold_is_refused(service: Service) -> None:
+    """Meta could publish a notice for ``meta-llama/Nope`` (201) that nobody could then list
+    (404 "not in the register"): a write no reader sees."""
+    before = service.register.head().size
+    answer = service.post(
+        "/api/models/meta-llama/Nope/notices", "meta", {"kind": "warning", "description": "x"}
+    )
+    data = canonical(answer, 404)
+    assert data["errors"] == [{"field": "model_id", "problem": "not in the register"}]
+    assert service.register.head().size == before
+    assert service.register.notices("meta-llama/Nope") == []
+    published = service.post(
+        f"/api/models/{ORIGINAL}/notices", "meta", {"kind": "warning", "description": "x"}
+    )
+    assert published.status_code == 201
+    listed = service.get(f"/api/models/{ORIGINAL}/notices").json()["notices"]
+    assert [n["id"] for n in listed] == [published.json()["notice_id"]]
+
+
+def test_a_rival_s_notice_on_an_unknown_model_answers_as_on_a_known_one(service: Service) -> None:
+    """Mistral learns nothing from the difference between a Meta model that exists and one
+    that does not: both are Meta's, so both answer 404 "model not found" alike."""
+    for model in (ORIGINAL, "meta-llama/Nope"):
+        answer = service.post(
+            f"/api/models/{model}/notices", "mistral", {"kind": "warning", "description": "x"}
+        )
+        assert canonical(answer, 404)["error"] == "model not found"
