@@ -235,8 +235,6 @@ def create_app(
         need(who, "provider", "regulator")
         if not ownership.acts_for_model(who, register, model_id):
             raise not_found("model")
-        if unknown_models(register.engine, [model_id]):  # nobody could list it (GET: 404)
-            raise ApiError(404, "model not found", [("model_id", "not in the register")])
         notice_id = register.publish_notice(
             model_id=model_id, provider=who.subject, **request.model_dump()
         )
@@ -244,10 +242,14 @@ def create_app(
 
     @app.get("/api/models/{model_id:path}/notices", tags=["lineage"])
     def list_notices(model_id: ModelId) -> dict[str, Any]:
-        """Warnings and prohibited modifications published for a model (public)."""
-        if unknown_models(register.engine, [model_id]):
+        """Warnings and prohibited modifications published for a model (public).
+
+        A provider may publish for a model the register's lineage does not hold yet (a new
+        release); assessments read those notices, so they are listed too."""
+        notices = register.notices(model_id)
+        if not notices and unknown_models(register.engine, [model_id]):
             raise ApiError(404, "model not found", [("model_id", "not in the register")])
-        return {"ok": True, "notices": register.notices(model_id)}
+        return {"ok": True, "notices": notices}
 
     @app.post("/api/gate/check", tags=["upstream"])
     def gate_check(body: GateCheckRequest, who: Who) -> dict[str, Any]:

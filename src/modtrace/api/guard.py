@@ -26,7 +26,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from modtrace.api.errors import body
-from modtrace.documents import bad_text
+from modtrace.documents import bad_text, json_object
 from modtrace.registry.tokens import resolve
 
 DEFAULT_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -149,12 +149,13 @@ def check_json(value: Any, limits: Limits, path: str = "", depth: int = 0) -> No
 
 def parse_json(raw: bytes, limits: Limits) -> Any:
     """Parse a body the way the routes will, keeping what JSON cannot carry safely (``NaN``,
-    ``Infinity``, ``1e999``, integers of hundreds of digits) for :func:`check_json` to name."""
+    ``Infinity``, ``1e999``, integers of hundreds of digits) for :func:`check_json` to name, and
+    which keys an object gave twice (``modtrace.documents.document_issues`` names them)."""
 
     def integer(text: str) -> int | _HugeInteger:
         return _HugeInteger() if len(text.lstrip("-")) > limits.max_int_digits else int(text)
 
-    return json.loads(raw, parse_int=integer, parse_constant=float)
+    return json.loads(raw, parse_int=integer, parse_constant=float, object_pairs_hook=json_object)
 
 
 class Guard:

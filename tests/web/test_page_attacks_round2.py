@@ -1,0 +1,52 @@
+"""Second audit, on the pages: the filing form reads its JSON by the API's document rules, and
+pages answer HEAD as GET. Both backends."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from conftest import EXAMPLES
+from service_world import Service, document, log_in
+
+
+@pytest.fixture
+def service(database_url: str) -> Iterator[Service]:
+    s = Service(database_url)
+    yield s
+    s.close()
+
+
+def test_the_filing_form_refuses_duplicate_keys_as_the_api_does(service: Service) -> None:
+    """``POST /api/filings`` answers 400 "facts.modifier: duplicate key"; the form kept the last
+    of the two and filed it, so one document meant two things depending on the door."""
+    modifier, token = log_in(service, "epfl")
+    text = json.dumps(document(EXAMPLES / "meditron-70b.yaml"))
+    rival = '"modifier": {"name": "Someone Else"}, '
+    doubled = text.replace('"modifier": {', rival + '"modifier": {', 1)
+    assert doubled != text
+    before = service.register.head().size
+    answer = modifier.post("/file", data={"facts": doubled, "csrf_token": token})
+    assert answer.status_code == 400
+    assert "facts.modifier" in answer.text
+    assert "duplicate key" in answer.text
+    assert service.register.head().size == before  # nothing filed
+    api = service.client.post(
+        "/api/filings",
+        content=f'{{"facts": {doubled}}}'.encode(),
+        headers={**service.auth("epfl"), "content-type": "application/json"},
+    )
+    assert api.status_code == 400
+    assert api.json()["errors"] == [{"field": "facts.modifier", "problem": "duplicate key"}]
+    modifier.close()
+
+
+def test_a_logged_in_page_answers_head_with_no_body_and_no_store(service: Service) -> None:
+    regulator, _ = log_in(service, "regulator")
+    got, head = regulator.get("/dashboard"), regulator.head("/dashboard")
+    assert got.status_code == head.status_code == 200
+    assert head.content == b""
+    assert "no-store" in head.headers["cache-control"]
+    regulator.close()
