@@ -5,8 +5,10 @@ answered without a field, and notices published for models the register does not
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from modtrace.api.guard import Limits
 from service_world import Service, canonical
@@ -140,3 +142,38 @@ def test_a_rival_s_notice_answers_alike_for_known_and_unknown_models(service: Se
         bodies.append(canonical(answer, 404))
     assert bodies[0] == bodies[1]
     assert service.register.head().size == before
+
+
+# ---- a hidden filing costs the server what a missing one does ----------------------------------
+
+
+def statements(service: Service, path: str, who: str | None) -> tuple[int, Any]:
+    """The SQL statements the service runs to answer ``path``, and the answer."""
+    engine = service.app.state.register.engine
+    ran: list[str] = []
+
+    def count(*args: Any) -> None:
+        ran.append(str(args[2]))
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        answer = service.get(path, who)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(ran), answer
+
+
+@pytest.mark.parametrize("who", ["rival", None, "mistral"])
+def test_a_hidden_filing_runs_the_same_queries_as_a_missing_one(
+    service: Service, who: str | None
+) -> None:
+    """The bodies of the two 404s were equal, but a hidden filing's determinations and reviews
+    were read before the caller was refused (three queries against one): a timing oracle on
+    whether a filing id exists."""
+    hidden = service.file_meditron()
+    service.post(f"/api/filings/{hidden}/review", "regulator", {"status": "under-review"})
+    for path in ("/api/filings/{}", "/api/log/proof/filing/{}"):
+        n_hidden, a = statements(service, path.format(hidden), who)
+        n_missing, b = statements(service, path.format(hidden + 1000), who)
+        assert canonical(a, 404) == canonical(b, 404)
+        assert n_hidden == n_missing, path

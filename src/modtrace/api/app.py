@@ -294,7 +294,7 @@ def create_app(
         return {"ok": True, "decision_id": decision_id, **decision.as_dict()}
 
     def _filing_or_404(who: Principal, filing_id: int) -> store.FilingContext:
-        context = store.filing_context(register, filing_id)
+        context = store.filing_context(register, filing_id, who)
         if context is None or not access.can_read_filing(who, context[0], context[1]):
             raise not_found("filing")
         return context
