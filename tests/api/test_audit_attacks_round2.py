@@ -177,3 +177,20 @@ def test_a_hidden_filing_runs_the_same_queries_as_a_missing_one(
         n_missing, b = statements(service, path.format(hidden + 1000), who)
         assert canonical(a, 404) == canonical(b, 404)
         assert n_hidden == n_missing, path
+
+
+@pytest.mark.parametrize("who", ["rival", None, "mistral"])
+def test_a_hidden_incident_runs_the_same_queries_as_a_missing_one(
+    service: Service, who: str | None
+) -> None:
+    """An incident on Meta's model: Mistral's refusal looked up each implicated model's provider,
+    a missing incident's looked up nothing."""
+    made = service.post(
+        "/api/incidents", "meta", {"title": "Harm", "model_ids": [ORIGINAL, ORIGINAL]}
+    )
+    hidden = made.json()["incident_id"]
+    n_hidden, a = statements(service, f"/api/incidents/{hidden}/recall", who)
+    n_missing, b = statements(service, f"/api/incidents/{hidden + 1000}/recall", who)
+    assert canonical(a, 404) == canonical(b, 404)
+    assert n_hidden == n_missing
+    assert service.get(f"/api/incidents/{hidden}/recall", "meta").status_code == 200

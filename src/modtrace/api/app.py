@@ -394,10 +394,11 @@ def create_app(
 
     def _incident_visible(who: Principal, incident_id: int) -> dict[str, Any]:
         try:
-            incident = register.incident(incident_id)
-        except RegisterError:  # no incident with that id
-            raise not_found("incident") from None
-        if not ownership.can_read_incident(who, register, incident):
+            incident: dict[str, Any] | None = register.incident(incident_id)
+        except RegisterError:  # no incident with that id: refused at the cost of a hidden one
+            incident = None
+        readable = ownership.can_read_incident(who, register, incident)  # None costs the same
+        if incident is None or not readable:
             raise not_found("incident")
         return incident
 
