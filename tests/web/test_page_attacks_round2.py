@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from conftest import EXAMPLES
-from service_world import Service, document, log_in
+from service_world import Service, canonical, document, log_in
 
 
 @pytest.fixture
@@ -50,3 +50,22 @@ def test_a_logged_in_page_answers_head_with_no_body_and_no_store(service: Servic
     assert head.content == b""
     assert "no-store" in head.headers["cache-control"]
     regulator.close()
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        ("&".join(f"f{i}=1" for i in range(1001)), "application/x-www-form-urlencoded"),
+        ("garbage", "multipart/form-data; boundary=xyz"),
+        ("garbage", "multipart/form-data"),
+    ],
+    ids=["too-many-fields", "bad-multipart", "no-boundary"],
+)
+def test_a_form_the_parser_cannot_read_names_the_body(
+    service: Service, content: str, content_type: str
+) -> None:
+    """These answered 400 with an empty ``errors`` list: no field, nothing to fix."""
+    answer = service.client.post("/login", content=content, headers={"content-type": content_type})
+    data = canonical(answer, 400)
+    assert [e["field"] for e in data["errors"]] == ["body"]
+    assert data["errors"][0]["problem"] == data["error"]
