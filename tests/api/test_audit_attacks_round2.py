@@ -194,3 +194,33 @@ def test_a_hidden_incident_runs_the_same_queries_as_a_missing_one(
     assert canonical(a, 404) == canonical(b, 404)
     assert n_hidden == n_missing
     assert service.get(f"/api/incidents/{hidden}/recall", "meta").status_code == 200
+
+
+# ---- a search means the characters typed ------------------------------------------------------
+
+
+def accepted_filing(service: Service) -> int:
+    filing = service.file_meditron()
+    for status in ("under-review", "accepted"):
+        service.post(f"/api/filings/{filing}/review", "regulator", {"status": status})
+    return filing
+
+
+@pytest.mark.parametrize("path", ["/api/public/filings", "/api/filings", "/register"])
+def test_a_search_for_percent_or_underscore_matches_those_characters(
+    service: Service, path: str
+) -> None:
+    """``q=%`` and ``q=_`` were LIKE wildcards and matched every filing; ``q=\\`` escaped the
+    next character on PostgreSQL and not on SQLite."""
+    accepted_filing(service)
+
+    def found(q: str) -> bool:
+        answer = service.get(path, "rival", params={"q": q})
+        assert answer.status_code == 200
+        if path == "/register":
+            return "Llama-2-70b-hf" in answer.text
+        return bool(answer.json()["filings"])
+
+    assert found("llama-2-70B")
+    for q in ("%", "_", "llama_2", "\\", "%70b", "\\%"):
+        assert not found(q), q

@@ -78,10 +78,14 @@ def _searched(stmt: Select[Any], status: str | None, query: str | None) -> Selec
     """``stmt`` narrowed by status and a search over the public fields."""
     if status:
         stmt = stmt.where(filings.c.status == status)
-    if query:
-        like = f"%{query.lower()}%"
+    if query:  # the words as typed: % and _ are characters here, not wildcards
+        text = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{text}%"
         stmt = stmt.where(
-            or_(filings.c.model_modified.ilike(like), filings.c.modifications_made.ilike(like))
+            or_(
+                filings.c.model_modified.ilike(like, escape="\\"),
+                filings.c.modifications_made.ilike(like, escape="\\"),
+            )
         )
     return stmt
 
