@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from conftest import EXAMPLES
+from modtrace.api.guard import SECURITY_HEADERS
 from modtrace.cli.main import cli
 from modtrace.errors import RegisterError
 from modtrace.facts.loader import load_facts
@@ -133,4 +134,7 @@ def test_the_api_answers_a_crash_midway_with_500_and_keeps_nothing(
     )
     assert answer.status_code == 500
     assert answer.json() == {"ok": False, "error": "internal error", "errors": [], "status": 500}
+    for name, value in SECURITY_HEADERS.items():  # a crash answered without them before
+        assert answer.headers[name] == value
+    assert answer.headers["cache-control"] == "no-store"
     assert counts(service.register) == before

@@ -181,8 +181,12 @@ class Guard:
         if head:  # the routes declare GET; HEAD is GET without the body
             scope = {**scope, "method": "GET"}
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 added = {**SECURITY_HEADERS, "cache-control": DEFAULT_CACHE_CONTROL}
                 message["headers"] = list(message.get("headers", [])) + [
@@ -209,7 +213,14 @@ class Guard:
             replayed = True
             return {"type": "http.request", "body": raw, "more_body": False}
 
-        await self.app(scope, replay, send_with_headers)
+        try:
+            await self.app(scope, replay, send_with_headers)
+        except Exception:
+            # a bug: Starlette's outermost handler would answer it without the headers above
+            if not started:
+                crash = JSONResponse(body(500, "internal error", []), status_code=500)
+                await crash(scope, receive, send_with_headers)
+            raise
 
     async def _admit(self, scope: Scope, receive: Receive) -> bytes:
         headers = Headers(scope=scope)
