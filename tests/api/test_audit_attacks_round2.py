@@ -224,3 +224,21 @@ def test_a_search_for_percent_or_underscore_matches_those_characters(
     assert found("llama-2-70B")
     for q in ("%", "_", "llama_2", "\\", "%70b", "\\%"):
         assert not found(q), q
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("PUT", "/api/filings/1", {"GET"}),
+        ("DELETE", "/register", {"GET"}),
+        ("GET", "/api/filings/1/review", {"POST"}),
+        ("GET", "/logout", {"POST"}),
+    ],
+)
+def test_a_405_says_which_methods_are_allowed(
+    service: Service, method: str, path: str, allowed: set[str]
+) -> None:
+    """The canonical body dropped the ``Allow`` header RFC 9110 §15.5.6 requires."""
+    answer = service.client.request(method, path)
+    canonical(answer, 405)
+    assert {m.strip() for m in answer.headers["allow"].split(",")} == allowed

@@ -128,5 +128,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse(
-            body(exc.status_code, str(exc.detail), http_issues(exc)), status_code=exc.status_code
+            body(exc.status_code, str(exc.detail), http_issues(exc)),
+            status_code=exc.status_code,
+            headers=exc.headers,  # a 405's Allow (RFC 9110 §15.5.6)
         )

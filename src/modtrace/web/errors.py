@@ -42,7 +42,9 @@ def install(app: FastAPI) -> None:
                 request, "not_found.html", status=404, title="Not found", path=request.url.path
             )
         return JSONResponse(
-            body(exc.status_code, str(exc.detail), http_issues(exc)), status_code=exc.status_code
+            body(exc.status_code, str(exc.detail), http_issues(exc)),
+            status_code=exc.status_code,
+            headers=exc.headers,  # a 405's Allow (RFC 9110 §15.5.6)
         )
 
     @app.get("/favicon.svg", include_in_schema=False)
