@@ -69,3 +69,37 @@ def test_a_form_the_parser_cannot_read_names_the_body(
     data = canonical(answer, 400)
     assert [e["field"] for e in data["errors"]] == ["body"]
     assert data["errors"][0]["problem"] == data["error"]
+
+
+@pytest.mark.parametrize("submitted", ["é", "\u2603" * 43, "token\u00a0"])
+def test_a_form_token_that_is_not_ascii_is_refused_not_a_crash(
+    service: Service, submitted: str
+) -> None:
+    """``secrets.compare_digest`` raises on non-ASCII text: logout, reviews, login and the API's
+    ``X-CSRF-Token`` answered 500 to one accented letter."""
+    filing = service.file_meditron()
+    regulator, _ = log_in(service, "regulator", lenient=True)
+    assert regulator.post("/logout", data={"csrf_token": submitted}).status_code == 403
+    review = regulator.post(
+        f"/dashboard/filings/{filing}/review",
+        data={"status": "under-review", "csrf_token": submitted},
+    )
+    assert review.status_code == 403
+    api = regulator.post(
+        "/api/incidents",
+        json={"title": "x", "model_ids": ["meta-llama/Llama-2-70b-hf"]},
+        headers=[(b"X-CSRF-Token", submitted.encode("utf-8"))],
+    )
+    assert canonical(api, 403)["errors"][0]["field"] == "X-CSRF-Token"
+    assert "Regulator dashboard" in regulator.get("/dashboard").text  # still logged in
+    anonymous = regulator.__class__(service.app, base_url="http://localhost")
+    anonymous.get("/login")
+    login = anonymous.post(
+        "/login", data={"token": service.tokens["epfl"], "csrf_token": submitted}
+    )
+    assert login.status_code == 403
+    assert service.get(f"/api/filings/{filing}", "regulator").json()["filing"]["status"] == (
+        "submitted"
+    )
+    regulator.close()
+    anonymous.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
@@ -47,7 +46,7 @@ from modtrace.upstream.monitor import breach_entries
 from modtrace.upstream.terms import Terms
 from modtrace.visibility import access, ownership
 from modtrace.visibility.recall import visible_recall
-from modtrace.web.security import current_session
+from modtrace.web.security import current_session, same_secret
 
 bearer = HTTPBearer(auto_error=False)
 MAX_ID = 2**31 - 1
@@ -87,8 +86,8 @@ def principal(
     session = current_session(request)
     if session is None:
         return PUBLIC
-    if request.method not in SAFE_METHODS and not secrets.compare_digest(
-        request.headers.get("x-csrf-token", ""), session.form_token
+    if request.method not in SAFE_METHODS and not same_secret(
+        session.form_token, request.headers.get("x-csrf-token", "")
     ):
         raise ApiError(
             403,
