@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
@@ -47,7 +46,7 @@ from modtrace.upstream.monitor import breach_entries
 from modtrace.upstream.terms import Terms
 from modtrace.visibility import access, ownership
 from modtrace.visibility.recall import visible_recall
-from modtrace.web.security import current_session
+from modtrace.web.security import current_session, same_secret
 
 bearer = HTTPBearer(auto_error=False)
 MAX_ID = 2**31 - 1
@@ -87,8 +86,8 @@ def principal(
     session = current_session(request)
     if session is None:
         return PUBLIC
-    if request.method not in SAFE_METHODS and not secrets.compare_digest(
-        request.headers.get("x-csrf-token", ""), session.form_token
+    if request.method not in SAFE_METHODS and not same_secret(
+        session.form_token, request.headers.get("x-csrf-token", "")
     ):
         raise ApiError(
             403,
@@ -242,10 +241,14 @@ def create_app(
 
     @app.get("/api/models/{model_id:path}/notices", tags=["lineage"])
     def list_notices(model_id: ModelId) -> dict[str, Any]:
-        """Warnings and prohibited modifications published for a model (public)."""
-        if unknown_models(register.engine, [model_id]):
+        """Warnings and prohibited modifications published for a model (public).
+
+        A provider may publish for a model the register's lineage does not hold yet (a new
+        release); assessments read those notices, so they are listed too."""
+        notices = register.notices(model_id)
+        if not notices and unknown_models(register.engine, [model_id]):
             raise ApiError(404, "model not found", [("model_id", "not in the register")])
-        return {"ok": True, "notices": register.notices(model_id)}
+        return {"ok": True, "notices": notices}
 
     @app.post("/api/gate/check", tags=["upstream"])
     def gate_check(body: GateCheckRequest, who: Who) -> dict[str, Any]:
@@ -290,7 +293,7 @@ def create_app(
         return {"ok": True, "decision_id": decision_id, **decision.as_dict()}
 
     def _filing_or_404(who: Principal, filing_id: int) -> store.FilingContext:
-        context = store.filing_context(register, filing_id)
+        context = store.filing_context(register, filing_id, who)
         if context is None or not access.can_read_filing(who, context[0], context[1]):
             raise not_found("filing")
         return context
@@ -390,10 +393,11 @@ def create_app(
 
     def _incident_visible(who: Principal, incident_id: int) -> dict[str, Any]:
         try:
-            incident = register.incident(incident_id)
-        except RegisterError:  # no incident with that id
-            raise not_found("incident") from None
-        if not ownership.can_read_incident(who, register, incident):
+            incident: dict[str, Any] | None = register.incident(incident_id)
+        except RegisterError:  # no incident with that id: refused at the cost of a hidden one
+            incident = None
+        readable = ownership.can_read_incident(who, register, incident)  # None costs the same
+        if incident is None or not readable:
             raise not_found("incident")
         return incident
 

@@ -80,6 +80,12 @@ def request_issues(errors: Sequence[Any], doc: Any = None) -> list[tuple[str, st
     return issues
 
 
+def http_issues(exc: StarletteHTTPException) -> list[tuple[str, str]]:
+    """The field of an error raised below the routes: a 400 there is a body the form or JSON
+    parser could not read (too many fields, bad multipart); other statuses name no field."""
+    return [("body", str(exc.detail))] if exc.status_code == 400 else []
+
+
 def not_found(what: str) -> ApiError:
     """404 that says nothing about whether the thing exists for someone else."""
     return ApiError(404, f"{what} not found")
@@ -121,4 +127,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(body(exc.status_code, str(exc.detail), []), status_code=exc.status_code)
+        return JSONResponse(
+            body(exc.status_code, str(exc.detail), http_issues(exc)),
+            status_code=exc.status_code,
+            headers=exc.headers,  # a 405's Allow (RFC 9110 §15.5.6)
+        )

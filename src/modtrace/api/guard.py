@@ -5,8 +5,10 @@ In order: the Host header is one of the allowed hosts (DNS rebinding); a state-c
 from a browser comes from this origin (``Origin``, else ``Referer``); the URL has no NUL byte; a
 bearer token given is live (401 before any body is read or validated); the body is at most
 :data:`MAX_BODY_BYTES` (413); a JSON body keeps within :class:`Limits` (finite numbers, no NUL
-byte, bounded strings, arrays and nesting). Every refusal is the canonical error body, and every
-response carries the security headers.
+byte, bounded strings, arrays and nesting, UTF-8). Every refusal is the canonical error body, and
+every response carries the security headers and, unless its route set one, ``Cache-Control:
+no-store``. ``HEAD`` is answered as ``GET`` without the body (RFC 9110 §9.3.2), under the same
+checks, since the routes declare ``GET`` only.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from modtrace.api.errors import body
-from modtrace.documents import bad_text
+from modtrace.documents import bad_text, json_object
 from modtrace.registry.tokens import resolve
 
 DEFAULT_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -44,6 +46,9 @@ SECURITY_HEADERS = {
 """Sent with every response. ``same-origin`` (not ``no-referrer``) so that browsers still send
 our own ``Origin`` on form posts, which the origin check needs."""
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+DEFAULT_CACHE_CONTROL = "no-store"
+"""Sent unless a route sets its own (the icon): answers carry private data for their caller (a
+filing's contact, a session's form token), which no shared proxy or disk cache may keep."""
 
 
 @dataclass(frozen=True)
@@ -144,12 +149,13 @@ def check_json(value: Any, limits: Limits, path: str = "", depth: int = 0) -> No
 
 def parse_json(raw: bytes, limits: Limits) -> Any:
     """Parse a body the way the routes will, keeping what JSON cannot carry safely (``NaN``,
-    ``Infinity``, ``1e999``, integers of hundreds of digits) for :func:`check_json` to name."""
+    ``Infinity``, ``1e999``, integers of hundreds of digits) for :func:`check_json` to name, and
+    which keys an object gave twice (``modtrace.documents.document_issues`` names them)."""
 
     def integer(text: str) -> int | _HugeInteger:
         return _HugeInteger() if len(text.lstrip("-")) > limits.max_int_digits else int(text)
 
-    return json.loads(raw, parse_int=integer, parse_constant=float)
+    return json.loads(raw, parse_int=integer, parse_constant=float, object_pairs_hook=json_object)
 
 
 class Guard:
@@ -171,14 +177,23 @@ class Guard:
             await self.app(scope, receive, send)
             return
 
+        head = scope["method"] == "HEAD"
+        if head:  # the routes declare GET; HEAD is GET without the body
+            scope = {**scope, "method": "GET"}
+
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 present = {k.lower() for k, _ in message.get("headers", [])}
+                added = {**SECURITY_HEADERS, "cache-control": DEFAULT_CACHE_CONTROL}
                 message["headers"] = list(message.get("headers", [])) + [
-                    (k.encode(), v.encode())
-                    for k, v in SECURITY_HEADERS.items()
-                    if k.encode() not in present
+                    (k.encode(), v.encode()) for k, v in added.items() if k.encode() not in present
                 ]
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         try:
@@ -198,7 +213,14 @@ class Guard:
             replayed = True
             return {"type": "http.request", "body": raw, "more_body": False}
 
-        await self.app(scope, replay, send_with_headers)
+        try:
+            await self.app(scope, replay, send_with_headers)
+        except Exception:
+            # a bug: Starlette's outermost handler would answer it without the headers above
+            if not started:
+                crash = JSONResponse(body(500, "internal error", []), status_code=500)
+                await crash(scope, receive, send_with_headers)
+            raise
 
     async def _admit(self, scope: Scope, receive: Receive) -> bytes:
         headers = Headers(scope=scope)
@@ -243,7 +265,15 @@ class Guard:
         if raw and (content_type in ("", "application/json") or content_type.endswith("+json")):
             try:
                 parsed = parse_json(raw, self.limits)
-            except (ValueError, RecursionError):
+            except UnicodeDecodeError as exc:  # before JSON: the route could not say where
+                raise Refused(
+                    422, "invalid request", "body", f"not UTF-8 text (byte {exc.start})"
+                ) from None
+            except RecursionError:  # the parser's own depth limit, before ours could count
+                raise Refused(
+                    422, "invalid request", "body", f"nested deeper than {self.limits.max_depth}"
+                ) from None
+            except ValueError:
                 return raw  # malformed JSON: the route's validation says where
             check_json(parsed, self.limits)
         elif (

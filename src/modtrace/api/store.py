@@ -22,8 +22,12 @@ FilingContext = tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]], list
 """A filing, its facts, its latest determinations and its reviews."""
 
 
-def filing_context(register: Register, filing_id: int) -> FilingContext | None:
-    """A filing, its facts, the latest determination per regime, and its reviews."""
+def filing_context(
+    register: Register, filing_id: int, who: Principal | None = None
+) -> FilingContext | None:
+    """A filing, its facts, the latest determination per regime, and its reviews; with ``who``,
+    ``None`` also for a filing ``who`` may not read, decided before anything more is read, so a
+    hidden filing costs what a missing one does (no timing oracle on its existence)."""
     with register.engine.connect() as c:
         row = (
             c.execute(
@@ -39,6 +43,8 @@ def filing_context(register: Register, filing_id: int) -> FilingContext | None:
             return None
         filing: dict[str, Any] = {col.name: row[col.name] for col in filings.c}
         filing["model_provider"] = row["model_provider"]  # the register's, for visibility
+        if who is not None and not access.can_read_filing(who, filing, dict(row["facts"])):
+            return None
         latest: dict[str, dict[str, Any]] = {}
         for d in c.execute(
             select(
@@ -72,10 +78,14 @@ def _searched(stmt: Select[Any], status: str | None, query: str | None) -> Selec
     """``stmt`` narrowed by status and a search over the public fields."""
     if status:
         stmt = stmt.where(filings.c.status == status)
-    if query:
-        like = f"%{query.lower()}%"
+    if query:  # the words as typed: % and _ are characters here, not wildcards
+        text = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{text}%"
         stmt = stmt.where(
-            or_(filings.c.model_modified.ilike(like), filings.c.modifications_made.ilike(like))
+            or_(
+                filings.c.model_modified.ilike(like, escape="\\"),
+                filings.c.modifications_made.ilike(like, escape="\\"),
+            )
         )
     return stmt
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FILL_HINT",
+    "FORMULA_START",
     "count",
     "dump",
     "limit_option",
@@ -61,12 +62,23 @@ def require_model(register: Register | Engine, model_id: str) -> None:
         require_model_in(connection, model_id, register_place(register))
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""How a cell starts that a spreadsheet would run as a formula (OWASP, "CSV injection")."""
+
+
+def _inert(value: Any) -> Any:
+    """A text cell that starts like a formula, behind a leading ``'`` (shown as text by
+    spreadsheets); numbers, negative ones included, as they are."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def rows_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """CSV text with a header row."""
+    """CSV text with a header row. Model ids and names come from model cards and filings that
+    anyone writes, and CSV is opened in spreadsheets: no text cell may start a formula."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([_inert(h) for h in header])
+    writer.writerows([_inert(v) for v in row] for row in rows)
     return out.getvalue()
 
 

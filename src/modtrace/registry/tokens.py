@@ -25,6 +25,10 @@ ROLES = ("regulator", "provider", "modifier")
 DEFAULT_LIFETIME = dt.timedelta(days=90)
 """How long a token lives unless its creator says otherwise."""
 MAX_LIFETIME = dt.timedelta(days=3650)
+MAX_SUBJECT = 189
+"""Longest subject: the register writes it as a review's ``reviewer`` (200 characters) and an
+incident's ``reported_by`` (``provider:`` and the subject, 200), so a longer one would be issued
+and then fail on every review or incident it made."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,10 @@ def create_token(
     if not subject.strip():
         raise RegisterError(
             [("subject", "name the regulator, provider or modifier the token acts for")]
+        )
+    if len(subject.strip()) > MAX_SUBJECT:
+        raise RegisterError(
+            [("subject", f"at most {MAX_SUBJECT} characters (its reviews and reports carry it)")]
         )
     if not dt.timedelta(0) < lifetime <= MAX_LIFETIME:
         raise RegisterError([("expires_in", f"between 1 second and {MAX_LIFETIME.days} days")])

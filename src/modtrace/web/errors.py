@@ -7,7 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from modtrace.api.errors import body
+from modtrace.api.errors import body, http_issues
 from modtrace.web.render import page
 
 FAVICON = (
@@ -41,7 +41,11 @@ def install(app: FastAPI) -> None:
             return page(
                 request, "not_found.html", status=404, title="Not found", path=request.url.path
             )
-        return JSONResponse(body(exc.status_code, str(exc.detail), []), status_code=exc.status_code)
+        return JSONResponse(
+            body(exc.status_code, str(exc.detail), http_issues(exc)),
+            status_code=exc.status_code,
+            headers=exc.headers,  # a 405's Allow (RFC 9110 §15.5.6)
+        )
 
     @app.get("/favicon.svg", include_in_schema=False)
     @app.get("/favicon.ico", include_in_schema=False)

@@ -20,6 +20,14 @@ LOGIN_COOKIE = "modtrace_login"
 FORM_FIELD = "csrf_token"
 
 
+def same_secret(expected: str, submitted: str) -> bool:
+    """Compare a secret in constant time. ``secrets.compare_digest`` refuses text that is not
+    ASCII (a TypeError, a 500), so both sides are compared as UTF-8 bytes."""
+    return secrets.compare_digest(
+        expected.encode("utf-8", "surrogatepass"), submitted.encode("utf-8", "surrogatepass")
+    )
+
+
 def current_session(request: Request) -> Session | None:
     """The live session the request's cookie names, if any."""
     return session_of(request.app.state.register, request.cookies.get(SESSION_COOKIE))
@@ -52,7 +60,7 @@ def form_token_ok(request: Request, submitted: str | None, *, login: bool = Fals
     else:
         session = current_session(request)
         expected = session.form_token if session else None
-    return expected is not None and secrets.compare_digest(expected, submitted)
+    return expected is not None and same_secret(expected, submitted)
 
 
 def _cookie(response: Response, request: Request, name: str, value: str, max_age: int) -> None:

@@ -13,6 +13,7 @@ from modtrace.api.guard import Limits, Refused, check_json, parse_json
 from modtrace.determination.assess import assess
 from modtrace.determination.explain import determination_text
 from modtrace.determination.notices import with_notices
+from modtrace.documents import document_issues
 from modtrace.errors import InputError
 from modtrace.facts.flatten import facts_to_row
 from modtrace.facts.loader import facts_from_mapping
@@ -131,6 +132,15 @@ def install(app: FastAPI) -> None:
         try:
             document = parse_json(facts.encode("utf-8"), LIMITS)
             check_json(document, LIMITS, "facts")  # the same field limits as the JSON API
+            if issues := document_issues(document, source="facts"):  # duplicate keys, as the API
+                return page(
+                    request,
+                    "login.html",
+                    status=400,
+                    title="Error",
+                    error="Invalid facts",
+                    errors=[(f"facts.{f}" if f != "facts" else f, p) for f, p in issues],
+                )
             parsed = facts_from_mapping(document, source="facts")
         except (Refused, RecursionError) as exc:
             # RecursionError: the JSON parser's own depth limit, before ours could count
