@@ -23,7 +23,7 @@ from modtrace.ecosystem.sizes import (
     parse_size,
     parse_sizes,
 )
-from modtrace.ecosystem.snapshot import first_listings, last_deletions, read_listings, read_weeks
+from modtrace.ecosystem.snapshot import kept_listings, last_deleted_weeks, read_listings
 from modtrace.registry.ingest.epoch import load_aliases, read_epoch, resolve
 from modtrace.registry.ingest.relations import infer_relations
 
@@ -234,9 +234,16 @@ def derivatives(lineage_dir: Path, listings: pl.DataFrame | None = None) -> pl.D
 
     ``listings`` is the ``added`` listings (:func:`~modtrace.ecosystem.snapshot.read_listings`)
     when already read."""
-    added = read_weeks(lineage_dir, "added") if listings is None else first_listings(listings)
+    listings = read_listings(lineage_dir, "added") if listings is None else listings
+    return _derived(listings).drop("last_week")
+
+
+def _derived(listings: pl.DataFrame) -> pl.DataFrame:
+    """:func:`derivatives` with each one's ``last_week`` listed as added (read from the models
+    listed once as they are: only the kept listings that name a base are split)."""
     return (
-        added.filter(pl.col("bases").list.len() > 0)
+        kept_listings(listings, based_only=True)
+        .filter(pl.col("bases").list.len() > 0)
         .with_columns(
             pl.col("bases").list.first().alias("parent"),
             pl.when(pl.col("relation") == "")
@@ -272,8 +279,7 @@ def build_population(
 ) -> pl.DataFrame:
     """One row per derivative added in the snapshot, with every estimate and its method."""
     hub = _hub_frame(hub_stats)
-    listings = read_listings(lineage_dir, "added")
-    derived = derivatives(lineage_dir, listings)
+    derived = _derived(read_listings(lineage_dir, "added"))
     edges = lineage_edges(derived, hub)
     roots = resolve_roots(edges)
     pop = _with_roots(derived, roots)
@@ -282,7 +288,7 @@ def build_population(
         # are worked out beside the per-derivative columns below (Polars, which releases the
         # GIL); those columns go on before the join and are laid after the roots' columns.
         info = pool.submit(_root_info, pop["root"].unique().sort().to_list(), hub, epoch_dir, edges)
-        pop = _listed_columns(pop, lineage_dir, listings, hub)
+        pop = _listed_columns(pop, last_deleted_weeks(lineage_dir), hub)
         before = pop.columns
         pop = _shown_columns(pop, edges)
         own = [c for c in pop.columns if c not in before]
@@ -353,11 +359,24 @@ def build_population(
 
 
 def _listed_columns(
-    pop: pl.DataFrame, lineage_dir: Path, listings: pl.DataFrame, hub: pl.DataFrame | None
+    pop: pl.DataFrame, last_deleted: pl.DataFrame | None, hub: pl.DataFrame | None
 ) -> pl.DataFrame:
-    """``pop`` (derivatives with their roots) with each one's deletion and signal text."""
+    """``pop`` (derivatives with their roots and ``last_week`` listed as added) with each
+    one's deletion and signal text. ``last_deleted`` is
+    :func:`~modtrace.ecosystem.snapshot.last_deleted_weeks`: a deletion counts unless the
+    model was listed as added again after it (the test of
+    :func:`~modtrace.ecosystem.snapshot.last_deletions`, whose group-by over every listing
+    ``last_week`` spares)."""
+    if last_deleted is None:
+        deleted_at = pl.lit(None, dtype=pl.Date)
+    else:
+        weeks = pop.select("model_id", "last_week").join(
+            last_deleted, on="model_id", how="left", maintain_order="left"
+        )
+        deleted_at = pl.when(weeks["last_week"] <= weeks["deleted_at"]).then(weeks["deleted_at"])
     return (
-        pop.join(last_deletions(lineage_dir, listings), on="model_id", how="left")
+        pop.drop("last_week")
+        .with_columns(deleted_at.alias("deleted_at"))
         .join(_signal_text(hub), on="model_id", how="left")
         .with_columns(
             pl.concat_str(
