@@ -24,6 +24,7 @@ from modtrace.ecosystem.sizes import (
     parse_sizes,
 )
 from modtrace.ecosystem.snapshot import kept_listings, last_deleted_weeks, read_listings
+from modtrace.ecosystem.walk import ParentMap, parent_map
 from modtrace.registry.ingest.epoch import load_aliases, read_epoch, resolve
 from modtrace.registry.ingest.relations import infer_relations
 
@@ -130,9 +131,15 @@ def _own_sizes(edges: pl.DataFrame, hub: pl.DataFrame | None) -> dict[str, float
 
 
 def _root_info(
-    roots: list[str], hub: pl.DataFrame | None, epoch_dir: Path | None, edges: pl.DataFrame
+    roots: list[str],
+    hub: pl.DataFrame | None,
+    epoch_dir: Path | None,
+    edges: pl.DataFrame,
+    graph: ParentMap | None = None,
 ) -> pl.DataFrame:
-    """Each root's compute from Epoch, and its size from the first source that has one."""
+    """Each root's compute from Epoch, and its size from the first source that has one
+    (``graph``: the parent map of ``edges``, as :func:`~modtrace.ecosystem.sizes.family_sizes`
+    takes it)."""
     info = pl.DataFrame({"root": roots}, schema={"root": pl.String})
     if hub is not None:
         stats = hub.select(
@@ -152,7 +159,7 @@ def _root_info(
             pl.lit(None, dtype=pl.String).alias("root_pipeline_tag"),
             pl.lit(None, dtype=pl.List(pl.String)).alias("root_tags"),
         )
-    family = family_sizes(edges, _own_sizes(edges, hub)).rename({"id": "root"})
+    family = family_sizes(edges, _own_sizes(edges, hub), graph).rename({"id": "root"})
     info = (
         info.join(name_sizes(roots).rename({"id": "root"}), on="root", how="left")
         .join(_epoch_matches(roots, epoch_dir), on="root", how="left")
@@ -256,11 +263,18 @@ def _derived(listings: pl.DataFrame) -> pl.DataFrame:
 
 
 def lineage_edges(derived: pl.DataFrame, hub: pl.DataFrame | None) -> pl.DataFrame:
-    """First-base edges: the snapshot's, then hub-stats' for models the snapshot gives none."""
+    """First-base edges: the snapshot's, then hub-stats' for models the snapshot gives none;
+    one row per model when ``derived`` has one (as :func:`derivatives` does).
+
+    The snapshot's few thousand models that hub-stats also describes are found by looking its
+    ids up among hub-stats' rather than the other way round (a set of thousands, not of
+    hundreds of thousands)."""
     snapshot = derived.select(
         "model_id", "parent", "relation", pl.lit("hf-lineage").alias("edge_source")
     )
-    extra = hub_edges(hub).filter(~pl.col("model_id").is_in(snapshot["model_id"].implode()))
+    extra = hub_edges(hub)
+    listed = snapshot["model_id"].filter(snapshot["model_id"].is_in(extra["model_id"].implode()))
+    extra = extra.filter(~pl.col("model_id").is_in(listed.implode()))
     return pl.concat([snapshot, extra])
 
 
@@ -281,16 +295,21 @@ def build_population(
     hub = _hub_frame(hub_stats)
     derived = _derived(read_listings(lineage_dir, "added"))
     edges = lineage_edges(derived, hub)
-    roots = resolve_roots(edges)
+    # One row per model: the three walks up the edges (roots, family sizes, inherited
+    # signals) share one parent map.
+    graph = parent_map(edges["model_id"], edges["parent"])
+    roots = resolve_roots(edges, graph)
     pop = _with_roots(derived, roots)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The roots' sizes and compute (name grammar, families, Epoch matching: mostly Python)
         # are worked out beside the per-derivative columns below (Polars, which releases the
         # GIL); those columns go on before the join and are laid after the roots' columns.
-        info = pool.submit(_root_info, pop["root"].unique().sort().to_list(), hub, epoch_dir, edges)
+        info = pool.submit(
+            _root_info, pop["root"].unique().sort().to_list(), hub, epoch_dir, edges, graph
+        )
         pop = _listed_columns(pop, last_deleted_weeks(lineage_dir), hub)
         before = pop.columns
-        pop = _shown_columns(pop, edges)
+        pop = _shown_columns(pop, edges, graph)
         own = [c for c in pop.columns if c not in before]
         pop = pop.join(info.result(), on="root", how="left")
     pop = pop.select(pl.exclude(own), *own)
@@ -386,7 +405,9 @@ def _listed_columns(
     )
 
 
-def _shown_columns(pop: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:
+def _shown_columns(
+    pop: pl.DataFrame, edges: pl.DataFrame, graph: ParentMap | None = None
+) -> pl.DataFrame:
     """``pop`` with what each derivative shows itself: the relation its name suggests and the
     safeguard-removal signals, direct and inherited. Nothing here reads the roots' sizes or
     compute, so it runs beside :func:`_root_info`."""
@@ -412,7 +433,7 @@ def _shown_columns(pop: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:
     flagged |= set(
         ancestors.filter(flag_expr("model_id"))["model_id"].to_list()
     )  # originals outside the snapshot, by name
-    carried = inherited(edges, flagged)
+    carried = inherited(edges, flagged, graph)
     pop = pop.with_columns(
         pl.col("model_id")
         .replace_strict(carried, default=None, return_dtype=pl.String)

@@ -25,7 +25,7 @@ import numpy.typing as npt
 import polars as pl
 
 from modtrace.ecosystem.prefilter import first_matches
-from modtrace.ecosystem.walk import parent_map, walk_ends
+from modtrace.ecosystem.walk import ParentMap, parent_map, walk_ends
 from modtrace.yaml_read import read_yaml
 
 UNITS: Final = {"m": 1e6, "b": 1e9}
@@ -225,7 +225,9 @@ SIZE_PRESERVING: Final = frozenset({"quantized", "finetune"})
 """Relations whose child has its parent's parameter count (an adapter's own files do not)."""
 
 
-def family_sizes(edges: pl.DataFrame, own: dict[str, float]) -> pl.DataFrame:
+def family_sizes(
+    edges: pl.DataFrame, own: dict[str, float], graph: ParentMap | None = None
+) -> pl.DataFrame:
     """``id, family_parameters, family_count``: a model's size read from its descendants.
 
     Every model with a known size of its own passes it up each size-preserving edge
@@ -234,9 +236,15 @@ def family_sizes(edges: pl.DataFrame, own: dict[str, float]) -> pl.DataFrame:
 
     Every chain climbs one level a round, all at once; a chain that runs into a loop climbs
     one model at a time, as in :func:`family_sizes_exact`, which gives the same frame.
+    ``graph`` is :func:`~modtrace.ecosystem.walk.parent_map` of ``edges`` when its models are
+    distinct, built once for the walks that share it.
     """
-    last = edges.group_by("model_id", maintain_order=True).agg(
-        pl.col("parent").last(), pl.col("relation").last()
+    last = (
+        edges.select("model_id", "parent", "relation")
+        if graph is not None
+        else edges.group_by("model_id", maintain_order=True).agg(
+            pl.col("parent").last(), pl.col("relation").last()
+        )
     )
     sizes = list(own.values())
     if (
@@ -245,7 +253,8 @@ def family_sizes(edges: pl.DataFrame, own: dict[str, float]) -> pl.DataFrame:
         or any(math.isnan(v) for v in sizes)
     ):
         return family_sizes_exact(edges, own)
-    graph = parent_map(last["model_id"].cast(pl.String), last["parent"].cast(pl.String))
+    if graph is None:
+        graph = parent_map(last["model_id"].cast(pl.String), last["parent"].cast(pl.String))
     keeps = last["relation"].is_in(sorted(SIZE_PRESERVING)).fill_null(False).to_numpy()
     looping = walk_ends(np.where(keeps, graph.up, -1), np.zeros(len(keeps), np.int64)).looping
     starts = pl.DataFrame(
