@@ -37,8 +37,8 @@ def read_listings(directory: Path, kind: str = "added") -> pl.DataFrame:
     files = sorted(folder.glob(f"{kind}_model_*.csv"))
     if not files:
         raise FileNotFoundError(f"no {kind}_model_*.csv under {folder}")
-    frames = [
-        pl.read_csv(
+    frames = [  # scanned, so that the files are read side by side
+        pl.scan_csv(
             path,
             schema={"Model ID": pl.String, "Type": pl.String, "Base Model": pl.String},
             has_header=True,
@@ -51,6 +51,7 @@ def read_listings(directory: Path, kind: str = "added") -> pl.DataFrame:
         .rename({"Model ID": "model_id", "Type": "relation", "Base Model": "base_text"})
         .filter(pl.col("model_id").is_not_null())
         .with_columns(pl.col("model_id").str.strip_chars())
+        .collect()
     )
 
 
@@ -174,11 +175,15 @@ def _listings(directory: Path, kind: str) -> pl.DataFrame:
     files = sorted((directory / kind).glob(f"{kind}_model_*.csv"))
     if not files:
         raise FileNotFoundError(f"no {kind}_model_*.csv under {directory / kind}")
-    return pl.concat(
-        [
-            pl.read_csv(path, columns=["Model ID"], schema_overrides={"Model ID": pl.String})
-            .select(pl.col("Model ID").str.strip_chars().alias("model_id"))
-            .with_columns(pl.lit(week_of(path)).alias("week"))
-            for path in files
-        ]
-    ).filter(pl.col("model_id").is_not_null())
+    return (
+        pl.concat(
+            [
+                pl.scan_csv(path, schema_overrides={"Model ID": pl.String})
+                .select(pl.col("Model ID").str.strip_chars().alias("model_id"))
+                .with_columns(pl.lit(week_of(path)).alias("week"))
+                for path in files
+            ]
+        )
+        .filter(pl.col("model_id").is_not_null())
+        .collect()
+    )
