@@ -25,7 +25,7 @@ from modtrace.ecosystem.sizes import (
 )
 from modtrace.ecosystem.snapshot import kept_listings, last_deleted_weeks, read_listings
 from modtrace.ecosystem.walk import ParentMap, parent_map
-from modtrace.registry.ingest.epoch import load_aliases, read_epoch, resolve
+from modtrace.registry.ingest.epoch import EpochModel, load_aliases, read_epoch, resolve
 from modtrace.registry.ingest.relations import infer_relations
 
 __all__ = ["build_population", "namespace", "resolve_roots", "size_from_name"]
@@ -79,7 +79,17 @@ def hub_edges(hub: pl.DataFrame | None) -> pl.DataFrame:
     )
 
 
-def _epoch_matches(roots: list[str], epoch_dir: Path | None) -> pl.DataFrame:
+EpochInputs = tuple[list[EpochModel], dict[str, list[str]]]
+"""Epoch's table and the reviewed aliases, read before the roots are known."""
+
+
+def _epoch_inputs(epoch_dir: Path | None) -> EpochInputs | None:
+    if epoch_dir is None or not epoch_dir.exists():
+        return None
+    return read_epoch(epoch_dir), load_aliases()
+
+
+def _epoch_matches(roots: list[str], inputs: EpochInputs | None) -> pl.DataFrame:
     schema = {
         "root": pl.String,
         "epoch_compute": pl.Float64,
@@ -87,11 +97,11 @@ def _epoch_matches(roots: list[str], epoch_dir: Path | None) -> pl.DataFrame:
         "epoch_confidence": pl.Float64,
         "epoch_parameters": pl.Float64,
     }
-    if epoch_dir is None or not epoch_dir.exists():
+    if inputs is None:
         return pl.DataFrame(schema=schema)
-    epoch = read_epoch(epoch_dir)
+    epoch, aliases = inputs
     params = {m.name: m.parameters for m in epoch}
-    matches = resolve(epoch, roots, load_aliases()).matches
+    matches = resolve(epoch, roots, aliases).matches
     if not matches:
         return pl.DataFrame(schema=schema)
     return (
@@ -133,13 +143,14 @@ def _own_sizes(edges: pl.DataFrame, hub: pl.DataFrame | None) -> dict[str, float
 def _root_info(
     roots: list[str],
     hub: pl.DataFrame | None,
-    epoch_dir: Path | None,
+    epoch: EpochInputs | None,
     edges: pl.DataFrame,
     graph: ParentMap | None = None,
+    own: dict[str, float] | None = None,
 ) -> pl.DataFrame:
     """Each root's compute from Epoch, and its size from the first source that has one
     (``graph``: the parent map of ``edges``, as :func:`~modtrace.ecosystem.sizes.family_sizes`
-    takes it)."""
+    takes it; ``own``: :func:`_own_sizes`, when already worked out)."""
     info = pl.DataFrame({"root": roots}, schema={"root": pl.String})
     if hub is not None:
         stats = hub.select(
@@ -159,10 +170,11 @@ def _root_info(
             pl.lit(None, dtype=pl.String).alias("root_pipeline_tag"),
             pl.lit(None, dtype=pl.List(pl.String)).alias("root_tags"),
         )
-    family = family_sizes(edges, _own_sizes(edges, hub), graph).rename({"id": "root"})
+    own = _own_sizes(edges, hub) if own is None else own
+    family = family_sizes(edges, own, graph).rename({"id": "root"})
     info = (
         info.join(name_sizes(roots).rename({"id": "root"}), on="root", how="left")
-        .join(_epoch_matches(roots, epoch_dir), on="root", how="left")
+        .join(_epoch_matches(roots, epoch), on="root", how="left")
         .join(family, on="root", how="left")
         .join(family_ranges(roots).rename({"id": "root"}), on="root", how="left")
     )
@@ -292,22 +304,30 @@ def build_population(
     lineage_dir: Path, hub_stats: Path | None = None, epoch_dir: Path | None = None
 ) -> pl.DataFrame:
     """One row per derivative added in the snapshot, with every estimate and its method."""
-    hub = _hub_frame(hub_stats)
-    derived = _derived(read_listings(lineage_dir, "added"))
-    edges = lineage_edges(derived, hub)
-    # One row per model: the three walks up the edges (roots, family sizes, inherited
-    # signals) share one parent map.
-    graph = parent_map(edges["model_id"], edges["parent"])
-    roots = resolve_roots(edges, graph)
-    pop = _with_roots(derived, roots)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # The roots' sizes and compute (name grammar, families, Epoch matching: mostly Python)
-        # are worked out beside the per-derivative columns below (Polars, which releases the
-        # GIL); those columns go on before the join and are laid after the roots' columns.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # Each input is read, and each part worked out, as soon as what it needs is there:
+        # the deletions (Polars) and Epoch's table (Python) at once, the sizes models state
+        # themselves (mostly Python) once the edges are known, beside the walks; the roots'
+        # sizes and compute (name grammar, families, Epoch matching: mostly Python) beside the
+        # per-derivative columns (Polars, which releases the GIL). Those columns go on before
+        # the join and are laid after the roots' columns.
+        deleted = pool.submit(last_deleted_weeks, lineage_dir)
+        epoch = pool.submit(_epoch_inputs, epoch_dir)
+        hub = _hub_frame(hub_stats)
+        derived = _derived(read_listings(lineage_dir, "added"))
+        edges = lineage_edges(derived, hub)
+        stated = pool.submit(_own_sizes, edges, hub)
+        # One row per model: the three walks up the edges (roots, family sizes, inherited
+        # signals) share one parent map.
+        graph = parent_map(edges["model_id"], edges["parent"])
+        pop = _with_roots(derived, resolve_roots(edges, graph))
+        roots = pop["root"].unique().sort().to_list()
+        # Submitted after what it waits for, so that a worker is never held waiting for a
+        # task still queued behind it.
         info = pool.submit(
-            _root_info, pop["root"].unique().sort().to_list(), hub, epoch_dir, edges, graph
+            lambda: _root_info(roots, hub, epoch.result(), edges, graph, stated.result())
         )
-        pop = _listed_columns(pop, last_deleted_weeks(lineage_dir), hub)
+        pop = _listed_columns(pop, deleted.result(), hub)
         before = pop.columns
         pop = _shown_columns(pop, edges, graph)
         own = [c for c in pop.columns if c not in before]
