@@ -140,17 +140,24 @@ def _own_sizes(edges: pl.DataFrame, hub: pl.DataFrame | None) -> dict[str, float
     return out
 
 
+def _family_sizes(
+    edges: pl.DataFrame, hub: pl.DataFrame | None, graph: ParentMap | None = None
+) -> pl.DataFrame:
+    """:func:`~modtrace.ecosystem.sizes.family_sizes` from the sizes models state themselves,
+    by ``root`` (``graph``: the parent map of ``edges``, as ``family_sizes`` takes it). Nothing
+    here needs the roots, so it is worked out beside the walk to them."""
+    return family_sizes(edges, _own_sizes(edges, hub), graph).rename({"id": "root"})
+
+
 def _root_info(
     roots: list[str],
     hub: pl.DataFrame | None,
     epoch: EpochInputs | None,
     edges: pl.DataFrame,
-    graph: ParentMap | None = None,
-    own: dict[str, float] | None = None,
+    family: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Each root's compute from Epoch, and its size from the first source that has one
-    (``graph``: the parent map of ``edges``, as :func:`~modtrace.ecosystem.sizes.family_sizes`
-    takes it; ``own``: :func:`_own_sizes`, when already worked out)."""
+    """Each root's compute from Epoch, and its size from the first source that has one;
+    ``family`` is :func:`_family_sizes` when already worked out."""
     info = pl.DataFrame({"root": roots}, schema={"root": pl.String})
     if hub is not None:
         stats = hub.select(
@@ -170,8 +177,7 @@ def _root_info(
             pl.lit(None, dtype=pl.String).alias("root_pipeline_tag"),
             pl.lit(None, dtype=pl.List(pl.String)).alias("root_tags"),
         )
-    own = _own_sizes(edges, hub) if own is None else own
-    family = family_sizes(edges, own, graph).rename({"id": "root"})
+    family = _family_sizes(edges, hub) if family is None else family
     info = (
         info.join(name_sizes(roots).rename({"id": "root"}), on="root", how="left")
         .join(_epoch_matches(roots, epoch), on="root", how="left")
@@ -306,27 +312,25 @@ def build_population(
     """One row per derivative added in the snapshot, with every estimate and its method."""
     with ThreadPoolExecutor(max_workers=2) as pool:
         # Each input is read, and each part worked out, as soon as what it needs is there:
-        # the deletions (Polars) and Epoch's table (Python) at once, the sizes models state
-        # themselves (mostly Python) once the edges are known, beside the walks; the roots'
-        # sizes and compute (name grammar, families, Epoch matching: mostly Python) beside the
-        # per-derivative columns (Polars, which releases the GIL). Those columns go on before
-        # the join and are laid after the roots' columns.
+        # the deletions (Polars) and Epoch's table (Python) at once; the family sizes (from
+        # the sizes models state: mostly Python) once the edges are known, beside the walk to
+        # the roots; the roots' sizes and compute (name grammar, families, Epoch matching:
+        # mostly Python) beside the per-derivative columns (Polars, which releases the GIL).
+        # Those columns go on before the join and are laid after the roots' columns.
         deleted = pool.submit(last_deleted_weeks, lineage_dir)
         epoch = pool.submit(_epoch_inputs, epoch_dir)
         hub = _hub_frame(hub_stats)
         derived = _derived(read_listings(lineage_dir, "added"))
         edges = lineage_edges(derived, hub)
-        stated = pool.submit(_own_sizes, edges, hub)
         # One row per model: the three walks up the edges (roots, family sizes, inherited
         # signals) share one parent map.
         graph = parent_map(edges["model_id"], edges["parent"])
+        family = pool.submit(_family_sizes, edges, hub, graph)
         pop = _with_roots(derived, resolve_roots(edges, graph))
         roots = pop["root"].unique().sort().to_list()
         # Submitted after what it waits for, so that a worker is never held waiting for a
         # task still queued behind it.
-        info = pool.submit(
-            lambda: _root_info(roots, hub, epoch.result(), edges, graph, stated.result())
-        )
+        info = pool.submit(lambda: _root_info(roots, hub, epoch.result(), edges, family.result()))
         pop = _listed_columns(pop, deleted.result(), hub)
         before = pop.columns
         pop = _shown_columns(pop, edges, graph)
