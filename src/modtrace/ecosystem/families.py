@@ -154,13 +154,13 @@ def family_ranges(ids: Iterable[str], table: list[Family] | None = None) -> pl.D
     options = candidates(distinct, [e.pattern for e in table])
     read = {n: _read_name(n, table, among) for n, among in zip(distinct, options, strict=True)}
     owners: dict[str, Family] = {}
-    for entry in table:
-        for owner in entry.namespaces:
-            owners.setdefault(owner, entry)  # the first entry that lists it, as _by_namespace
+    for listed in table:
+        for owner in listed.namespaces:
+            owners.setdefault(owner, listed)  # the first entry that lists it, as _by_namespace
     ranges: dict[int, tuple[str, float, float]] = {}  # by the entry's identity
     rows = []
     for i, name in zip(ids, names, strict=True):
-        entry = read[name]
+        entry: Family | None = read[name]
         if entry is _NAMESPACE:
             entry = owners.get(i.split("/", 1)[0].lower()) if "/" in i else None
         if entry is not None:
