@@ -190,18 +190,28 @@ def name_sizes(ids: list[str]) -> pl.DataFrame:
     table, active = load_architecture_tables()
     names = [i.rsplit("/", 1)[-1] for i in ids]
     distinct = list(dict.fromkeys(names))
-    size = dict(zip(distinct, parse_sizes(distinct), strict=True))
-    moe = {n: active_from_name(n) if _UNIT_AFTER_DIGIT.search(n) else None for n in distinct}
-    keys = list(dict.fromkeys(architecture_key(n) for n in distinct))
+    sized = [_UNIT_AFTER_DIGIT.search(n) is not None for n in distinct]
+    key_of = {n: architecture_key(n) for n in distinct}
+    keys = list(dict.fromkeys(key_of.values()))
     arch = _first_values(keys, table)
     arch_active = _first_values(keys, active)
+    read = {  # each name's four answers, looked up once per id
+        n: (
+            parse_size(n) if has else None,
+            active_from_name(n) if has else None,
+            arch[key_of[n]],
+            arch_active[key_of[n]],
+        )
+        for n, has in zip(distinct, sized, strict=True)
+    }
+    columns = list(zip(*(read[n] for n in names), strict=True)) or [(), (), (), ()]
     return pl.DataFrame(
         {
             "id": ids,
-            "name_parameters": [size[n] for n in names],
-            "name_active": [moe[n] for n in names],
-            "architecture_parameters": [arch[architecture_key(n)] for n in names],
-            "architecture_active": [arch_active[architecture_key(n)] for n in names],
+            "name_parameters": columns[0],
+            "name_active": columns[1],
+            "architecture_parameters": columns[2],
+            "architecture_active": columns[3],
         },
         schema={
             "id": pl.String,
