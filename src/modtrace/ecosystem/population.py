@@ -327,13 +327,14 @@ def build_population(
         graph = parent_map(edges["model_id"], edges["parent"])
         family = pool.submit(_family_sizes, edges, hub, graph)
         pop = _with_roots(derived, resolve_roots(edges, graph))
-        roots = pop["root"].unique().sort().to_list()
+        root_ids = pop["root"].unique().sort()
+        roots = root_ids.to_list()
         # Submitted after what it waits for, so that a worker is never held waiting for a
         # task still queued behind it.
         info = pool.submit(lambda: _root_info(roots, hub, epoch.result(), edges, family.result()))
         pop = _listed_columns(pop, deleted.result(), hub)
         before = pop.columns
-        pop = _shown_columns(pop, edges, graph)
+        pop = _shown_columns(pop, edges, graph, root_ids)
         own = [c for c in pop.columns if c not in before]
         pop = pop.join(info.result(), on="root", how="left")
     pop = pop.select(pl.exclude(own), *own)
@@ -430,11 +431,15 @@ def _listed_columns(
 
 
 def _shown_columns(
-    pop: pl.DataFrame, edges: pl.DataFrame, graph: ParentMap | None = None
+    pop: pl.DataFrame,
+    edges: pl.DataFrame,
+    graph: ParentMap | None = None,
+    roots: pl.Series | None = None,
 ) -> pl.DataFrame:
     """``pop`` with what each derivative shows itself: the relation its name suggests and the
     safeguard-removal signals, direct and inherited. Nothing here reads the roots' sizes or
-    compute, so it runs beside :func:`_root_info`."""
+    compute, so it runs beside :func:`_root_info`. ``roots`` is ``pop``'s distinct roots when
+    already known."""
     shown = infer_relations(pop["model_id"], pop["bases"].list.len())
     inferred_rel = pl.col("relation_inferred")
     pop = pop.with_columns(shown.alias("relation_inferred")).with_columns(
@@ -447,16 +452,17 @@ def _shown_columns(
     )
     pop = pop.with_columns(flag_expr("signal_text").alias("safeguard_removal"))
     hits = pop["safeguard_removal"].arg_true()  # the term is read where a rule matched only
+    hit_text = pop.select(pl.col("signal_text").gather(hits))
     pop = pop.with_columns(
-        pl.Series("safeguard_term", [None] * pop.height, dtype=pl.String).scatter(
-            hits, pop[hits].select(term_expr("signal_text").alias("t"))["t"]
-        )
+        pl.repeat(None, pop.height, dtype=pl.String, eager=True)
+        .alias("safeguard_term")
+        .scatter(hits, hit_text.select(term_expr("signal_text")).to_series())
     )
-    flagged = set(pop.filter(pl.col("safeguard_removal"))["model_id"].to_list())
-    ancestors = pop.select("root").unique().rename({"root": "model_id"})
-    flagged |= set(
-        ancestors.filter(flag_expr("model_id"))["model_id"].to_list()
-    )  # originals outside the snapshot, by name
+    flagged = set(pop["model_id"].gather(hits).to_list())
+    ancestors = pop["root"].unique() if roots is None else roots
+    flagged |= set(  # originals outside the snapshot, by name
+        ancestors.to_frame("model_id").filter(flag_expr("model_id"))["model_id"].to_list()
+    )
     carried = inherited(edges, flagged, graph)
     pop = pop.with_columns(
         pl.col("model_id")
