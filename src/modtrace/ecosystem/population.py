@@ -331,7 +331,11 @@ def build_population(
         roots = root_ids.to_list()
         # Submitted after what it waits for, so that a worker is never held waiting for a
         # task still queued behind it.
-        info = pool.submit(lambda: _root_info(roots, hub, epoch.result(), edges, family.result()))
+        info = pool.submit(
+            lambda: _root_info(roots, hub, epoch.result(), edges, family.result()).with_columns(
+                namespace("root").alias("_root_developer")  # once a root, not once a row
+            )
+        )
         pop = _listed_columns(pop, deleted.result(), hub)
         before = pop.columns
         pop = _shown_columns(pop, edges, graph, root_ids)
@@ -369,36 +373,40 @@ def build_population(
     ranged = pl.col("root_parameters").is_null() & n.is_not_null()
     has_epoch = pl.col("epoch_compute").is_not_null()
 
-    return pop.with_columns(
-        pl.col("model_id").alias("derived_model"),
-        namespace("model_id").alias("developer"),
-        namespace("root").alias("root_developer"),
-        *_interval(
-            "original.training_compute",
-            pl.when(has_epoch).then(pl.col("epoch_compute")),
-            pl.when(has_epoch).then(pl.col("epoch_compute")).otherwise(root_low),
-            pl.when(has_epoch).then(pl.col("epoch_compute")).otherwise(root_high),
-            pl.when(has_epoch)
-            .then(pl.lit("epoch"))
-            .when(ranged)
-            .then(pl.lit("family-range"))
-            .when(n.is_not_null())
-            .then(pl.lit("parameters-range")),
-        ),
-        *_interval(
-            "modification.compute",
-            pl.when(trains_nothing).then(0.0),
-            mod_low,
-            mod_high,
-            pl.when(trains_nothing)
-            .then(pl.lit("no-training"))
-            .when(ranged)
-            .then(pl.lit("family-range"))
-            .when(n.is_not_null())
-            .then(pl.lit("assumed-range")),
-        ),
-    ).with_columns(
-        (pl.col("developer") == pl.col("root_developer")).alias("same_developer_as_root"),
+    return (
+        pop.with_columns(
+            pl.col("model_id").alias("derived_model"),
+            namespace("model_id").alias("developer"),
+            pl.col("_root_developer").alias("root_developer"),
+            *_interval(
+                "original.training_compute",
+                pl.when(has_epoch).then(pl.col("epoch_compute")),
+                pl.when(has_epoch).then(pl.col("epoch_compute")).otherwise(root_low),
+                pl.when(has_epoch).then(pl.col("epoch_compute")).otherwise(root_high),
+                pl.when(has_epoch)
+                .then(pl.lit("epoch"))
+                .when(ranged)
+                .then(pl.lit("family-range"))
+                .when(n.is_not_null())
+                .then(pl.lit("parameters-range")),
+            ),
+            *_interval(
+                "modification.compute",
+                pl.when(trains_nothing).then(0.0),
+                mod_low,
+                mod_high,
+                pl.when(trains_nothing)
+                .then(pl.lit("no-training"))
+                .when(ranged)
+                .then(pl.lit("family-range"))
+                .when(n.is_not_null())
+                .then(pl.lit("assumed-range")),
+            ),
+        )
+        .with_columns(
+            (pl.col("developer") == pl.col("root_developer")).alias("same_developer_as_root"),
+        )
+        .drop("_root_developer")
     )
 
 
