@@ -123,21 +123,31 @@ def _epoch_matches(roots: list[str], inputs: EpochInputs | None) -> pl.DataFrame
     )
 
 
-def _own_sizes(edges: pl.DataFrame, hub: pl.DataFrame | None) -> dict[str, float]:
-    """Sizes a model states itself: hub-stats' safetensors or GGUF total, or the size in the
-    name of a quantization (``…-7B-GGUF``); a fine-tune's name too often names its data."""
-    quantized = edges.filter(pl.col("relation") == "quantized")["model_id"].to_list()
-    out = {m: v for m, v in zip(quantized, parse_sizes(quantized), strict=True) if v is not None}
-    if hub is not None:
-        stated = hub.select(
-            "id",
-            pl.coalesce(
-                pl.col("safetensors").struct.field("total").cast(pl.Float64),
-                pl.col("gguf").map_elements(gguf_total, return_dtype=pl.Float64),
-            ).alias("size"),
-        ).drop_nulls()
-        out.update(zip(stated["id"], stated["size"], strict=True))
-    return out
+def _own_sizes(edges: pl.DataFrame, hub: pl.DataFrame | None) -> pl.DataFrame:
+    """Sizes a model states itself (``model_id, size``, one row per model of ``edges``, whose
+    models are distinct): hub-stats' safetensors or GGUF total, or the size in the name of a
+    quantization (``…-7B-GGUF``); a fine-tune's name too often names its data. Each distinct
+    name is read once (:func:`~modtrace.ecosystem.sizes.parse_sizes`)."""
+    quantized = edges.filter(pl.col("relation") == "quantized").select(
+        "model_id", pl.col("model_id").str.split("/").list.last().alias("name")
+    )
+    names = quantized["name"].unique().to_list()
+    read = pl.DataFrame(
+        {"name": names, "size": parse_sizes(names)}, schema={"name": pl.String, "size": pl.Float64}
+    )
+    named = quantized.join(read, on="name").select("model_id", "size").drop_nulls()
+    if hub is None:
+        return named
+    stated = hub.select(
+        pl.col("id").alias("model_id"),
+        pl.coalesce(
+            pl.col("safetensors").struct.field("total").cast(pl.Float64),
+            pl.col("gguf").map_elements(gguf_total, return_dtype=pl.Float64),
+        ).alias("size"),
+    ).drop_nulls()
+    # hub-stats' figure wins over the name's
+    named = named.filter(~pl.col("model_id").is_in(stated["model_id"].implode()))
+    return pl.concat([named, stated])
 
 
 def _family_sizes(

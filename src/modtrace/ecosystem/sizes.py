@@ -14,7 +14,6 @@ use the active count: from the name (``A22B``), else a documented minimum active
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -236,7 +235,7 @@ SIZE_PRESERVING: Final = frozenset({"quantized", "finetune"})
 
 
 def family_sizes(
-    edges: pl.DataFrame, own: dict[str, float], graph: ParentMap | None = None
+    edges: pl.DataFrame, own: dict[str, float] | pl.DataFrame, graph: ParentMap | None = None
 ) -> pl.DataFrame:
     """``id, family_parameters, family_count``: a model's size read from its descendants.
 
@@ -247,8 +246,14 @@ def family_sizes(
     Every chain climbs one level a round, all at once; a chain that runs into a loop climbs
     one model at a time, as in :func:`family_sizes_exact`, which gives the same frame.
     ``graph`` is :func:`~modtrace.ecosystem.walk.parent_map` of ``edges`` when its models are
-    distinct, built once for the walks that share it.
+    distinct, built once for the walks that share it. ``own`` maps models to their sizes, as a
+    dict or as a frame ``model_id, size`` of one row per model.
     """
+    if isinstance(own, dict):
+        own = pl.DataFrame(
+            {"model_id": list(own), "size": list(own.values())},
+            schema={"model_id": pl.String, "size": pl.Float64},
+        )
     last = (
         edges.select("model_id", "parent", "relation")
         if graph is not None
@@ -256,20 +261,13 @@ def family_sizes(
             pl.col("parent").last(), pl.col("relation").last()
         )
     )
-    sizes = list(own.values())
-    if (
-        last["model_id"].null_count()
-        or last["parent"].null_count()
-        or any(math.isnan(v) for v in sizes)
-    ):
-        return family_sizes_exact(edges, own)
+    if last["model_id"].null_count() or last["parent"].null_count() or own["size"].is_nan().any():
+        return family_sizes_exact(edges, dict(zip(own["model_id"], own["size"], strict=True)))
     if graph is None:
         graph = parent_map(last["model_id"].cast(pl.String), last["parent"].cast(pl.String))
     keeps = last["relation"].is_in(sorted(SIZE_PRESERVING)).fill_null(False).to_numpy()
     looping = walk_ends(np.where(keeps, graph.up, -1), np.zeros(len(keeps), np.int64)).looping
-    starts = pl.DataFrame(
-        {"model_id": list(own), "size": sizes}, schema={"model_id": pl.String, "size": pl.Float64}
-    ).join(
+    starts = own.select(pl.col("model_id").cast(pl.String), pl.col("size").cast(pl.Float64)).join(
         pl.DataFrame({"model_id": graph.ids, "_at": pl.int_range(len(keeps), eager=True)}),
         on="model_id",
     )
