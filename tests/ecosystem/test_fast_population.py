@@ -134,7 +134,23 @@ def test_walks_sharing_one_parent_map_equal_the_walks(
     graph = parent_map(edges["model_id"], edges["parent"])
     assert resolve_roots(edges, graph).equals(resolve_roots_exact(edges))
     assert inherited(edges, flagged, graph) == inherited_exact(edges, flagged)
-    assert family_sizes(edges, own, graph).equals(family_sizes_exact(edges, own))
+    expected = family_sizes_exact(edges, own)
+    assert family_sizes(edges, own, graph).equals(expected)
+    # the sizes as a frame, with each model's row in the edges (models outside them have none)
+    placed = (
+        edges.select("model_id")
+        .with_row_index("at")
+        .join(
+            pl.DataFrame(
+                {"model_id": list(own), "size": list(own.values())},
+                schema={"model_id": pl.String, "size": pl.Float64},
+            ),
+            on="model_id",
+        )
+    )
+    inside = {m: v for m, v in own.items() if m in set(edges["model_id"])}
+    assert family_sizes(edges, placed, graph).equals(family_sizes_exact(edges, inside))
+    assert family_sizes(edges, placed.drop("at")).equals(family_sizes_exact(edges, inside))
 
 
 # --- the literal prefilter -------------------------------------------------------------------

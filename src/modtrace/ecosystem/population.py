@@ -124,18 +124,19 @@ def _epoch_matches(roots: list[str], inputs: EpochInputs | None) -> pl.DataFrame
 
 
 def _own_sizes(edges: pl.DataFrame, hub: pl.DataFrame | None) -> pl.DataFrame:
-    """Sizes a model states itself (``model_id, size``, one row per model of ``edges``, whose
-    models are distinct): hub-stats' safetensors or GGUF total, or the size in the name of a
+    """Sizes the models of ``edges`` (distinct) state themselves, as ``at`` (the model's row),
+    ``model_id, size``: hub-stats' safetensors or GGUF total, or the size in the name of a
     quantization (``…-7B-GGUF``); a fine-tune's name too often names its data. Each distinct
     name is read once (:func:`~modtrace.ecosystem.sizes.parse_sizes`)."""
-    quantized = edges.filter(pl.col("relation") == "quantized").select(
-        "model_id", pl.col("model_id").str.split("/").list.last().alias("name")
+    rows = edges.select("model_id", "relation").with_row_index("at")
+    quantized = rows.filter(pl.col("relation") == "quantized").select(
+        "at", "model_id", pl.col("model_id").str.split("/").list.last().alias("name")
     )
     names = quantized["name"].unique().to_list()
     read = pl.DataFrame(
         {"name": names, "size": parse_sizes(names)}, schema={"name": pl.String, "size": pl.Float64}
     )
-    named = quantized.join(read, on="name").select("model_id", "size").drop_nulls()
+    named = quantized.join(read, on="name").select("at", "model_id", "size").drop_nulls()
     if hub is None:
         return named
     stated = hub.select(
@@ -145,9 +146,15 @@ def _own_sizes(edges: pl.DataFrame, hub: pl.DataFrame | None) -> pl.DataFrame:
             pl.col("gguf").map_elements(gguf_total, return_dtype=pl.Float64),
         ).alias("size"),
     ).drop_nulls()
+    sized = stated["model_id"].implode()
+    listed = rows.filter(pl.col("model_id").is_in(sized)).select("at", "model_id")
     # hub-stats' figure wins over the name's
-    named = named.filter(~pl.col("model_id").is_in(stated["model_id"].implode()))
-    return pl.concat([named, stated])
+    return pl.concat(
+        [
+            named.filter(~pl.col("model_id").is_in(sized)),
+            listed.join(stated, on="model_id").select("at", "model_id", "size"),
+        ]
+    )
 
 
 def _family_sizes(

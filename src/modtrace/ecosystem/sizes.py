@@ -247,13 +247,15 @@ def family_sizes(
     one model at a time, as in :func:`family_sizes_exact`, which gives the same frame.
     ``graph`` is :func:`~modtrace.ecosystem.walk.parent_map` of ``edges`` when its models are
     distinct, built once for the walks that share it. ``own`` maps models to their sizes, as a
-    dict or as a frame ``model_id, size`` of one row per model.
+    dict or as a frame ``model_id, size`` of one row per model; with ``graph``, the frame may
+    hold ``at`` as well, each model's row in ``edges``, and then only the models of ``edges``.
     """
     if isinstance(own, dict):
         own = pl.DataFrame(
             {"model_id": list(own), "size": list(own.values())},
             schema={"model_id": pl.String, "size": pl.Float64},
         )
+    placed = graph is not None and "at" in own.columns  # each model's row is its place
     last = (
         edges.select("model_id", "parent", "relation")
         if graph is not None
@@ -267,10 +269,15 @@ def family_sizes(
         graph = parent_map(last["model_id"].cast(pl.String), last["parent"].cast(pl.String))
     keeps = last["relation"].is_in(sorted(SIZE_PRESERVING)).fill_null(False).to_numpy()
     looping = walk_ends(np.where(keeps, graph.up, -1), np.zeros(len(keeps), np.int64)).looping
-    starts = own.select(pl.col("model_id").cast(pl.String), pl.col("size").cast(pl.Float64)).join(
-        pl.DataFrame({"model_id": graph.ids, "_at": pl.int_range(len(keeps), eager=True)}),
-        on="model_id",
-    )
+    if placed:
+        starts = own.select(pl.col("at").alias("_at"), pl.col("size").cast(pl.Float64))
+    else:
+        starts = own.select(
+            pl.col("model_id").cast(pl.String), pl.col("size").cast(pl.Float64)
+        ).join(
+            pl.DataFrame({"model_id": graph.ids, "_at": pl.int_range(len(keeps), eager=True)}),
+            on="model_id",
+        )
     at = starts["_at"].to_numpy().astype(np.int64)
     size = starts["size"].to_numpy()
     slow = looping[at]
