@@ -164,26 +164,29 @@ def last_deleted_weeks(directory: Path) -> pl.DataFrame | None:
     """``model_id, deleted_at``: the last week each model was listed as deleted, re-uploads
     not yet taken out (:func:`last_deletions` does that); ``None`` without deleted listings."""
     try:
-        every_deletion = _listings(directory, "deleted")
+        every_deletion = _scan_listings(directory, "deleted")
     except FileNotFoundError:
         return None
-    return every_deletion.group_by("model_id").agg(pl.col("week").max().alias("deleted_at"))
+    return (  # one query, so that Polars groups the listings as it reads them
+        every_deletion.group_by("model_id").agg(pl.col("week").max().alias("deleted_at")).collect()
+    )
 
 
 def _listings(directory: Path, kind: str) -> pl.DataFrame:
     """Every listing (``model_id, week``) of one kind, repeats kept."""
+    return _scan_listings(directory, kind).collect()
+
+
+def _scan_listings(directory: Path, kind: str) -> pl.LazyFrame:
+    """:func:`_listings`, not yet read."""
     files = sorted((directory / kind).glob(f"{kind}_model_*.csv"))
     if not files:
         raise FileNotFoundError(f"no {kind}_model_*.csv under {directory / kind}")
-    return (
-        pl.concat(
-            [
-                pl.scan_csv(path, schema_overrides={"Model ID": pl.String})
-                .select(pl.col("Model ID").str.strip_chars().alias("model_id"))
-                .with_columns(pl.lit(week_of(path)).alias("week"))
-                for path in files
-            ]
-        )
-        .filter(pl.col("model_id").is_not_null())
-        .collect()
-    )
+    return pl.concat(
+        [
+            pl.scan_csv(path, schema_overrides={"Model ID": pl.String})
+            .select(pl.col("Model ID").str.strip_chars().alias("model_id"))
+            .with_columns(pl.lit(week_of(path)).alias("week"))
+            for path in files
+        ]
+    ).filter(pl.col("model_id").is_not_null())
