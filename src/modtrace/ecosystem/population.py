@@ -5,6 +5,7 @@ safeguard removal. Every estimate records its method (docs/ecosystem.md)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -171,10 +172,11 @@ def _root_info(
     hub: pl.DataFrame | None,
     epoch: EpochInputs | None,
     edges: pl.DataFrame,
-    family: pl.DataFrame | None = None,
+    family: Callable[[], pl.DataFrame] | None = None,
 ) -> pl.DataFrame:
     """Each root's compute from Epoch, and its size from the first source that has one;
-    ``family`` is :func:`_family_sizes` when already worked out."""
+    ``family`` gives :func:`_family_sizes` where it is worked out elsewhere (asked for once
+    the roots' names are read, so that it can be worked out meanwhile)."""
     info = pl.DataFrame({"root": roots}, schema={"root": pl.String})
     if hub is not None:
         stats = hub.select(
@@ -194,12 +196,14 @@ def _root_info(
             pl.lit(None, dtype=pl.String).alias("root_pipeline_tag"),
             pl.lit(None, dtype=pl.List(pl.String)).alias("root_tags"),
         )
-    family = _family_sizes(edges, hub) if family is None else family
+    named = name_sizes(roots).rename({"id": "root"})
+    matched = _epoch_matches(roots, epoch)
+    ranges = family_ranges(roots).rename({"id": "root"})
     info = (
-        info.join(name_sizes(roots).rename({"id": "root"}), on="root", how="left")
-        .join(_epoch_matches(roots, epoch), on="root", how="left")
-        .join(family, on="root", how="left")
-        .join(family_ranges(roots).rename({"id": "root"}), on="root", how="left")
+        info.join(named, on="root", how="left")
+        .join(matched, on="root", how="left")
+        .join(_family_sizes(edges, hub) if family is None else family(), on="root", how="left")
+        .join(ranges, on="root", how="left")
     )
     sources = [
         ("epoch", "epoch_parameters"),
@@ -329,15 +333,17 @@ def build_population(
     """One row per derivative added in the snapshot, with every estimate and its method."""
     with ThreadPoolExecutor(max_workers=2) as pool:
         # Each input is read, and each part worked out, as soon as what it needs is there:
-        # the deletions (Polars) and Epoch's table (Python) at once; the family sizes (from
-        # the sizes models state: mostly Python) once the edges are known, beside the walk to
-        # the roots; the roots' sizes and compute (name grammar, families, Epoch matching:
-        # mostly Python) beside the per-derivative columns (Polars, which releases the GIL).
-        # Those columns go on before the join and are laid after the roots' columns.
+        # hub-stats, the deletions (Polars) and Epoch's table (Python) beside the listings;
+        # the family sizes (from the sizes models state: mostly Python) once the edges are
+        # known, beside the walk to the roots; the roots' sizes and compute (name grammar,
+        # families, Epoch matching: mostly Python) beside the per-derivative columns (Polars,
+        # which releases the GIL), the family sizes asked for last. Those columns go on before
+        # the join and are laid after the roots' columns.
+        stats = pool.submit(_hub_frame, hub_stats)
         deleted = pool.submit(last_deleted_weeks, lineage_dir)
         epoch = pool.submit(_epoch_inputs, epoch_dir)
-        hub = _hub_frame(hub_stats)
         derived = _derived(read_listings(lineage_dir, "added"))
+        hub = stats.result()
         edges = lineage_edges(derived, hub)
         # One row per model: the three walks up the edges (roots, family sizes, inherited
         # signals) share one parent map.
@@ -349,7 +355,7 @@ def build_population(
         # Submitted after what it waits for, so that a worker is never held waiting for a
         # task still queued behind it.
         info = pool.submit(
-            lambda: _root_info(roots, hub, epoch.result(), edges, family.result()).with_columns(
+            lambda: _root_info(roots, hub, epoch.result(), edges, family.result).with_columns(
                 namespace("root").alias("_root_developer")  # once a root, not once a row
             )
         )
