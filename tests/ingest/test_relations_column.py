@@ -27,8 +27,11 @@ NAME = st.lists(
 
 
 def _check(ids: list[str], bases: list[int]) -> None:
-    got = infer_relations(pl.Series(ids, dtype=pl.String), pl.Series(bases, dtype=pl.UInt32))
+    column = pl.Series(ids, dtype=pl.String)
+    got = infer_relations(column, pl.Series(bases, dtype=pl.UInt32))
     assert got.to_list() == [infer_relation(m, (), b) for m, b in zip(ids, bases, strict=True)]
+    names = column.str.split("/").list.last()  # as the population hands them over
+    assert infer_relations(column, pl.Series(bases, dtype=pl.UInt32), names).equals(got)
 
 
 @settings(max_examples=300, deadline=None)

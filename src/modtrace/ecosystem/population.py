@@ -361,9 +361,10 @@ def build_population(
         )
         pop = _listed_columns(pop, deleted.result(), hub)
         before = pop.columns
-        pop = _shown_columns(pop, edges, graph, root_ids)
+        parts = pop["model_id"].str.split("/")  # the namespace and the name, split once
+        pop = _shown_columns(pop, edges, graph, root_ids, parts.list.last())
         own = [c for c in pop.columns if c not in before]
-        pop = pop.join(info.result(), on="root", how="left")
+        pop = pop.join(info.result(), on="root", how="left", maintain_order="left")
     pop = pop.select(pl.exclude(own), *own)
 
     # A point size gives equal ends; a family range (``family-range``) its two ends.
@@ -399,7 +400,7 @@ def build_population(
     return (
         pop.with_columns(
             pl.col("model_id").alias("derived_model"),
-            namespace("model_id").alias("developer"),
+            parts.list.first().alias("developer"),  # namespace("model_id"), rows in order
             pl.col("_root_developer").alias("root_developer"),
             *_interval(
                 "original.training_compute",
@@ -466,12 +467,13 @@ def _shown_columns(
     edges: pl.DataFrame,
     graph: ParentMap | None = None,
     roots: pl.Series | None = None,
+    names: pl.Series | None = None,
 ) -> pl.DataFrame:
     """``pop`` with what each derivative shows itself: the relation its name suggests and the
     safeguard-removal signals, direct and inherited. Nothing here reads the roots' sizes or
     compute, so it runs beside :func:`_root_info`. ``roots`` is ``pop``'s distinct roots when
-    already known."""
-    shown = infer_relations(pop["model_id"], pop["bases"].list.len())
+    already known, ``names`` each derivative's name (after the last slash) when already split."""
+    shown = infer_relations(pop["model_id"], pop["bases"].list.len(), names)
     inferred_rel = pl.col("relation_inferred")
     pop = pop.with_columns(shown.alias("relation_inferred")).with_columns(
         (  # the same test as relations.disagrees, as an expression

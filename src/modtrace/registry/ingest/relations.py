@@ -64,14 +64,20 @@ _RUST = {  # the same patterns in Polars' regex dialect, for ASCII text on one l
 }
 
 
-def infer_relations(model_ids: pl.Series, bases: pl.Series) -> pl.Series:
+def infer_relations(
+    model_ids: pl.Series, bases: pl.Series, names: pl.Series | None = None
+) -> pl.Series:
     """:func:`infer_relation` (no tags) for many models at once: ``bases`` counts each model's
     declared bases. The same answers, row for row: the rules run as Polars regexes on the name
     in lower case, which read ASCII text on one line as Python's case-blind ``re`` does (the
     quantization rule's one lookbehind written as a character before it, or the start); a row
-    outside that (non-ASCII, a line break) is passed to :func:`infer_relation` itself."""
-    frame = pl.DataFrame({"id": model_ids, "bases": bases}).with_columns(
+    outside that (non-ASCII, a line break) is passed to :func:`infer_relation` itself.
+    ``names`` is each id's name (after its last slash) when the caller has split the ids."""
+    frame = pl.DataFrame({"id": model_ids, "bases": bases})
+    frame = frame.with_columns(
         pl.col("id").str.split("/").list.last().alias("name")
+        if names is None
+        else names.alias("name")
     )
     name = pl.col("name")
     # ASCII exactly when each character is one byte
