@@ -13,7 +13,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modtrace.ecosystem.population import build_population
+from modtrace.ecosystem.population import build_population, derivatives
 from modtrace.ecosystem.snapshot import (
     deletions,
     kept_listings,
@@ -160,6 +160,30 @@ def test_any_rows_beside_the_repeated_ones_may_be_grouped(
             .drop("last_week")
             .equals(expected.filter(pl.col("bases").list.len() > 0))
         )
+
+
+@settings(max_examples=150, deadline=None)
+@given(WEEKS)
+def test_the_derivatives_are_the_listed_models_that_name_a_base(
+    added: list[tuple[str, list[tuple[str, str, str]]]],
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        _write(folder, "added", added)
+        expected = (
+            _oracle_weeks(folder)
+            .filter(pl.col("bases").list.len() > 0)
+            .with_columns(
+                pl.col("bases").list.first().alias("parent"),
+                pl.when(pl.col("relation") == "")
+                .then(pl.lit("other"))
+                .otherwise(pl.col("relation"))
+                .alias("relation"),
+            )
+            .filter(pl.col("parent") != pl.col("model_id"))
+        )
+        assert derivatives(folder).equals(expected)
+        assert derivatives(folder, read_listings(folder)).equals(expected)
 
 
 @settings(max_examples=60, deadline=None)

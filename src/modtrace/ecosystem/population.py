@@ -289,7 +289,7 @@ def _derived(listings: pl.DataFrame) -> pl.DataFrame:
     listed once as they are: only the kept listings that name a base are split)."""
     return (
         kept_listings(listings, based_only=True)
-        .filter(pl.col("bases").list.len() > 0)
+        .lazy()  # one filter for both tests (a model without a base has no parent)
         .with_columns(
             pl.col("bases").list.first().alias("parent"),
             pl.when(pl.col("relation") == "")
@@ -297,7 +297,8 @@ def _derived(listings: pl.DataFrame) -> pl.DataFrame:
             .otherwise(pl.col("relation"))
             .alias("relation"),
         )
-        .filter(pl.col("parent") != pl.col("model_id"))
+        .filter((pl.col("bases").list.len() > 0) & (pl.col("parent") != pl.col("model_id")))
+        .collect()
     )
 
 
