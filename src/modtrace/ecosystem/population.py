@@ -325,7 +325,7 @@ def _with_roots(derived: pl.DataFrame, roots: pl.DataFrame) -> pl.DataFrame:
     ids = derived["model_id"]
     if head.height == derived.height and not ids.null_count() and head["model_id"].equals(ids):
         return pl.concat([derived, head.drop("model_id")], how="horizontal")
-    return derived.join(roots, on="model_id", how="left")
+    return derived.join(roots, on="model_id", how="left", maintain_order="left")
 
 
 def build_population(
@@ -344,6 +344,7 @@ def build_population(
         deleted = pool.submit(last_deleted_weeks, lineage_dir)
         epoch = pool.submit(_epoch_inputs, epoch_dir)
         derived = _derived(read_listings(lineage_dir, "added"))
+        named = pool.submit(_names, derived)  # Polars: beside the walks' NumPy and Python
         hub = stats.result()
         edges = lineage_edges(derived, hub)
         # One row per model: the three walks up the edges (roots, family sizes, inherited
@@ -362,8 +363,8 @@ def build_population(
         )
         pop = _listed_columns(pop, deleted.result(), hub)
         before = pop.columns
-        parts = pop["model_id"].str.split("/")  # the namespace and the name, split once
-        pop = _shown_columns(pop, edges, graph, root_ids, parts.list.last())
+        developers, inferred = named.result()
+        pop = _shown_columns(pop, edges, graph, root_ids, inferred)
         own = [c for c in pop.columns if c not in before]
         pop = pop.join(info.result(), on="root", how="left", maintain_order="left")
     pop = pop.select(pl.exclude(own), *own)
@@ -401,7 +402,7 @@ def build_population(
     return (
         pop.with_columns(
             pl.col("model_id").alias("derived_model"),
-            parts.list.first().alias("developer"),  # namespace("model_id"), rows in order
+            developers.alias("developer"),  # namespace("model_id"), rows in order
             pl.col("_root_developer").alias("root_developer"),
             *_interval(
                 "original.training_compute",
@@ -435,6 +436,15 @@ def build_population(
     )
 
 
+def _names(derived: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
+    """Each derivative's developer (:func:`namespace`) and the relation its name suggests
+    (:func:`~modtrace.registry.ingest.relations.infer_relations`), in ``derived``'s order: the
+    ids are split at their slashes once for both."""
+    parts = derived["model_id"].str.split("/")
+    inferred = infer_relations(derived["model_id"], derived["bases"].list.len(), parts.list.last())
+    return parts.list.first(), inferred
+
+
 def _listed_columns(
     pop: pl.DataFrame, last_deleted: pl.DataFrame | None, hub: pl.DataFrame | None
 ) -> pl.DataFrame:
@@ -454,7 +464,7 @@ def _listed_columns(
     return (
         pop.drop("last_week")
         .with_columns(deleted_at.alias("deleted_at"))
-        .join(_signal_text(hub), on="model_id", how="left")
+        .join(_signal_text(hub), on="model_id", how="left", maintain_order="left")
         .with_columns(
             pl.concat_str(
                 [pl.col("model_id"), pl.col("hub_text").fill_null("")], separator=" "
@@ -468,13 +478,16 @@ def _shown_columns(
     edges: pl.DataFrame,
     graph: ParentMap | None = None,
     roots: pl.Series | None = None,
-    names: pl.Series | None = None,
+    inferred: pl.Series | None = None,
 ) -> pl.DataFrame:
     """``pop`` with what each derivative shows itself: the relation its name suggests and the
     safeguard-removal signals, direct and inherited. Nothing here reads the roots' sizes or
     compute, so it runs beside :func:`_root_info`. ``roots`` is ``pop``'s distinct roots when
-    already known, ``names`` each derivative's name (after the last slash) when already split."""
-    shown = infer_relations(pop["model_id"], pop["bases"].list.len(), names)
+    already known, ``inferred`` the relations their names suggest (:func:`_names`) when already
+    worked out."""
+    shown = (
+        infer_relations(pop["model_id"], pop["bases"].list.len()) if inferred is None else inferred
+    )
     inferred_rel = pl.col("relation_inferred")
     pop = pop.with_columns(shown.alias("relation_inferred")).with_columns(
         (  # the same test as relations.disagrees, as an expression
