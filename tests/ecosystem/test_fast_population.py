@@ -40,6 +40,7 @@ from modtrace.ecosystem.sizes import (
     parse_size,
     parse_sizes,
 )
+from modtrace.ecosystem.walk import parent_map
 from modtrace.registry.ingest.epoch import ALIASES, _namespace
 from modtrace.registry.register import provider_of
 from modtrace.yaml_read import read_yaml
@@ -112,6 +113,44 @@ def test_roots_of_a_long_chain_and_a_loop_hanging_off_it() -> None:
 @given(edge_frames(), st.sets(NODES, max_size=5))
 def test_inherited_by_doubling_equals_the_walk(edges: pl.DataFrame, flagged: set[str]) -> None:
     assert inherited(edges, flagged) == inherited_exact(edges, flagged)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    edge_frames(),
+    st.sets(NODES, max_size=5),
+    st.dictionaries(NODES, st.floats(1.0, 1e12), max_size=8),
+)
+def test_walks_sharing_one_parent_map_equal_the_walks(
+    edges: pl.DataFrame, flagged: set[str], own: dict[str, float]
+) -> None:
+    """The population builds the parent map of its edges (one row per model) once for the
+    three walks: each gives what the one-model-at-a-time walk gives."""
+    edges = edges.unique("model_id", keep="first", maintain_order=True).with_columns(
+        pl.col("edge_source")
+        .replace({"cards": "quantized", "hub-stats": "finetune", "hf-lineage": "adapter"})
+        .alias("relation")
+    )
+    graph = parent_map(edges["model_id"], edges["parent"])
+    assert resolve_roots(edges, graph).equals(resolve_roots_exact(edges))
+    assert inherited(edges, flagged, graph) == inherited_exact(edges, flagged)
+    expected = family_sizes_exact(edges, own)
+    assert family_sizes(edges, own, graph).equals(expected)
+    # the sizes as a frame, with each model's row in the edges (models outside them have none)
+    placed = (
+        edges.select("model_id")
+        .with_row_index("at")
+        .join(
+            pl.DataFrame(
+                {"model_id": list(own), "size": list(own.values())},
+                schema={"model_id": pl.String, "size": pl.Float64},
+            ),
+            on="model_id",
+        )
+    )
+    inside = {m: v for m, v in own.items() if m in set(edges["model_id"])}
+    assert family_sizes(edges, placed, graph).equals(family_sizes_exact(edges, inside))
+    assert family_sizes(edges, placed.drop("at")).equals(family_sizes_exact(edges, inside))
 
 
 # --- the literal prefilter -------------------------------------------------------------------

@@ -10,27 +10,29 @@ from typing import Any
 import polars as pl
 
 from modtrace.ecosystem.population import (
+    _derived,
+    _epoch_inputs,
     _hub_frame,
     _listed_columns,
     _root_info,
     _shown_columns,
     _with_roots,
-    derivatives,
     lineage_edges,
     resolve_roots,
 )
-from modtrace.ecosystem.snapshot import read_listings
+from modtrace.ecosystem.snapshot import last_deleted_weeks, read_listings
 
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 
 def _one_step_after_another(lineage: Path, hub_stats: Path, epoch: Path) -> pl.DataFrame:
     hub = _hub_frame(hub_stats)
-    listings = read_listings(lineage, "added")
-    derived = derivatives(lineage, listings)
+    derived = _derived(read_listings(lineage, "added"))
     edges = lineage_edges(derived, hub)
-    pop = _listed_columns(_with_roots(derived, resolve_roots(edges)), lineage, listings, hub)
-    info = _root_info(pop["root"].unique().sort().to_list(), hub, epoch, edges)
+    pop = _listed_columns(
+        _with_roots(derived, resolve_roots(edges)), last_deleted_weeks(lineage), hub
+    )
+    info = _root_info(pop["root"].unique().sort().to_list(), hub, _epoch_inputs(epoch), edges)
     return _shown_columns(pop.join(info, on="root", how="left"), edges)
 
 

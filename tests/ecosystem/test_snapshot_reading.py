@@ -13,12 +13,14 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modtrace.ecosystem.population import build_population
+from modtrace.ecosystem.population import build_population, derivatives
 from modtrace.ecosystem.snapshot import (
     deletions,
+    kept_listings,
     last_deletions,
     read_listings,
     read_weeks,
+    repeated_listings,
     week_of,
 )
 
@@ -125,6 +127,82 @@ def test_the_same_frames_as_the_earlier_reader(
         assert deletions(folder).equals(expected)
         shared = last_deletions(folder, read_listings(folder)).sort("model_id")
         assert shared.equals(expected)
+
+
+@settings(max_examples=150, deadline=None)
+@given(WEEKS, st.data())
+def test_any_rows_beside_the_repeated_ones_may_be_grouped(
+    added: list[tuple[str, list[tuple[str, str, str]]]], data: st.DataObject
+) -> None:
+    """Rows of distinct ids whose hashes collide are grouped too: whatever rows beyond the
+    repeated ones are grouped, the frames are the same."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        _write(folder, "added", added)
+        listings = read_listings(folder)
+        truly = listings["model_id"].is_duplicated()
+        assert not (truly & ~repeated_listings(listings["model_id"])).any()
+        extra = data.draw(st.lists(st.booleans(), min_size=len(truly), max_size=len(truly)))
+        grouped = truly | pl.Series(extra, dtype=pl.Boolean)
+        expected = _oracle_weeks(folder)
+        kept = kept_listings(listings, repeated=grouped)
+        assert kept.drop("last_week").equals(expected)
+        last = listings.group_by("model_id").agg(pl.col("week").max().alias("last_week"))
+        assert kept.select("model_id", "last_week").join(last, on="model_id", how="anti").is_empty()
+        assert (
+            kept.join(last, on="model_id")
+            .filter(pl.col("last_week") != pl.col("last_week_right"))
+            .is_empty()
+        )
+        based = kept_listings(listings, based_only=True, repeated=grouped)
+        assert (
+            based.filter(pl.col("bases").list.len() > 0)
+            .drop("last_week")
+            .equals(expected.filter(pl.col("bases").list.len() > 0))
+        )
+
+
+@settings(max_examples=150, deadline=None)
+@given(WEEKS)
+def test_the_derivatives_are_the_listed_models_that_name_a_base(
+    added: list[tuple[str, list[tuple[str, str, str]]]],
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        _write(folder, "added", added)
+        expected = (
+            _oracle_weeks(folder)
+            .filter(pl.col("bases").list.len() > 0)
+            .with_columns(
+                pl.col("bases").list.first().alias("parent"),
+                pl.when(pl.col("relation") == "")
+                .then(pl.lit("other"))
+                .otherwise(pl.col("relation"))
+                .alias("relation"),
+            )
+            .filter(pl.col("parent") != pl.col("model_id"))
+        )
+        assert derivatives(folder).equals(expected)
+        assert derivatives(folder, read_listings(folder)).equals(expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(WEEKS, WEEKS)
+def test_a_population_s_deletions_are_the_snapshot_s(
+    added: list[tuple[str, list[tuple[str, str, str]]]],
+    deleted: list[tuple[str, list[tuple[str, str, str]]]],
+) -> None:
+    """The population reads each derivative's deletion from its last listing as added, not
+    from :func:`last_deletions`' group-by over every listing: the same dates."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        _write(folder, "added", added)
+        _write(folder, "deleted", deleted)
+        pop = build_population(folder)
+        expected = pop.select("model_id").join(
+            _oracle_deletions(folder), on="model_id", how="left", maintain_order="left"
+        )
+        assert pop["deleted_at"].equals(expected["deleted_at"])
 
 
 def test_a_population_from_a_generated_snapshot(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SHARED_DATA
-from modtrace.registry.ingest.relations import infer_relation, infer_relations
+from modtrace.registry.ingest.relations import _RUST, infer_relation, infer_relations
 
 # Pieces of the evidence the rules look for, glued with separators and digits, so that the
 # generated names hit every rule and its edges (``-lora-merged``, ``_4bit``, ``14bit``).
@@ -27,8 +27,11 @@ NAME = st.lists(
 
 
 def _check(ids: list[str], bases: list[int]) -> None:
-    got = infer_relations(pl.Series(ids, dtype=pl.String), pl.Series(bases, dtype=pl.UInt32))
+    column = pl.Series(ids, dtype=pl.String)
+    got = infer_relations(column, pl.Series(bases, dtype=pl.UInt32))
     assert got.to_list() == [infer_relation(m, (), b) for m, b in zip(ids, bases, strict=True)]
+    names = column.str.split("/").list.last()  # as the population hands them over
+    assert infer_relations(column, pl.Series(bases, dtype=pl.UInt32), names).equals(got)
 
 
 @settings(max_examples=300, deadline=None)
@@ -65,3 +68,12 @@ def test_every_model_of_the_snapshot() -> None:
     )
     assert frame.height > 100_000
     _check(frame["id"].to_list(), frame["bases"].to_list())
+
+
+def test_the_column_patterns_read_lower_case_text() -> None:
+    """The column form searches the name in lower case without a case-blind flag: that is the
+    case-blind search only while every letter of the patterns is lower case."""
+    for pattern in _RUST.values():
+        assert "(?i)" not in pattern
+        assert pattern == pattern.lower(), pattern
+    _check(["a/X-LoRA", "a/Model-GGUF", "a/X-SLERP", "a/X-LoRA-Merged", "a/X_4BIT"], [1] * 5)

@@ -144,20 +144,30 @@ def family_range(
 
 def family_ranges(ids: Iterable[str], table: list[Family] | None = None) -> pl.DataFrame:
     """``id, size_family, family_low, family_high`` for every id a range is read from: the
-    ranges :func:`family_range` reads, each distinct name's patterns tried only where it
-    holds their literal text (:mod:`modtrace.ecosystem.prefilter`)."""
+    ranges :func:`family_range` reads. Each distinct name is read once, its patterns tried
+    only where it holds their literal text (:mod:`modtrace.ecosystem.prefilter`); only a name
+    that matches no family is left to its namespace, looked up in a table of namespaces."""
     table = load_families() if table is None else table
     ids = list(ids)
     names = [architecture_key(i) for i in ids]
     distinct = list(dict.fromkeys(names))
     options = candidates(distinct, [e.pattern for e in table])
-    matched = {n: _families_in(n, table, among) for n, among in zip(distinct, options, strict=True)}
+    read = {n: _read_name(n, table, among) for n, among in zip(distinct, options, strict=True)}
+    owners: dict[str, Family] = {}
+    for listed in table:
+        for owner in listed.namespaces:
+            owners.setdefault(owner, listed)  # the first entry that lists it, as _by_namespace
+    ranges: dict[int, tuple[str, float, float]] = {}  # by the entry's identity
     rows = []
     for i, name in zip(ids, names, strict=True):
-        entry = _read(i, name, matched[name], table)[1]
+        entry: Family | None = read[name]
+        if entry is _NAMESPACE:
+            entry = owners.get(i.split("/", 1)[0].lower()) if "/" in i else None
         if entry is not None:
-            r = _range(entry, a.FAMILY_RANGE_ROUNDING)
-            rows.append((i, r.family, r.low, r.high))
+            if id(entry) not in ranges:
+                r = _range(entry, a.FAMILY_RANGE_ROUNDING)
+                ranges[id(entry)] = (r.family, r.low, r.high)
+            rows.append((i, *ranges[id(entry)]))
     return pl.DataFrame(
         rows,
         schema={
@@ -168,6 +178,19 @@ def family_ranges(ids: Iterable[str], table: list[Family] | None = None) -> pl.D
         },
         orient="row",
     )
+
+
+_NAMESPACE: Final = Family("", re.compile(""), (), "")
+"""What :func:`_read_name` gives for a name that leaves the range to the model's namespace."""
+
+
+def _read_name(name: str, table: list[Family], among: Iterable[int]) -> Family | None:
+    """:func:`_read`'s answer as far as the name decides it: the entry, ``None`` for a
+    refusal, or :data:`_NAMESPACE` where only the namespace can tell."""
+    refused, entry = _read("", name, _families_in(name, table, among), [])
+    if entry is not None:
+        return entry
+    return _NAMESPACE if refused == "no-family" else None
 
 
 @dataclass(frozen=True)

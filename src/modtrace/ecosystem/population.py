@@ -5,6 +5,7 @@ safeguard removal. Every estimate records its method (docs/ecosystem.md)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -23,8 +24,9 @@ from modtrace.ecosystem.sizes import (
     parse_size,
     parse_sizes,
 )
-from modtrace.ecosystem.snapshot import first_listings, last_deletions, read_listings, read_weeks
-from modtrace.registry.ingest.epoch import load_aliases, read_epoch, resolve
+from modtrace.ecosystem.snapshot import kept_listings, last_deleted_weeks, read_listings
+from modtrace.ecosystem.walk import ParentMap, parent_map
+from modtrace.registry.ingest.epoch import EpochModel, load_aliases, read_epoch, resolve
 from modtrace.registry.ingest.relations import infer_relations
 
 __all__ = ["build_population", "namespace", "resolve_roots", "size_from_name"]
@@ -78,7 +80,17 @@ def hub_edges(hub: pl.DataFrame | None) -> pl.DataFrame:
     )
 
 
-def _epoch_matches(roots: list[str], epoch_dir: Path | None) -> pl.DataFrame:
+EpochInputs = tuple[list[EpochModel], dict[str, list[str]]]
+"""Epoch's table and the reviewed aliases, read before the roots are known."""
+
+
+def _epoch_inputs(epoch_dir: Path | None) -> EpochInputs | None:
+    if epoch_dir is None or not epoch_dir.exists():
+        return None
+    return read_epoch(epoch_dir), load_aliases()
+
+
+def _epoch_matches(roots: list[str], inputs: EpochInputs | None) -> pl.DataFrame:
     schema = {
         "root": pl.String,
         "epoch_compute": pl.Float64,
@@ -86,11 +98,11 @@ def _epoch_matches(roots: list[str], epoch_dir: Path | None) -> pl.DataFrame:
         "epoch_confidence": pl.Float64,
         "epoch_parameters": pl.Float64,
     }
-    if epoch_dir is None or not epoch_dir.exists():
+    if inputs is None:
         return pl.DataFrame(schema=schema)
-    epoch = read_epoch(epoch_dir)
+    epoch, aliases = inputs
     params = {m.name: m.parameters for m in epoch}
-    matches = resolve(epoch, roots, load_aliases()).matches
+    matches = resolve(epoch, roots, aliases).matches
     if not matches:
         return pl.DataFrame(schema=schema)
     return (
@@ -112,27 +124,59 @@ def _epoch_matches(roots: list[str], epoch_dir: Path | None) -> pl.DataFrame:
     )
 
 
-def _own_sizes(edges: pl.DataFrame, hub: pl.DataFrame | None) -> dict[str, float]:
-    """Sizes a model states itself: hub-stats' safetensors or GGUF total, or the size in the
-    name of a quantization (``…-7B-GGUF``); a fine-tune's name too often names its data."""
-    quantized = edges.filter(pl.col("relation") == "quantized")["model_id"].to_list()
-    out = {m: v for m, v in zip(quantized, parse_sizes(quantized), strict=True) if v is not None}
-    if hub is not None:
-        stated = hub.select(
-            "id",
-            pl.coalesce(
-                pl.col("safetensors").struct.field("total").cast(pl.Float64),
-                pl.col("gguf").map_elements(gguf_total, return_dtype=pl.Float64),
-            ).alias("size"),
-        ).drop_nulls()
-        out.update(zip(stated["id"], stated["size"], strict=True))
-    return out
+def _own_sizes(edges: pl.DataFrame, hub: pl.DataFrame | None) -> pl.DataFrame:
+    """Sizes the models of ``edges`` (distinct) state themselves, as ``at`` (the model's row),
+    ``model_id, size``: hub-stats' safetensors or GGUF total, or the size in the name of a
+    quantization (``…-7B-GGUF``); a fine-tune's name too often names its data. Each distinct
+    name is read once (:func:`~modtrace.ecosystem.sizes.parse_sizes`)."""
+    rows = edges.select("model_id", "relation").with_row_index("at")
+    quantized = rows.filter(pl.col("relation") == "quantized").select(
+        "at", "model_id", pl.col("model_id").str.split("/").list.last().alias("name")
+    )
+    names = quantized["name"].unique().to_list()
+    read = pl.DataFrame(
+        {"name": names, "size": parse_sizes(names)}, schema={"name": pl.String, "size": pl.Float64}
+    )
+    named = quantized.join(read, on="name").select("at", "model_id", "size").drop_nulls()
+    if hub is None:
+        return named
+    stated = hub.select(
+        pl.col("id").alias("model_id"),
+        pl.coalesce(
+            pl.col("safetensors").struct.field("total").cast(pl.Float64),
+            pl.col("gguf").map_elements(gguf_total, return_dtype=pl.Float64),
+        ).alias("size"),
+    ).drop_nulls()
+    sized = stated["model_id"].implode()
+    listed = rows.filter(pl.col("model_id").is_in(sized)).select("at", "model_id")
+    # hub-stats' figure wins over the name's
+    return pl.concat(
+        [
+            named.filter(~pl.col("model_id").is_in(sized)),
+            listed.join(stated, on="model_id").select("at", "model_id", "size"),
+        ]
+    )
+
+
+def _family_sizes(
+    edges: pl.DataFrame, hub: pl.DataFrame | None, graph: ParentMap | None = None
+) -> pl.DataFrame:
+    """:func:`~modtrace.ecosystem.sizes.family_sizes` from the sizes models state themselves,
+    by ``root`` (``graph``: the parent map of ``edges``, as ``family_sizes`` takes it). Nothing
+    here needs the roots, so it is worked out beside the walk to them."""
+    return family_sizes(edges, _own_sizes(edges, hub), graph).rename({"id": "root"})
 
 
 def _root_info(
-    roots: list[str], hub: pl.DataFrame | None, epoch_dir: Path | None, edges: pl.DataFrame
+    roots: list[str],
+    hub: pl.DataFrame | None,
+    epoch: EpochInputs | None,
+    edges: pl.DataFrame,
+    family: Callable[[], pl.DataFrame] | None = None,
 ) -> pl.DataFrame:
-    """Each root's compute from Epoch, and its size from the first source that has one."""
+    """Each root's compute from Epoch, and its size from the first source that has one;
+    ``family`` gives :func:`_family_sizes` where it is worked out elsewhere (asked for once
+    the roots' names are read, so that it can be worked out meanwhile)."""
     info = pl.DataFrame({"root": roots}, schema={"root": pl.String})
     if hub is not None:
         stats = hub.select(
@@ -152,12 +196,14 @@ def _root_info(
             pl.lit(None, dtype=pl.String).alias("root_pipeline_tag"),
             pl.lit(None, dtype=pl.List(pl.String)).alias("root_tags"),
         )
-    family = family_sizes(edges, _own_sizes(edges, hub)).rename({"id": "root"})
+    named = name_sizes(roots).rename({"id": "root"})
+    matched = _epoch_matches(roots, epoch)
+    ranges = family_ranges(roots).rename({"id": "root"})
     info = (
-        info.join(name_sizes(roots).rename({"id": "root"}), on="root", how="left")
-        .join(_epoch_matches(roots, epoch_dir), on="root", how="left")
-        .join(family, on="root", how="left")
-        .join(family_ranges(roots).rename({"id": "root"}), on="root", how="left")
+        info.join(named, on="root", how="left")
+        .join(matched, on="root", how="left")
+        .join(_family_sizes(edges, hub) if family is None else family(), on="root", how="left")
+        .join(ranges, on="root", how="left")
     )
     sources = [
         ("epoch", "epoch_parameters"),
@@ -234,9 +280,16 @@ def derivatives(lineage_dir: Path, listings: pl.DataFrame | None = None) -> pl.D
 
     ``listings`` is the ``added`` listings (:func:`~modtrace.ecosystem.snapshot.read_listings`)
     when already read."""
-    added = read_weeks(lineage_dir, "added") if listings is None else first_listings(listings)
+    listings = read_listings(lineage_dir, "added") if listings is None else listings
+    return _derived(listings).drop("last_week")
+
+
+def _derived(listings: pl.DataFrame) -> pl.DataFrame:
+    """:func:`derivatives` with each one's ``last_week`` listed as added (read from the models
+    listed once as they are: only the kept listings that name a base are split)."""
     return (
-        added.filter(pl.col("bases").list.len() > 0)
+        kept_listings(listings, based_only=True)
+        .lazy()  # one filter for both tests (a model without a base has no parent)
         .with_columns(
             pl.col("bases").list.first().alias("parent"),
             pl.when(pl.col("relation") == "")
@@ -244,16 +297,24 @@ def derivatives(lineage_dir: Path, listings: pl.DataFrame | None = None) -> pl.D
             .otherwise(pl.col("relation"))
             .alias("relation"),
         )
-        .filter(pl.col("parent") != pl.col("model_id"))
+        .filter((pl.col("bases").list.len() > 0) & (pl.col("parent") != pl.col("model_id")))
+        .collect()
     )
 
 
 def lineage_edges(derived: pl.DataFrame, hub: pl.DataFrame | None) -> pl.DataFrame:
-    """First-base edges: the snapshot's, then hub-stats' for models the snapshot gives none."""
+    """First-base edges: the snapshot's, then hub-stats' for models the snapshot gives none;
+    one row per model when ``derived`` has one (as :func:`derivatives` does).
+
+    The snapshot's few thousand models that hub-stats also describes are found by looking its
+    ids up among hub-stats' rather than the other way round (a set of thousands, not of
+    hundreds of thousands)."""
     snapshot = derived.select(
         "model_id", "parent", "relation", pl.lit("hf-lineage").alias("edge_source")
     )
-    extra = hub_edges(hub).filter(~pl.col("model_id").is_in(snapshot["model_id"].implode()))
+    extra = hub_edges(hub)
+    listed = snapshot["model_id"].filter(snapshot["model_id"].is_in(extra["model_id"].implode()))
+    extra = extra.filter(~pl.col("model_id").is_in(listed.implode()))
     return pl.concat([snapshot, extra])
 
 
@@ -264,29 +325,48 @@ def _with_roots(derived: pl.DataFrame, roots: pl.DataFrame) -> pl.DataFrame:
     ids = derived["model_id"]
     if head.height == derived.height and not ids.null_count() and head["model_id"].equals(ids):
         return pl.concat([derived, head.drop("model_id")], how="horizontal")
-    return derived.join(roots, on="model_id", how="left")
+    return derived.join(roots, on="model_id", how="left", maintain_order="left")
 
 
 def build_population(
     lineage_dir: Path, hub_stats: Path | None = None, epoch_dir: Path | None = None
 ) -> pl.DataFrame:
     """One row per derivative added in the snapshot, with every estimate and its method."""
-    hub = _hub_frame(hub_stats)
-    listings = read_listings(lineage_dir, "added")
-    derived = derivatives(lineage_dir, listings)
-    edges = lineage_edges(derived, hub)
-    roots = resolve_roots(edges)
-    pop = _with_roots(derived, roots)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # The roots' sizes and compute (name grammar, families, Epoch matching: mostly Python)
-        # are worked out beside the per-derivative columns below (Polars, which releases the
-        # GIL); those columns go on before the join and are laid after the roots' columns.
-        info = pool.submit(_root_info, pop["root"].unique().sort().to_list(), hub, epoch_dir, edges)
-        pop = _listed_columns(pop, lineage_dir, listings, hub)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # Each input is read, and each part worked out, as soon as what it needs is there:
+        # hub-stats, the deletions (Polars) and Epoch's table (Python) beside the listings;
+        # the family sizes (from the sizes models state: mostly Python) once the edges are
+        # known, beside the walk to the roots; the roots' sizes and compute (name grammar,
+        # families, Epoch matching: mostly Python) beside the per-derivative columns (Polars,
+        # which releases the GIL), the family sizes asked for last. Those columns go on before
+        # the join and are laid after the roots' columns.
+        stats = pool.submit(_hub_frame, hub_stats)
+        deleted = pool.submit(last_deleted_weeks, lineage_dir)
+        epoch = pool.submit(_epoch_inputs, epoch_dir)
+        derived = _derived(read_listings(lineage_dir, "added"))
+        named = pool.submit(_names, derived)  # Polars: beside the walks' NumPy and Python
+        hub = stats.result()
+        edges = lineage_edges(derived, hub)
+        # One row per model: the three walks up the edges (roots, family sizes, inherited
+        # signals) share one parent map.
+        graph = parent_map(edges["model_id"], edges["parent"])
+        family = pool.submit(_family_sizes, edges, hub, graph)
+        pop = _with_roots(derived, resolve_roots(edges, graph))
+        root_ids = pop["root"].unique().sort()
+        roots = root_ids.to_list()
+        # Submitted after what it waits for, so that a worker is never held waiting for a
+        # task still queued behind it.
+        info = pool.submit(
+            lambda: _root_info(roots, hub, epoch.result(), edges, family.result).with_columns(
+                namespace("root").alias("_root_developer")  # once a root, not once a row
+            )
+        )
+        pop = _listed_columns(pop, deleted.result(), hub)
         before = pop.columns
-        pop = _shown_columns(pop, edges)
+        developers, inferred = named.result()
+        pop = _shown_columns(pop, edges, graph, root_ids, inferred)
         own = [c for c in pop.columns if c not in before]
-        pop = pop.join(info.result(), on="root", how="left")
+        pop = pop.join(info.result(), on="root", how="left", maintain_order="left")
     pop = pop.select(pl.exclude(own), *own)
 
     # A point size gives equal ends; a family range (``family-range``) its two ends.
@@ -319,46 +399,72 @@ def build_population(
     ranged = pl.col("root_parameters").is_null() & n.is_not_null()
     has_epoch = pl.col("epoch_compute").is_not_null()
 
-    return pop.with_columns(
-        pl.col("model_id").alias("derived_model"),
-        namespace("model_id").alias("developer"),
-        namespace("root").alias("root_developer"),
-        *_interval(
-            "original.training_compute",
-            pl.when(has_epoch).then(pl.col("epoch_compute")),
-            pl.when(has_epoch).then(pl.col("epoch_compute")).otherwise(root_low),
-            pl.when(has_epoch).then(pl.col("epoch_compute")).otherwise(root_high),
-            pl.when(has_epoch)
-            .then(pl.lit("epoch"))
-            .when(ranged)
-            .then(pl.lit("family-range"))
-            .when(n.is_not_null())
-            .then(pl.lit("parameters-range")),
-        ),
-        *_interval(
-            "modification.compute",
-            pl.when(trains_nothing).then(0.0),
-            mod_low,
-            mod_high,
-            pl.when(trains_nothing)
-            .then(pl.lit("no-training"))
-            .when(ranged)
-            .then(pl.lit("family-range"))
-            .when(n.is_not_null())
-            .then(pl.lit("assumed-range")),
-        ),
-    ).with_columns(
-        (pl.col("developer") == pl.col("root_developer")).alias("same_developer_as_root"),
+    return (
+        pop.with_columns(
+            pl.col("model_id").alias("derived_model"),
+            developers.alias("developer"),  # namespace("model_id"), rows in order
+            pl.col("_root_developer").alias("root_developer"),
+            *_interval(
+                "original.training_compute",
+                pl.when(has_epoch).then(pl.col("epoch_compute")),
+                pl.when(has_epoch).then(pl.col("epoch_compute")).otherwise(root_low),
+                pl.when(has_epoch).then(pl.col("epoch_compute")).otherwise(root_high),
+                pl.when(has_epoch)
+                .then(pl.lit("epoch"))
+                .when(ranged)
+                .then(pl.lit("family-range"))
+                .when(n.is_not_null())
+                .then(pl.lit("parameters-range")),
+            ),
+            *_interval(
+                "modification.compute",
+                pl.when(trains_nothing).then(0.0),
+                mod_low,
+                mod_high,
+                pl.when(trains_nothing)
+                .then(pl.lit("no-training"))
+                .when(ranged)
+                .then(pl.lit("family-range"))
+                .when(n.is_not_null())
+                .then(pl.lit("assumed-range")),
+            ),
+        )
+        .with_columns(
+            (pl.col("developer") == pl.col("root_developer")).alias("same_developer_as_root"),
+        )
+        .drop("_root_developer")
     )
 
 
+def _names(derived: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
+    """Each derivative's developer (:func:`namespace`) and the relation its name suggests
+    (:func:`~modtrace.registry.ingest.relations.infer_relations`), in ``derived``'s order: the
+    ids are split at their slashes once for both."""
+    parts = derived["model_id"].str.split("/")
+    inferred = infer_relations(derived["model_id"], derived["bases"].list.len(), parts.list.last())
+    return parts.list.first(), inferred
+
+
 def _listed_columns(
-    pop: pl.DataFrame, lineage_dir: Path, listings: pl.DataFrame, hub: pl.DataFrame | None
+    pop: pl.DataFrame, last_deleted: pl.DataFrame | None, hub: pl.DataFrame | None
 ) -> pl.DataFrame:
-    """``pop`` (derivatives with their roots) with each one's deletion and signal text."""
+    """``pop`` (derivatives with their roots and ``last_week`` listed as added) with each
+    one's deletion and signal text. ``last_deleted`` is
+    :func:`~modtrace.ecosystem.snapshot.last_deleted_weeks`: a deletion counts unless the
+    model was listed as added again after it (the test of
+    :func:`~modtrace.ecosystem.snapshot.last_deletions`, whose group-by over every listing
+    ``last_week`` spares)."""
+    if last_deleted is None:
+        deleted_at = pl.lit(None, dtype=pl.Date)
+    else:
+        weeks = pop.select("model_id", "last_week").join(
+            last_deleted, on="model_id", how="left", maintain_order="left"
+        )
+        deleted_at = pl.when(weeks["last_week"] <= weeks["deleted_at"]).then(weeks["deleted_at"])
     return (
-        pop.join(last_deletions(lineage_dir, listings), on="model_id", how="left")
-        .join(_signal_text(hub), on="model_id", how="left")
+        pop.drop("last_week")
+        .with_columns(deleted_at.alias("deleted_at"))
+        .join(_signal_text(hub), on="model_id", how="left", maintain_order="left")
         .with_columns(
             pl.concat_str(
                 [pl.col("model_id"), pl.col("hub_text").fill_null("")], separator=" "
@@ -367,11 +473,21 @@ def _listed_columns(
     )
 
 
-def _shown_columns(pop: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:
+def _shown_columns(
+    pop: pl.DataFrame,
+    edges: pl.DataFrame,
+    graph: ParentMap | None = None,
+    roots: pl.Series | None = None,
+    inferred: pl.Series | None = None,
+) -> pl.DataFrame:
     """``pop`` with what each derivative shows itself: the relation its name suggests and the
     safeguard-removal signals, direct and inherited. Nothing here reads the roots' sizes or
-    compute, so it runs beside :func:`_root_info`."""
-    shown = infer_relations(pop["model_id"], pop["bases"].list.len())
+    compute, so it runs beside :func:`_root_info`. ``roots`` is ``pop``'s distinct roots when
+    already known, ``inferred`` the relations their names suggest (:func:`_names`) when already
+    worked out."""
+    shown = (
+        infer_relations(pop["model_id"], pop["bases"].list.len()) if inferred is None else inferred
+    )
     inferred_rel = pl.col("relation_inferred")
     pop = pop.with_columns(shown.alias("relation_inferred")).with_columns(
         (  # the same test as relations.disagrees, as an expression
@@ -383,17 +499,18 @@ def _shown_columns(pop: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:
     )
     pop = pop.with_columns(flag_expr("signal_text").alias("safeguard_removal"))
     hits = pop["safeguard_removal"].arg_true()  # the term is read where a rule matched only
+    hit_text = pop.select(pl.col("signal_text").gather(hits))
     pop = pop.with_columns(
-        pl.Series("safeguard_term", [None] * pop.height, dtype=pl.String).scatter(
-            hits, pop[hits].select(term_expr("signal_text").alias("t"))["t"]
-        )
+        pl.repeat(None, pop.height, dtype=pl.String, eager=True)
+        .alias("safeguard_term")
+        .scatter(hits, hit_text.select(term_expr("signal_text")).to_series())
     )
-    flagged = set(pop.filter(pl.col("safeguard_removal"))["model_id"].to_list())
-    ancestors = pop.select("root").unique().rename({"root": "model_id"})
-    flagged |= set(
-        ancestors.filter(flag_expr("model_id"))["model_id"].to_list()
-    )  # originals outside the snapshot, by name
-    carried = inherited(edges, flagged)
+    flagged = set(pop["model_id"].gather(hits).to_list())
+    ancestors = pop["root"].unique() if roots is None else roots
+    flagged |= set(  # originals outside the snapshot, by name
+        ancestors.to_frame("model_id").filter(flag_expr("model_id"))["model_id"].to_list()
+    )
+    carried = inherited(edges, flagged, graph)
     pop = pop.with_columns(
         pl.col("model_id")
         .replace_strict(carried, default=None, return_dtype=pl.String)

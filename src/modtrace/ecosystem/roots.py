@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from modtrace.ecosystem.walk import parent_map, walk_ends
+from modtrace.ecosystem.walk import ParentMap, parent_map, walk_ends
 
 _SCHEMA = {
     "model_id": pl.String,
@@ -27,13 +27,17 @@ _SCHEMA = {
 _MAX_SOURCES = 62
 
 
-def resolve_roots(edges: pl.DataFrame) -> pl.DataFrame:
+def resolve_roots(edges: pl.DataFrame, graph: ParentMap | None = None) -> pl.DataFrame:
     """``model_id -> root, depth, cyclic, root_via`` for every ``model_id`` in ``edges``.
 
     ``edges`` holds ``model_id, parent`` and optionally ``edge_source``; a model listed twice
-    keeps its first row. The same frame as :func:`resolve_roots_exact`, faster.
+    keeps its first row. The same frame as :func:`resolve_roots_exact`, faster. ``graph`` is
+    :func:`~modtrace.ecosystem.walk.parent_map` of ``edges`` when its models are distinct,
+    built once for the walks that share it.
     """
-    first = edges.unique("model_id", keep="first", maintain_order=True)
+    first = (
+        edges if graph is not None else edges.unique("model_id", keep="first", maintain_order=True)
+    )
     if "edge_source" in first.columns:
         source = first["edge_source"].cast(pl.String)
     else:
@@ -49,7 +53,8 @@ def resolve_roots(edges: pl.DataFrame) -> pl.DataFrame:
     bit = source.replace_strict(
         names, [1 << i for i in range(len(names))], return_dtype=pl.Int64
     ).to_numpy()
-    graph = parent_map(first["model_id"].cast(pl.String), first["parent"].cast(pl.String))
+    if graph is None:
+        graph = parent_map(first["model_id"].cast(pl.String), first["parent"].cast(pl.String))
     ends = walk_ends(graph.up, bit)
     masks = np.unique(ends.marks)
     labels = [

@@ -12,7 +12,7 @@ from typing import Final
 import numpy as np
 import polars as pl
 
-from modtrace.ecosystem.walk import first_marked_above, parent_map, walk_ends
+from modtrace.ecosystem.walk import ParentMap, first_marked_above, parent_map, walk_ends
 
 RULES: Final = {
     "abliterated": r"abliterat",
@@ -69,19 +69,28 @@ def term_expr(column: str) -> pl.Expr:
     return pl.when(flag_expr(column)).then(expr)
 
 
-def inherited(edges: pl.DataFrame, flagged: set[str]) -> dict[str, str]:
+def inherited(
+    edges: pl.DataFrame, flagged: set[str], graph: ParentMap | None = None
+) -> dict[str, str]:
     """``model -> nearest flagged ancestor`` along first bases, for models with one.
 
     A quantization, merge, adapter or fine-tune of a safeguard-removed model carries the
     removal whatever its own name says; the signal is then *inherited*, not direct. The same
     map as :func:`inherited_exact`: the walks that end at a root are taken at once
     (:mod:`modtrace.ecosystem.walk`), the models whose walk enters a loop one at a time.
+    ``graph`` is :func:`~modtrace.ecosystem.walk.parent_map` of ``edges`` when its models are
+    distinct, built once for the walks that share it.
     """
     # A model listed twice keeps its last parent, at its first place (as a dict would).
-    last = edges.group_by("model_id", maintain_order=True).agg(pl.col("parent").last())
+    last = (
+        edges.select("model_id", "parent")
+        if graph is not None
+        else edges.group_by("model_id", maintain_order=True).agg(pl.col("parent").last())
+    )
     if last["model_id"].null_count() or last["parent"].null_count():
         return inherited_exact(edges, flagged)
-    graph = parent_map(last["model_id"].cast(pl.String), last["parent"].cast(pl.String))
+    if graph is None:
+        graph = parent_map(last["model_id"].cast(pl.String), last["parent"].cast(pl.String))
     looping = walk_ends(graph.up, np.zeros(len(graph.up), dtype=np.int64)).looping
     marked = graph.parents.is_in(pl.Series(sorted(flagged), dtype=pl.String)).to_numpy()
     found = first_marked_above(graph.up, marked, looping)

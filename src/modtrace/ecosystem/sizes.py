@@ -14,7 +14,6 @@ use the active count: from the name (``A22B``), else a documented minimum active
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,7 +24,7 @@ import numpy.typing as npt
 import polars as pl
 
 from modtrace.ecosystem.prefilter import first_matches
-from modtrace.ecosystem.walk import parent_map, walk_ends
+from modtrace.ecosystem.walk import ParentMap, parent_map, walk_ends
 from modtrace.yaml_read import read_yaml
 
 UNITS: Final = {"m": 1e6, "b": 1e9}
@@ -190,18 +189,28 @@ def name_sizes(ids: list[str]) -> pl.DataFrame:
     table, active = load_architecture_tables()
     names = [i.rsplit("/", 1)[-1] for i in ids]
     distinct = list(dict.fromkeys(names))
-    size = dict(zip(distinct, parse_sizes(distinct), strict=True))
-    moe = {n: active_from_name(n) if _UNIT_AFTER_DIGIT.search(n) else None for n in distinct}
-    keys = list(dict.fromkeys(architecture_key(n) for n in distinct))
+    sized = [_UNIT_AFTER_DIGIT.search(n) is not None for n in distinct]
+    key_of = {n: architecture_key(n) for n in distinct}
+    keys = list(dict.fromkeys(key_of.values()))
     arch = _first_values(keys, table)
     arch_active = _first_values(keys, active)
+    read = {  # each name's four answers, looked up once per id
+        n: (
+            parse_size(n) if has else None,
+            active_from_name(n) if has else None,
+            arch[key_of[n]],
+            arch_active[key_of[n]],
+        )
+        for n, has in zip(distinct, sized, strict=True)
+    }
+    columns = list(zip(*(read[n] for n in names), strict=True)) or [(), (), (), ()]
     return pl.DataFrame(
         {
             "id": ids,
-            "name_parameters": [size[n] for n in names],
-            "name_active": [moe[n] for n in names],
-            "architecture_parameters": [arch[architecture_key(n)] for n in names],
-            "architecture_active": [arch_active[architecture_key(n)] for n in names],
+            "name_parameters": columns[0],
+            "name_active": columns[1],
+            "architecture_parameters": columns[2],
+            "architecture_active": columns[3],
         },
         schema={
             "id": pl.String,
@@ -225,7 +234,9 @@ SIZE_PRESERVING: Final = frozenset({"quantized", "finetune"})
 """Relations whose child has its parent's parameter count (an adapter's own files do not)."""
 
 
-def family_sizes(edges: pl.DataFrame, own: dict[str, float]) -> pl.DataFrame:
+def family_sizes(
+    edges: pl.DataFrame, own: dict[str, float] | pl.DataFrame, graph: ParentMap | None = None
+) -> pl.DataFrame:
     """``id, family_parameters, family_count``: a model's size read from its descendants.
 
     Every model with a known size of its own passes it up each size-preserving edge
@@ -234,26 +245,39 @@ def family_sizes(edges: pl.DataFrame, own: dict[str, float]) -> pl.DataFrame:
 
     Every chain climbs one level a round, all at once; a chain that runs into a loop climbs
     one model at a time, as in :func:`family_sizes_exact`, which gives the same frame.
+    ``graph`` is :func:`~modtrace.ecosystem.walk.parent_map` of ``edges`` when its models are
+    distinct, built once for the walks that share it. ``own`` maps models to their sizes, as a
+    dict or as a frame ``model_id, size`` of one row per model; with ``graph``, the frame may
+    hold ``at`` as well, each model's row in ``edges``, and then only the models of ``edges``.
     """
-    last = edges.group_by("model_id", maintain_order=True).agg(
-        pl.col("parent").last(), pl.col("relation").last()
+    if isinstance(own, dict):
+        own = pl.DataFrame(
+            {"model_id": list(own), "size": list(own.values())},
+            schema={"model_id": pl.String, "size": pl.Float64},
+        )
+    placed = graph is not None and "at" in own.columns  # each model's row is its place
+    last = (
+        edges.select("model_id", "parent", "relation")
+        if graph is not None
+        else edges.group_by("model_id", maintain_order=True).agg(
+            pl.col("parent").last(), pl.col("relation").last()
+        )
     )
-    sizes = list(own.values())
-    if (
-        last["model_id"].null_count()
-        or last["parent"].null_count()
-        or any(math.isnan(v) for v in sizes)
-    ):
-        return family_sizes_exact(edges, own)
-    graph = parent_map(last["model_id"].cast(pl.String), last["parent"].cast(pl.String))
+    if last["model_id"].null_count() or last["parent"].null_count() or own["size"].is_nan().any():
+        return family_sizes_exact(edges, dict(zip(own["model_id"], own["size"], strict=True)))
+    if graph is None:
+        graph = parent_map(last["model_id"].cast(pl.String), last["parent"].cast(pl.String))
     keeps = last["relation"].is_in(sorted(SIZE_PRESERVING)).fill_null(False).to_numpy()
     looping = walk_ends(np.where(keeps, graph.up, -1), np.zeros(len(keeps), np.int64)).looping
-    starts = pl.DataFrame(
-        {"model_id": list(own), "size": sizes}, schema={"model_id": pl.String, "size": pl.Float64}
-    ).join(
-        pl.DataFrame({"model_id": graph.ids, "_at": pl.int_range(len(keeps), eager=True)}),
-        on="model_id",
-    )
+    if placed:
+        starts = own.select(pl.col("at").alias("_at"), pl.col("size").cast(pl.Float64))
+    else:
+        starts = own.select(
+            pl.col("model_id").cast(pl.String), pl.col("size").cast(pl.Float64)
+        ).join(
+            pl.DataFrame({"model_id": graph.ids, "_at": pl.int_range(len(keeps), eager=True)}),
+            on="model_id",
+        )
     at = starts["_at"].to_numpy().astype(np.int64)
     size = starts["size"].to_numpy()
     slow = looping[at]

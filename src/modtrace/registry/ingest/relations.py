@@ -52,37 +52,50 @@ def infer_relation(model_id: str, tags: Sequence[str] = (), bases: int = 1) -> s
 
 
 _NO_DIGIT_BEFORE = "(?<![0-9])"
-_RUST = {  # the same patterns in Polars' regex dialect, for ASCII text on one line
+_RUST = {  # the same patterns in Polars' regex dialect, for ASCII text on one line, lower case
     # Whether ``(?<![0-9])X`` matches somewhere is whether ``(?:^|[^0-9])X`` does; the optional
-    # ``(?:bnb[-_])?`` before it changes no answer, as a yes/no, either way.
-    "quantized": "(?i)" + QUANTIZED.pattern.replace(_NO_DIGIT_BEFORE, "(?:^|[^0-9])"),
-    "merge": "(?i)" + MERGE.pattern,
-    "adapter": "(?i)" + ADAPTER.pattern,
-    "not_adapter": "(?i)" + NOT_ADAPTER.pattern,
+    # ``(?:bnb[-_])?`` before it changes no answer, as a yes/no, either way. Every letter of
+    # the patterns is lower case, so on ASCII text a case-blind search is a plain search of
+    # the text in lower case (which is cheaper than a case-blind one).
+    "quantized": QUANTIZED.pattern.replace(_NO_DIGIT_BEFORE, "(?:^|[^0-9])"),
+    "merge": MERGE.pattern,
+    "adapter": ADAPTER.pattern,
+    "not_adapter": NOT_ADAPTER.pattern,
 }
 
 
-def infer_relations(model_ids: pl.Series, bases: pl.Series) -> pl.Series:
+def infer_relations(
+    model_ids: pl.Series, bases: pl.Series, names: pl.Series | None = None
+) -> pl.Series:
     """:func:`infer_relation` (no tags) for many models at once: ``bases`` counts each model's
-    declared bases. The same answers, row for row: the rules run as Polars regexes, which read
-    ASCII text on one line as Python's ``re`` does (the quantization rule's one lookbehind
-    written as a character before it, or the start); a row outside that (non-ASCII, a line
-    break) is passed to :func:`infer_relation` itself."""
-    frame = pl.DataFrame({"id": model_ids, "bases": bases}).with_columns(
+    declared bases. The same answers, row for row: the rules run as Polars regexes on the name
+    in lower case, which read ASCII text on one line as Python's case-blind ``re`` does (the
+    quantization rule's one lookbehind written as a character before it, or the start); a row
+    outside that (non-ASCII, a line break) is passed to :func:`infer_relation` itself.
+    ``names`` is each id's name (after its last slash) when the caller has split the ids."""
+    frame = pl.DataFrame({"id": model_ids, "bases": bases})
+    frame = frame.with_columns(
         pl.col("id").str.split("/").list.last().alias("name")
+        if names is None
+        else names.alias("name")
     )
     name = pl.col("name")
-    by_python = ~name.str.contains(r"^[\x00-\x7F]*$") | name.str.contains("\n", literal=True)
+    # ASCII exactly when each character is one byte
+    by_python = (name.str.len_bytes() != name.str.len_chars()) | name.str.contains(
+        "\n", literal=True
+    )
+    lower = pl.col("lower")
     vectored = (
-        pl.when(name.str.contains(_RUST["quantized"]))
+        pl.when(lower.str.contains(_RUST["quantized"]))
         .then(pl.lit("quantized"))
-        .when((pl.col("bases") > 1) | name.str.contains(_RUST["merge"]))
+        .when((pl.col("bases") > 1) | lower.str.contains(_RUST["merge"]))
         .then(pl.lit("merge"))
-        .when(name.str.contains(_RUST["adapter"]) & ~name.str.contains(_RUST["not_adapter"]))
+        .when(lower.str.contains(_RUST["adapter"]) & ~lower.str.contains(_RUST["not_adapter"]))
         .then(pl.lit("adapter"))
         .otherwise(pl.lit(None, dtype=pl.String))
     )
-    frame = frame.with_columns(by_python.alias("by_python"), vectored.alias("relation"))
+    frame = frame.with_columns(by_python.alias("by_python"), name.str.to_lowercase().alias("lower"))
+    frame = frame.with_columns(vectored.alias("relation"))
     rows = frame["by_python"].arg_true()
     picked = frame[rows]
     exact = pl.Series(
