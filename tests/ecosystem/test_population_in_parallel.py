@@ -11,15 +11,14 @@ import polars as pl
 
 from modtrace.ecosystem.population import (
     _derived,
-    _epoch_inputs,
     _hub_frame,
     _listed_columns,
-    _root_info,
     _shown_columns,
     _with_roots,
     lineage_edges,
     resolve_roots,
 )
+from modtrace.ecosystem.root_info import epoch_inputs, root_info
 from modtrace.ecosystem.snapshot import last_deleted_weeks, read_listings
 
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -32,7 +31,7 @@ def _one_step_after_another(lineage: Path, hub_stats: Path, epoch: Path) -> pl.D
     pop = _listed_columns(
         _with_roots(derived, resolve_roots(edges)), last_deleted_weeks(lineage), hub
     )
-    info = _root_info(pop["root"].unique().sort().to_list(), hub, _epoch_inputs(epoch), edges)
+    info = root_info(pop["root"].unique().sort().to_list(), hub, epoch_inputs(epoch), edges)
     return _shown_columns(pop.join(info, on="root", how="left"), edges)
 
 
