@@ -151,3 +151,25 @@ def test_a_filer_naming_a_rival_provider_does_not_show_its_filing_to_that_rival(
         f"/api/filings/{filing}", headers={"Authorization": f"Bearer {meta_by_name}"}
     )
     assert seen.status_code == 200, seen.text  # the register's record names Meta
+
+
+def test_a_provider_reads_the_incident_it_reported_about_a_rival_s_model_and_no_other(
+    service: Service,
+) -> None:
+    """Reporting an incident that names only another provider's model used to leave the
+    reporter with a 404 on its own report; a third provider still gets the 404 of a missing
+    incident."""
+    service.register.upsert_model("mistralai/Mixtral-8x7B", provider="Mistral AI")
+    incident = service.post(
+        "/api/incidents", "mistral", {"title": "x", "model_ids": ["meta-llama/Llama-2-70b-hf"]}
+    ).json()["incident_id"]
+    assert service.get(f"/api/incidents/{incident}/recall", "mistral").status_code == 200
+    assert service.get(f"/api/incidents/{incident}/recall", "meta").status_code == 200
+    outsider = create_token(service.register, "provider", "Someone Else")
+    hidden = service.client.get(
+        f"/api/incidents/{incident}/recall", headers={"Authorization": f"Bearer {outsider}"}
+    )
+    missing = service.client.get(
+        "/api/incidents/999999/recall", headers={"Authorization": f"Bearer {outsider}"}
+    )
+    assert canonical(hidden, 404) == canonical(missing, 404)

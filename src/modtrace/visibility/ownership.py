@@ -36,7 +36,8 @@ def providers_of_models(register: Register, model_ids: list[str]) -> list[str]:
 
 
 def can_read_incident(who: Principal, register: Register, incident: dict[str, Any] | None) -> bool:
-    """Regulators read every incident; a provider those implicating one of its models.
+    """Regulators read every incident; a provider those implicating one of its models, and those
+    it reported itself.
 
     ``None`` (no such incident) is refused after the same query a hidden incident costs, so the
     time of a refusal says nothing about whether the incident exists."""
@@ -46,6 +47,8 @@ def can_read_incident(who: Principal, register: Register, incident: dict[str, An
         return False
     model_ids = [str(m) for m in incident["model_ids"]] if incident else []
     named = providers_of_models(register, model_ids)
+    if incident is not None and incident.get("reported_by") == f"{who.role}:{who.subject}":
+        return True  # its own report, whoever's models it names
     return incident is not None and any(known_as(who.subject, p) for p in named)
 
 
