@@ -53,13 +53,18 @@ def test_plans_reading_the_fixed_columns_answer_as_the_full_plans(frame: pl.Data
         assert split.equals(full), regime.id
 
 
-@pytest.mark.skipif(not EPOCH.is_dir(), reason="../shared/data/epoch is not beside this checkout")
-def test_the_estimate_and_band_are_the_same_without_the_fixed_columns(
-    lineage_extract: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    population = build_population(
+@pytest.fixture
+def population(lineage_extract: Path) -> pl.DataFrame:
+    """The extract's population, with hub-stats and Epoch beside it."""
+    return build_population(
         lineage_extract, SHARED_DATA / "hub-stats" / "hub_stats_frozen.parquet", EPOCH
     )
+
+
+@pytest.mark.skipif(not EPOCH.is_dir(), reason="../shared/data/epoch is not beside this checkout")
+def test_the_estimate_and_band_are_the_same_without_the_fixed_columns(
+    population: pl.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fitted = Fitted.from_epoch(EPOCH)
     govai = default_catalog().get("govai-2025")
     values = [1e23, 1e24, 1e25]
@@ -98,11 +103,8 @@ def test_normal_scores_at_hub_size_are_inv_cdf_bit_for_bit() -> None:
 
 @pytest.mark.skipif(not EPOCH.is_dir(), reason="../shared/data/epoch is not beside this checkout")
 def test_a_shared_stream_read_from_two_threads_gives_each_reader_its_own_streams_figures(
-    lineage_extract: Path,
+    population: pl.DataFrame,
 ) -> None:
-    population = build_population(
-        lineage_extract, SHARED_DATA / "hub-stats" / "hub_stats_frozen.parquet", EPOCH
-    )
     fitted = Fitted.from_epoch(EPOCH)
     govai = default_catalog().get("govai-2025")
     values = [1e23, 1e24, 1e25]

@@ -3,24 +3,15 @@ provision it tests, checked by the same rules as tests/regimes/adversarial.yaml.
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-_SPEC = importlib.util.spec_from_file_location(
-    "adversarial_suite", Path(__file__).parent / "test_adversarial.py"
-)
-assert _SPEC is not None
-assert _SPEC.loader is not None
-suite = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(suite)
+from adversarial_suites import base_suite, round_cases
 
-AUDIT = yaml.safe_load(
-    (Path(__file__).parent / "adversarial_audit.yaml").read_text(encoding="utf-8")
-)
+suite = base_suite()
+
+AUDIT = round_cases("adversarial_audit.yaml")
 CASES: list[dict[str, Any]] = AUDIT["cases"]
 
 

@@ -4,28 +4,17 @@ checks as tests/regimes/adversarial.yaml."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-_SPEC = importlib.util.spec_from_file_location(
-    "adversarial_suite_round3", Path(__file__).parent / "test_adversarial.py"
-)
-assert _SPEC is not None
-assert _SPEC.loader is not None
-suite = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(suite)
+from adversarial_suites import base_suite, round_cases
 
-ROUND3 = yaml.safe_load(
-    (Path(__file__).parent / "adversarial_round3.yaml").read_text(encoding="utf-8")
-)
+suite = base_suite()
+
+ROUND3 = round_cases("adversarial_round3.yaml")
 CASES: list[dict[str, Any]] = ROUND3["cases"]
-AUDIT = yaml.safe_load(
-    (Path(__file__).parent / "adversarial_audit.yaml").read_text(encoding="utf-8")
-)
+AUDIT = round_cases("adversarial_audit.yaml")
 
 
 def test_round3_shares_the_base_and_cites_known_sources() -> None:

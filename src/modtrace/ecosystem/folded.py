@@ -87,6 +87,31 @@ class Counts:
         }
 
 
+def _distinct(frame: pl.DataFrame, columns: Sequence[str]) -> tuple[pl.DataFrame, pl.Series]:
+    """The distinct rows of ``frame`` over ``columns``, first seen first, each with its index in
+    ``KEY``; and per row of ``frame``, the index of its distinct row."""
+    groups = (
+        frame.select(columns)
+        .with_row_index("_row")
+        .group_by(list(columns), maintain_order=True)
+        .agg(pl.col("_row"))
+        .with_row_index(KEY)
+    )
+    key = groups.select(KEY, "_row").explode("_row").sort("_row")[KEY]
+    return groups.drop("_row"), key
+
+
+def _folded(table: pl.DataFrame, key: pl.Series, developers: pl.Series) -> Folded:
+    """The fold of rows that stand for ``table``'s rows through ``key``, by ``developers``:
+    each distinct row weighs the rows that stand for it (none weighs nothing)."""
+    rows = np.bincount(key.cast(pl.Int64).to_numpy(), minlength=table.height)
+    weights = pl.DataFrame(
+        {KEY: table[KEY], "rows": pl.Series(rows[: table.height], dtype=pl.UInt32)}
+    )
+    pairs = pl.DataFrame([key, developers]).unique()
+    return Folded(table, key, weights, pairs, developers)
+
+
 @dataclass(frozen=True)
 class Folded:
     """The distinct rows of a facts frame over some columns, and each row's key into them."""
@@ -105,53 +130,22 @@ class Folded:
     @classmethod
     def of(cls, facts: pl.DataFrame, columns: Sequence[str]) -> Folded:
         """Fold ``facts`` (with a ``developer`` column) over ``columns``."""
-        groups = (
-            facts.select(columns)
-            .with_row_index("_row")
-            .group_by(list(columns), maintain_order=True)
-            .agg(pl.col("_row"))
-            .with_row_index(KEY)
-        )
-        members = groups.select(KEY, "_row").explode("_row")
-        key = members.sort("_row")[KEY]
-        developers = developer_codes(facts["developer"])
-        pairs = pl.DataFrame([key, developers]).unique()
-        weights = groups.select(KEY, pl.col("_row").list.len().alias("rows"))
-        return cls(groups.drop("_row"), key, weights, pairs, developers)
+        table, key = _distinct(facts, columns)
+        return _folded(table, key, developer_codes(facts["developer"]))
 
     def subset(self, keep: pl.Series) -> Folded:
         """The fold of the frame's rows where ``keep`` (a Boolean per row) holds, over the same
         distinct rows: one no kept row stands for weighs nothing and has no developer, so the
         counts are those of folding the kept rows themselves, without grouping them again."""
-        key = self.key.filter(keep)
-        developers = self.developers.filter(keep)
-        rows = np.bincount(key.cast(pl.Int64).to_numpy(), minlength=self.table.height)
-        weights = pl.DataFrame(
-            {KEY: self.table[KEY], "rows": pl.Series(rows[: self.table.height], dtype=pl.UInt32)}
-        )
-        pairs = pl.DataFrame([key, developers]).unique()
-        return Folded(self.table, key, weights, pairs, developers)
+        return _folded(self.table, self.key.filter(keep), self.developers.filter(keep))
 
     def refold(self, table: pl.DataFrame, columns: Sequence[str]) -> Folded:
         """The fold of the same frame with each distinct row replaced by the row of ``table`` at
         its position (a function of the row alone: a scenario's assumptions filled in), over
         ``columns``: only the distinct rows are grouped again, not the frame. Rows that become
         equal merge, first seen first, as folding the changed frame itself would order them."""
-        groups = (
-            table.select(columns)
-            .with_row_index("_old")
-            .group_by(list(columns), maintain_order=True)
-            .agg(pl.col("_old"))
-            .with_row_index(KEY)
-        )
-        new_key = groups.select(KEY, "_old").explode("_old").sort("_old")[KEY]
-        key = new_key.gather(self.key)
-        rows = np.bincount(key.cast(pl.Int64).to_numpy(), minlength=groups.height)
-        weights = pl.DataFrame(
-            {KEY: groups[KEY], "rows": pl.Series(rows[: groups.height], dtype=pl.UInt32)}
-        )
-        pairs = pl.DataFrame([key, self.developers]).unique()
-        return Folded(groups.drop("_old"), key, weights, pairs, self.developers)
+        regrouped, new_key = _distinct(table, columns)
+        return _folded(regrouped, new_key.gather(self.key), self.developers)
 
     def assess(self, regime: Regime) -> pl.DataFrame:
         """Step answers, ``outcome`` and ``role`` for each distinct row, in key order."""
