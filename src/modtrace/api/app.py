@@ -322,6 +322,7 @@ def create_app(
             contact=request.contact,
             confidential=request.confidential,
             owner=who.subject,
+            sole_claim=who.role == "modifier",  # checked again as it is written (a race)
         )
         filing, facts_data, dets, reviews = _filing_or_404(who, filing_id)
         return {"ok": True, "filing": access.filing_view(who, filing, facts_data, dets, reviews)}

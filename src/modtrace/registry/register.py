@@ -15,6 +15,7 @@ from modtrace.errors import ConflictError, RegisterError
 from modtrace.facts.model import Facts
 from modtrace.names import fold
 from modtrace.registry import breach, log
+from modtrace.registry.claims import CLAIMED_BY_ANOTHER, hold_claim, other_claimants
 from modtrace.registry.db import make_engine, migrate
 from modtrace.registry.tables import (
     breach_entries,
@@ -375,15 +376,23 @@ class Register:
         contact: str | None = None,
         confidential: bool = False,
         owner: str | None = None,
+        sole_claim: bool = False,
     ) -> tuple[int, int]:
         """Record a modification and file its registration in one transaction.
 
         A filing that cannot be accepted leaves nothing behind. Returns the modification's id
-        and the filing's.
+        and the filing's. With ``sole_claim``, a ``model_id`` another modifier has registered
+        is refused (:class:`~modtrace.errors.ConflictError`, nothing written), checked inside
+        the transaction so that of two concurrent claims one wins (:mod:`.claims`).
         """
         values = _filing_values(facts, intended_use, contact, confidential, owner)
         with self.engine.begin() as c:
+            claimed = model_id if sole_claim else None
+            if claimed is not None:
+                hold_claim(c, claimed)
             mod_id = self._store_modification(c, facts, model_id, determined)
+            if claimed is not None and other_claimants(c, claimed, facts.modifier.name):
+                raise ConflictError([("model_id", CLAIMED_BY_ANOTHER)])
             filing_id = _insert(c, filings, "filing", {"modification_id": mod_id, **values})
         return mod_id, filing_id
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from modtrace.registry.claims import CLAIMED_BY_ANOTHER, other_claimants
 from modtrace.registry.register import Register, provider_of
-from modtrace.registry.tables import models, modifications
+from modtrace.registry.tables import models
 from modtrace.registry.tokens import Principal
-from modtrace.visibility.access import known_as, same
+from modtrace.visibility.access import known_as
 
 
 def provider_of_model(register: Register, model_id: str) -> str:
@@ -53,19 +54,10 @@ def can_read_incident(who: Principal, register: Register, incident: dict[str, An
 
 
 def claimed_by_another(register: Register, model_id: str, modifier: str) -> str | None:
-    """Who else, if anyone, has registered a modification that produced ``model_id``.
-
-    The register's recall lists and monitoring attribute a model to the modifier whose filing
-    names it; a second modifier naming it would take it over. Ids compare as the Hub's do
-    (without case or surrounding space).
-    """
+    """Who else, if anyone, has registered a modification that produced ``model_id``
+    (:func:`~modtrace.registry.claims.other_claimants`)."""
     with register.engine.connect() as c:
-        names = c.execute(
-            select(modifications.c.modifier)
-            .where(func.lower(func.trim(modifications.c.model_id)) == model_id.strip().lower())
-            .distinct()
-        ).scalars()
-        return next((str(n) for n in names if not same(str(n), modifier)), None)
+        return next(iter(other_claimants(c, model_id, modifier)), None)
 
 
 def claim_refused(who: Principal, register: Register, model_id: str | None, modifier: str) -> bool:
@@ -76,10 +68,7 @@ def claim_refused(who: Principal, register: Register, model_id: str | None, modi
     )
 
 
-CLAIMED = (
-    "another modifier has registered this model as theirs; if it is yours, ask the regulator "
-    "to correct the register"
-)
+CLAIMED = CLAIMED_BY_ANOTHER
 """The problem a refused claim reports (it names no one: the other filing may be private)."""
 
 

@@ -14,7 +14,7 @@ from modtrace.determination.assess import assess
 from modtrace.determination.explain import determination_text
 from modtrace.determination.notices import with_notices
 from modtrace.documents import document_issues
-from modtrace.errors import InputError
+from modtrace.errors import ConflictError, InputError
 from modtrace.facts.flatten import facts_to_row
 from modtrace.facts.loader import facts_from_mapping
 from modtrace.facts.model import Facts
@@ -34,6 +34,19 @@ def _assess_all(register: Register, facts: Facts) -> list[Any]:
     as the JSON API and ``modtrace assess --register`` assess."""
     noticed = with_notices(facts, register.notices(facts.original.id))
     return [assess(noticed, r) for r in default_catalog().in_force()]
+
+
+def _claimed(
+    request: Request, values: dict[str, list[str]], model_id: str, kept: dict[str, Any]
+) -> HTMLResponse:
+    """The wizard refusing a filing whose model another modifier has registered."""
+    return wizard_page(
+        request,
+        values,
+        status=409,
+        error=f"Not filed: model id {model_id}: {ownership.CLAIMED}. Your answers are kept below.",
+        **kept,
+    )
 
 
 def wizard_page(
@@ -190,14 +203,7 @@ def install(app: FastAPI) -> None:
                 **kept,
             )
         if ownership.claim_refused(caller, register, model_id or None, parsed.modifier.name):
-            return wizard_page(
-                request,
-                values,
-                status=409,
-                error=f"Not filed: model id {model_id}: {ownership.CLAIMED}. "
-                "Your answers are kept below.",
-                **kept,
-            )
+            return _claimed(request, values, model_id, kept)
         try:
             _, filing_id = register.submit_filing(
                 parsed,
@@ -206,7 +212,10 @@ def install(app: FastAPI) -> None:
                 contact=contact or None,
                 confidential=confidential == "true",
                 owner=caller.subject,
+                sole_claim=caller.role == "modifier",  # checked again as it is written
             )
+        except ConflictError:  # another modifier's claim committed since the check above
+            return _claimed(request, values, model_id, kept)
         except InputError as exc:  # what a registration lacks, or a name too long to store
             return wizard_page(
                 request,
