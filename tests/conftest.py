@@ -61,6 +61,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
+def service(request: pytest.FixtureRequest, database_url: str) -> Iterator[Any]:
+    """The service world (``tests/service_world.py``) on a fresh register, on each backend; a
+    test module that sets ``LENIENT_SERVICE = True`` gets a client answering a server error with
+    its 500 instead of raising it (the attack tests read those answers)."""
+    from service_world import Service  # noqa: PLC0415 - the web app is heavy
+
+    lenient = bool(getattr(request.module, "LENIENT_SERVICE", False))
+    s = Service(database_url, lenient=lenient)
+    yield s
+    s.close()
+
+
+@pytest.fixture
 def register(database_url: str) -> Iterator[Register]:
     """An empty register on each backend."""
     reg = Register.open(database_url)

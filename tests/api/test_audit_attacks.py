@@ -4,10 +4,7 @@ it): a caller acting as another, or learning what it may not read."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from conftest import EXAMPLES
 from modtrace.registry.tokens import create_token
@@ -18,11 +15,8 @@ ORIGINAL = "meta-llama/Llama-2-70b-hf"
 MEDITRON = "epfl-llm/meditron-70b"
 
 
-@pytest.fixture
-def service(database_url: str) -> Iterator[Service]:
-    s = Service(database_url, lenient=True)
-    yield s
-    s.close()
+LENIENT_SERVICE = True
+"""The ``service`` fixture's client answers a server error with its 500 (conftest.py)."""
 
 
 def facts_by(name: str) -> dict[str, Any]:

@@ -25,13 +25,6 @@ from modtrace.registry.tables import filings, modifications
 from service_world import GATE_REQUEST, GATE_TERMS, Service, canonical, document
 
 
-@pytest.fixture
-def service(database_url: str) -> Iterator[Service]:
-    s = Service(database_url)
-    yield s
-    s.close()
-
-
 def filing_body(**facts_changes: Any) -> dict[str, Any]:
     facts = document(EXAMPLES / "meditron-70b.yaml")
     facts["modification"] = {**facts["modification"], **facts_changes}

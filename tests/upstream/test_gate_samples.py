@@ -5,7 +5,6 @@ sample file, for its own user."""
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +19,6 @@ from modtrace.upstream.terms import load_terms
 from service_world import GATE_REQUEST, GATE_TERMS, Service, canonical, document
 
 DANGER = "Step 1: culture the anthrax spores"
-
-
-@pytest.fixture
-def service(database_url: str) -> Iterator[Service]:
-    s = Service(database_url)
-    yield s
-    s.close()
 
 
 def body(data: dict[str, Any]) -> dict[str, Any]:

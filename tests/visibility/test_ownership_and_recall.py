@@ -3,9 +3,6 @@ caller's own document; recall lists show only what the caller may read. Both bac
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,13 +11,6 @@ from modtrace.registry.tokens import Principal, create_token
 from modtrace.visibility.access import known_as
 from modtrace.visibility.ownership import acts_for_model, provider_of_model
 from service_world import GATE_REQUEST, GATE_TERMS, Service, canonical, document
-
-
-@pytest.fixture
-def service(database_url: str) -> Iterator[Service]:
-    s = Service(database_url)
-    yield s
-    s.close()
 
 
 def gate_body(**terms: str) -> dict[str, object]:

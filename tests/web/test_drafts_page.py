@@ -5,7 +5,6 @@ and only a regulator with this session's form token reaches it. Both backends.""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,13 +41,6 @@ def served_population(lineage_extract: Path, tmp_path_factory: pytest.TempPathFa
     )
     population.select(INPUT_COLUMNS).write_parquet(folder / "population.parquet")
     return folder
-
-
-@pytest.fixture
-def service(database_url: str) -> Iterator[Service]:
-    s = Service(database_url)
-    yield s
-    s.close()
 
 
 def post(browser: TestClient, token: str, **fields: Any) -> Any:

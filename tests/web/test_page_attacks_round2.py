@@ -4,19 +4,11 @@ pages answer HEAD as GET. Both backends."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
 from conftest import EXAMPLES
 from service_world import Service, canonical, document, log_in
-
-
-@pytest.fixture
-def service(database_url: str) -> Iterator[Service]:
-    s = Service(database_url)
-    yield s
-    s.close()
 
 
 def test_the_filing_form_refuses_duplicate_keys_as_the_api_does(service: Service) -> None:

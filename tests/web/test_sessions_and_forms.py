@@ -4,9 +4,7 @@ ends the session on the server, origin checks, login that cannot be forced. Both
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
@@ -18,13 +16,6 @@ from modtrace.web.security import LOGIN_COOKIE, SESSION_COOKIE
 from service_world import BASE, Service, canonical, document, form_token
 
 ATTACKER = {"Origin": "http://localhost:9999"}  # a page on another port of the same host
-
-
-@pytest.fixture
-def service(database_url: str) -> Iterator[Service]:
-    s = Service(database_url)
-    yield s
-    s.close()
 
 
 def browser(service: Service) -> TestClient:
