@@ -14,8 +14,8 @@ import pytest
 
 import modtrace
 from conftest import EXAMPLES
-from modtrace.cli.lazy import LazyCommands
-from modtrace.cli.main import LAZY_COMMANDS, cli
+from modtrace.cli.lazy import LazyCommands, LazyGroup
+from modtrace.cli.main import LAZY_COMMANDS, LAZY_SUMMARIES, cli
 from modtrace.registry.register import Edge, Register
 from startup_probe import loaded_by, top_level
 
@@ -37,6 +37,27 @@ def test_an_assessment_loads_no_database_dataframe_or_web_library(args: list[str
     command_modules = {m for m in modules if m.startswith("modtrace.cli.") and "_cmds" in m}
     assert not command_modules, "other command groups were imported"
     assert "modtrace.registry.register" not in modules
+
+
+def test_help_lists_every_command_without_importing_any_command_group() -> None:
+    code, modules = loaded_by(["--help"])
+    assert code == 0
+    assert not {m for m in modules if m.startswith("modtrace.cli.") and "_cmds" in m}
+    assert not top_level(modules) & set(HEAVY)
+
+
+@pytest.mark.parametrize("limit", [20, 45, 62, 200])
+def test_each_summary_lists_as_its_command_does(limit: int) -> None:
+    """The summaries ``--help`` lists without importing a command are the commands' own
+    listing lines at every width: a command whose help changes fails here until its summary
+    does."""
+    assert LAZY_SUMMARIES.keys() == LAZY_COMMANDS.keys()
+    unloaded = LazyGroup(lazy_commands=LAZY_COMMANDS, summaries=LAZY_SUMMARIES)
+    for name in LAZY_COMMANDS:
+        assert isinstance(unloaded.commands, LazyCommands)
+        assert name in unloaded.commands.pending()  # listed from its summary
+        own = cli.commands[name].get_short_help_str(limit)
+        assert unloaded.listed_help(name, limit) == own, name
 
 
 def test_version_loads_neither_pydantic_nor_yaml() -> None:

@@ -3,9 +3,9 @@
 ``modtrace assess`` should not pay for the register's, the ecosystem's or the service's modules
 (SQLAlchemy, Polars, FastAPI...). A :class:`LazyGroup` knows each subcommand by name and by where
 it lives (``"module:attribute"``); the module is imported the first time the command is looked
-up: when it runs, or when ``--help`` lists it. ``group.commands`` stays a full mapping, so code
-that walks the command tree (the completeness and bad-input tests, shell completion) sees every
-command, loading each as it reaches it.
+up, when it runs; ``--help`` lists it from its summary (the first paragraph of its help).
+``group.commands`` stays a full mapping, so code that walks the command tree (the completeness
+and bad-input tests, shell completion) sees every command, loading each as it reaches it.
 """
 
 from __future__ import annotations
@@ -66,8 +66,40 @@ class LazyCommands(MutableMapping[str, click.Command]):
 
 class LazyGroup(HouseGroup):
     """A :class:`HouseGroup` whose ``lazy_commands`` (name -> ``"module:attribute"``) load on
-    first use."""
+    first use. ``summaries`` (name -> the first paragraph of the command's help) let ``--help``
+    list a command without importing it; a command without one is imported to list it."""
 
-    def __init__(self, *args: Any, lazy_commands: Mapping[str, str] | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        lazy_commands: Mapping[str, str] | None = None,
+        summaries: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.commands = LazyCommands(lazy_commands or {}, self.commands)
+        self.summaries = dict(summaries or {})
+
+    def listed_help(self, name: str, limit: int) -> str:
+        """The listing's line for ``name``: from its summary while its module is not imported,
+        as click shortens a help text (the same line the loaded command gives; tested)."""
+        commands = self.commands
+        lazy = isinstance(commands, LazyCommands) and name in commands.pending()
+        if lazy and name in self.summaries:
+            return click.Command(name, help=self.summaries[name]).get_short_help_str(limit)
+        return commands[name].get_short_help_str(limit)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Click's command listing, with :meth:`listed_help` for each line."""
+        names = self.list_commands(ctx)
+        pending = self.commands.pending() if isinstance(self.commands, LazyCommands) else []
+        shown = [
+            n
+            for n in names
+            if (n in pending and n in self.summaries) or not self.commands[n].hidden
+        ]
+        if not shown:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in shown)
+        with formatter.section("Commands"):
+            formatter.write_dl([(n, self.listed_help(n, limit)) for n in shown])

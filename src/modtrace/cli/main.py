@@ -56,14 +56,35 @@ LAZY_COMMANDS = {
     "token": "modtrace.cli.service_cmds:token_group",
     "trace": "modtrace.cli.trace_cmds:trace_cmd",
 }
-"""Every command but ``assess``, by name: its module is imported only when the command runs
-(or ``--help`` lists it), so one assessment loads neither SQLAlchemy nor Polars. A new command
-group adds its line here."""
+"""Every command but ``assess``, by name: its module is imported only when the command runs,
+so one assessment loads neither SQLAlchemy nor Polars. A new command group adds its line here,
+and its summary below."""
+
+LAZY_SUMMARIES = {
+    "compute": "Training-compute estimates.",
+    "db": "The register's database.",
+    "ecosystem": "The downstream ecosystem on the Hub: who each regime would catch.",
+    "evidence": "Turn evaluation results into facts.",
+    "export": "Documentation for a derived model (paper Table 5).",
+    "filing": "Registrations (the paper's registration obligation) and their review.",
+    "gate": "Apply a provider's terms to modification requests (paper Table 6).",
+    "import": "Import real data into the register (idempotent, resumable).",
+    "incident": "Incidents and their recall lists.",
+    "log": "The register's tamper-evident log.",
+    "regimes": "List and describe the regimes modtrace knows.",
+    "schema": "Published JSON Schemas.",
+    "serve": "Start the web service (API, pages) on the register.",
+    "token": "API tokens for the web service: create, list, revoke.",
+    "trace": "Trace a model one step back or forward, or its whole ancestry or descendants.",
+}
+"""The first paragraph of each lazy command's help, so that ``modtrace --help`` lists them
+without importing their modules (tested equal to the commands' own help)."""
 
 
 @click.group(
     cls=LazyGroup,
     lazy_commands=LAZY_COMMANDS,
+    summaries=LAZY_SUMMARIES,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.version_option(__version__, prog_name="modtrace")
