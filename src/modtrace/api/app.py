@@ -36,6 +36,7 @@ from modtrace.lineage.graph import GraphCache
 from modtrace.lineage.sources import check_kinds, split_deleted
 from modtrace.regimes.loader import default_catalog, with_overrides
 from modtrace.regimes.model import regime_to_data
+from modtrace.registry.claims import CLAIMED_BY_ANOTHER
 from modtrace.registry.known import unknown_models
 from modtrace.registry.register import Register
 from modtrace.registry.tokens import PUBLIC, Principal, resolve
@@ -312,7 +313,7 @@ def create_app(
         if forged := ownership.unbacked_notice_sources(register, facts):
             raise ApiError(400, "invalid facts", forged)
         if ownership.claim_refused(who, register, request.model_id, facts.modifier.name):
-            raise ApiError(409, "conflict", [("model_id", ownership.CLAIMED)])
+            raise ApiError(409, "conflict", [("model_id", CLAIMED_BY_ANOTHER)])
         noticed = with_notices(facts, register.notices(facts.original.id))  # paper fn 91
         determined = [assess(noticed, r) for r in default_catalog().in_force()]
         _, filing_id = register.submit_filing(

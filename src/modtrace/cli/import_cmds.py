@@ -51,12 +51,7 @@ def import_hf_lineage_cmd(
         f"done {report.skipped_sources}; marked deleted {report.models_deleted:,}; problems "
         f"{len(report.problems):,}"
     )
-    for problem in report.problems[:10]:
-        click.echo(f"  {problem}")
-    if len(report.problems) > 10:
-        click.echo(
-            f"  ... {len(report.problems) - 10:,} more" + ("" if problems else " (see --problems)")
-        )
+    _first_problems(report.problems, "" if problems else " (see --problems)")
     if problems:
         problems.write_text("".join(f"{p}\n" for p in report.problems), encoding="utf-8")
 
@@ -136,7 +131,12 @@ def _report(report: Any) -> None:
         f"{report.external_models:,}; edges added {report.edges_added:,}; problems "
         f"{len(report.problems):,}"
     )
-    for problem in report.problems[:10]:
+    _first_problems(report.problems)
+
+
+def _first_problems(problems: list[Any], hint: str = "") -> None:
+    """The first ten problems, then how many more (and ``hint``: where to read them)."""
+    for problem in problems[:10]:
         click.echo(f"  {problem}")
-    if len(report.problems) > 10:
-        click.echo(f"  ... {len(report.problems) - 10:,} more")
+    if len(problems) > 10:
+        click.echo(f"  ... {len(problems) - 10:,} more{hint}")

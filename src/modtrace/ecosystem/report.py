@@ -26,6 +26,7 @@ from modtrace.ecosystem.estimate import (
     monte_carlo,
     shared_stream,
 )
+from modtrace.ecosystem.folded import Folded
 from modtrace.ecosystem.report_sections import (
     cost_section,
     estimate_section,
@@ -92,23 +93,18 @@ def build_report(
     report.burden = burden or Burden()
     report.partial_weeks = partial_weeks(population)
     govai = catalog.get("govai-2025")
-    stream = (
-        shared_stream(population, _with(regimes, govai), fitted, OBSERVABLE_ONLY, draws)
-        if fitted
-        else None
-    )
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The central estimate shares nothing mutable with the runs below but its draws, so it
         # runs beside them: Polars releases the GIL while it evaluates, so one side's plan
         # building and exact settling (Python) overlaps the other's evaluation.
-        sampled = (
-            pool.submit(
+        sampled = None
+        if fitted is not None:
+            stream = shared_stream(
+                population, _with(regimes, govai), fitted, OBSERVABLE_ONLY, draws
+            )
+            sampled = pool.submit(
                 monte_carlo, population, regimes, fitted, OBSERVABLE_ONLY, draws, SEED, stream
             )
-            if fitted and stream
-            else None
-        )
-        if fitted is not None and stream is not None:
             # the band reads the estimate's first draws as the estimate makes them (so few are
             # kept waiting for the other reader), then this side runs the regimes
             report.estimate_curve = _band(population, govai, fitted, stream)
@@ -180,8 +176,13 @@ def _run_regimes(
     scenario = report.scenario
     # Both scenarios' folds: the strict one from the derivatives, the other from its distinct
     # rows with the scenario's assumptions filled in (the same fold, without regrouping them all).
-    strict = fold(population, [*regimes, govai], SCENARIOS["strict"])
-    folded = fold(population, [*regimes, govai], assume, strict) if assume else strict
+    read = [*regimes, govai]
+    strict = fold(population, read, SCENARIOS["strict"])
+
+    def folded_under(scenario_facts: dict[str, Any]) -> Folded:
+        return fold(population, read, scenario_facts, strict) if scenario_facts else strict
+
+    folded = folded_under(assume)
     outcome_columns = []
     for regime in regimes:
         progress(f"simulating {regime.id}")
@@ -205,10 +206,7 @@ def _run_regimes(
             )
     other = "observable-only" if scenario == "strict" else "strict"
     report.other_scenario = other
-    other_assume = SCENARIOS[other]
-    other_folded = (
-        fold(population, [*regimes, govai], other_assume, strict) if other_assume else strict
-    )
+    other_folded = folded_under(SCENARIOS[other])
     for regime in regimes:
         c = other_folded.counts(other_folded.assess(regime)["outcome"])
         report.other_summary[regime.id] = {"version": regime.version, **c.as_dict()}

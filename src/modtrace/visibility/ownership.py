@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from modtrace.registry.claims import CLAIMED_BY_ANOTHER, other_claimants
+from modtrace.registry.claims import other_claimants
 from modtrace.registry.register import Register, provider_of
 from modtrace.registry.tables import models
 from modtrace.registry.tokens import Principal
@@ -66,10 +66,6 @@ def claim_refused(who: Principal, register: Register, model_id: str | None, modi
     return bool(
         who.role == "modifier" and model_id and claimed_by_another(register, model_id, modifier)
     )
-
-
-CLAIMED = CLAIMED_BY_ANOTHER
-"""The problem a refused claim reports (it names no one: the other filing may be private)."""
 
 
 NOTICE_SOURCE = "provider-notice:"

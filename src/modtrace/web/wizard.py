@@ -19,6 +19,7 @@ from modtrace.facts.flatten import facts_to_row
 from modtrace.facts.loader import facts_from_mapping
 from modtrace.facts.model import Facts
 from modtrace.regimes.loader import default_catalog
+from modtrace.registry.claims import CLAIMED_BY_ANOTHER
 from modtrace.registry.register import Register
 from modtrace.visibility import access, ownership
 from modtrace.web import security
@@ -44,7 +45,7 @@ def _claimed(
         request,
         values,
         status=409,
-        error=f"Not filed: model id {model_id}: {ownership.CLAIMED}. Your answers are kept below.",
+        error=f"Not filed: model id {model_id}: {CLAIMED_BY_ANOTHER}. Your answers are kept below.",
         **kept,
     )
 
